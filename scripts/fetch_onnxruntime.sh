@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Assemble an ONNX Runtime "release folder" (include/ + lib/) from registry
+# packages: headers from Debian trixie's libonnxruntime-dev, the library from
+# the PyPI wheel of the requested version. Prints the folder's path.
+#
+#   scripts/fetch_onnxruntime.sh [VERSION] [PACKAGE]
+#   PACKAGE: onnxruntime (default), onnxruntime-gpu or onnxruntime-openvino.
+# The ORT C API is versioned, so 1.21 headers work with any newer library.
+source "$(dirname "$0")/lib/common.sh"
+version="${1:-1.24.1}"
+package="${2:-onnxruntime}"
+out="$DEPS/$package-$version"
+
+if [ -f "$out/.complete" ]; then echo "$out"; exit 0; fi
+
+headers="$DEPS/ort-headers"
+if [ ! -f "$headers/.complete" ]; then
+  step "fetching ONNX Runtime headers ($PIN_ORT_HEADERS_DEB)"
+  debdir="$DEPS/debs"
+  [ -f "$debdir/$PIN_ORT_HEADERS_DEB" ] || trixie_download libonnxruntime-dev "$debdir"
+  check_sha256 "$debdir/$PIN_ORT_HEADERS_DEB" "$PIN_ORT_HEADERS_SHA"
+  rm -rf "$headers" && mkdir -p "$headers"
+  dpkg-deb -x "$debdir/$PIN_ORT_HEADERS_DEB" "$headers/pkg"
+  mv "$headers/pkg/usr/include/onnxruntime" "$headers/include"
+  rm -rf "$headers/pkg"
+  touch "$headers/.complete"
+fi
+
+sha=$(ort_wheel_sha "$package" "$version")
+if [ -z "$sha" ]; then
+  [ "${ORT_ALLOW_UNPINNED:-0}" = 1 ] || die "no pinned sha256 for $package==$version (add it to scripts/lib/pins.sh, or set ORT_ALLOW_UNPINNED=1)"
+  step "warning: $package==$version is not pinned; its checksum is not verified"
+fi
+wheel=$(pip_fetch "$package==$version" "${sha:-skip}" "$DEPS/wheels")
+
+step "extracting ONNX Runtime $version libraries from $(basename "$wheel")"
+rm -rf "$out" && mkdir -p "$out/lib"
+ln -s "$headers/include" "$out/include"
+python3 - "$wheel" "$out/lib" <<'PY'
+import sys, zipfile, os
+wheel, dest = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        base = os.path.basename(name)
+        # The C library and the provider plugins; the Python extension is not needed.
+        if "/capi/" in name and base.startswith("lib") and ".so" in base:
+            with z.open(name) as src, open(os.path.join(dest, base), "wb") as dst:
+                dst.write(src.read())
+PY
+# Give the library its usual link names (the wheel ships only the versioned file).
+lib=$(cd "$out/lib" && ls libonnxruntime.so.* | head -n1)
+[ -n "$lib" ] || die "no libonnxruntime.so.* in $wheel"
+ln -sf "$lib" "$out/lib/libonnxruntime.so.1"
+ln -sf libonnxruntime.so.1 "$out/lib/libonnxruntime.so"
+touch "$out/.complete"
+echo "$out"

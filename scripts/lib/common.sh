@@ -1,0 +1,62 @@
+# Shared helpers for the project's scripts. Source it; it sets ROOT and DEPS.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DEPS="${ORT_BACKEND_DEPS:-$ROOT/.deps}"
+VENV="$DEPS/venv"
+mkdir -p "$DEPS"
+source "$ROOT/scripts/lib/pins.sh"
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# check_sha256 FILE EXPECTED: fail loudly when a download is not what we pinned.
+check_sha256() {
+  local got
+  [ "$2" = skip ] && return 0
+  got=$(sha256sum "$1" | cut -d' ' -f1)
+  [ "$got" = "$2" ] || die "checksum mismatch for $1: expected $2, got $got"
+}
+
+# pip_fetch SPEC SHA256 DEST_DIR: download one pinned wheel (no deps) for the
+# manylinux/cp311 target, keep it cached, and verify it.
+pip_fetch() {
+  local spec="$1" sha="$2" dest="$3" name file
+  mkdir -p "$dest"
+  name=$(echo "${spec%%==*}" | tr '-' '_')
+  file=$(ls "$dest"/"$name"-"${spec##*==}"-*.whl 2>/dev/null | head -n1 || true)
+  if [ -z "$file" ]; then
+    step "downloading $spec"
+    python3 -m pip download --progress-bar on --no-deps --only-binary=:all: \
+      --python-version 3.11 --platform manylinux_2_35_x86_64 --platform manylinux_2_28_x86_64 --platform manylinux1_x86_64 -d "$dest" "$spec" >&2
+    file=$(ls "$dest"/"$name"-"${spec##*==}"-*.whl | head -n1)
+  fi
+  check_sha256 "$file" "$sha"
+  echo "$file"
+}
+
+# A private apt configuration that reads Debian trixie from the same mirror the
+# machine is configured with, so we can download one package without touching
+# the system's apt state.
+trixie_download() {
+  local pkg="$1" dest="$2" apt="$DEPS/apt-trixie"
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$dest"
+  if [ ! -f "$apt/trixie.sources" ]; then
+    local uri
+    uri=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+    [ -n "$uri" ] || uri=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+    [ -n "$uri" ] || die "cannot find the Debian mirror this machine uses"
+    printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri" >"$apt/trixie.sources"
+  fi
+  local opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt"
+              -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
+              -o APT::Sandbox::User=root)
+  [ -n "$(ls "$apt/lists" 2>/dev/null | grep -v partial || true)" ] || apt-get "${opts[@]}" update >&2
+  (cd "$dest" && apt-get "${opts[@]}" download "$pkg" >&2)
+}
+
+# The tritonserver binary shipped inside the nvidia-pytriton wheel.
+tritonserver_bin() {
+  local site
+  site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  echo "$site/pytriton/tritonserver/bin/tritonserver"
+}

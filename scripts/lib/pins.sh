@@ -1,0 +1,17 @@
+# Every downloaded artifact, pinned by version and sha256.
+PIN_PYTRITON="nvidia-pytriton==0.7.0"
+PIN_PYTRITON_SHA=21f063ff93bb426d0c06b7a55e7eb9efcfe62c0dddd9a908e9877e18710128df
+PIN_TRITONCLIENT="tritonclient==2.51.0"
+PIN_TRITONCLIENT_SHA=c485bb0123bdf310f90bc8b03d3489b28df2ffed55b30c7eee0b795b48113d52
+
+# ONNX Runtime headers: Debian trixie's libonnxruntime-dev (ORT_API_VERSION 21).
+PIN_ORT_HEADERS_DEB="libonnxruntime-dev_1.21.0+dfsg-1_amd64.deb"
+PIN_ORT_HEADERS_SHA=14f7d959d5deacbcf1504830d4189f91fc67382b399ed9ae9d3aa9c4050ced08
+
+# ONNX Runtime libraries: PyPI wheels, by package and version.
+ort_wheel_sha() {
+  case "$1==$2" in
+    onnxruntime==1.24.1) echo 1cabe71ca14dcfbf812d312aab0a704507ac909c137ee6e89e4908755d0fc60e ;;
+    *) echo "" ;;
+  esac
+}
