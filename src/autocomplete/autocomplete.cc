@@ -1,0 +1,209 @@
+#include "autocomplete/autocomplete.h"
+
+#include "common/data_type.h"
+#include "config/json_read.h"
+
+namespace ortbackend {
+namespace {
+
+const ModelTensorInfo* FindIn(const std::vector<ModelTensorInfo>& v, const std::string& name) {
+  for (const auto& t : v)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::string NameList(const std::vector<ModelTensorInfo>& v) {
+  std::string s;
+  for (const auto& t : v) s += (s.empty() ? "'" : ", '") + t.name + "'";
+  return s.empty() ? "(none)" : s;
+}
+
+// The dims a config gives this model tensor (the batch dim removed).
+nlohmann::json ConfigDims(const ModelTensorInfo& t, bool batching) {
+  nlohmann::json dims = nlohmann::json::array();
+  for (size_t i = batching ? 1 : 0; i < t.shape.size(); ++i) dims.push_back(t.shape[i]);
+  return dims;
+}
+
+Status CheckServable(const ModelTensorInfo& t, const char* kind) {
+  if (!t.is_tensor)
+    return Status::Unsupported(std::string("model ") + kind + " '" + t.name +
+                               "' is not a tensor (sequence/map values are not supported)");
+  if (t.dtype == TRITONSERVER_TYPE_INVALID)
+    return Status::Unsupported(std::string("model ") + kind + " '" + t.name + "' has element type " +
+                               OrtTypeName(t.ort_type) + ", which Triton cannot represent");
+  return Status::Ok();
+}
+
+// Completes one of the "input"/"output" lists.
+Status CompleteTensors(const std::vector<ModelTensorInfo>& model, bool batching, const char* kind,
+                       nlohmann::json* config, std::vector<std::string>* notes) {
+  nlohmann::json& list = (*config)[kind];
+  if (list.is_null() || (list.is_array() && list.empty())) {
+    list = nlohmann::json::array();
+    for (const auto& t : model) {
+      Status s = CheckServable(t, kind);
+      if (!s.ok()) return s;
+      nlohmann::json e;
+      e["name"] = t.name;
+      e["data_type"] = DataTypeToConfig(t.dtype);
+      if (t.shape.empty()) {
+        // A rank-0 tensor: Triton needs at least one dim, so expose [1] and
+        // reshape to the model's scalar.
+        e["dims"] = nlohmann::json::array({1});
+        e["reshape"] = {{"shape", nlohmann::json::array()}};
+      } else {
+        e["dims"] = ConfigDims(t, batching);
+      }
+      list.push_back(std::move(e));
+    }
+    notes->push_back(std::string("added ") + std::to_string(list.size()) + " " + kind + "(s) from the model");
+    return Status::Ok();
+  }
+  if (!list.is_array()) return Status::InvalidArgument(std::string(kind) + " must be a list");
+  for (auto& e : list) {
+    if (!e.is_object()) continue;
+    const std::string name = StringMember(e, "name");
+    const ModelTensorInfo* t = FindIn(model, name);
+    if (t == nullptr) continue;  // reported by validation with the allowed names
+    if (StringMember(e, "data_type").empty() || StringMember(e, "data_type") == "TYPE_INVALID") {
+      Status s = CheckServable(*t, kind);
+      if (!s.ok()) return s;
+      e["data_type"] = DataTypeToConfig(t->dtype);
+      notes->push_back(std::string("filled data_type of ") + kind + " '" + name + "'");
+    }
+    if (!e.contains("dims") || e["dims"].is_null() || (e["dims"].empty() && !e.contains("reshape"))) {
+      if (t->shape.empty()) {
+        e["dims"] = nlohmann::json::array({1});
+        e["reshape"] = {{"shape", nlohmann::json::array()}};
+      } else {
+        e["dims"] = ConfigDims(*t, batching);
+      }
+      notes->push_back(std::string("filled dims of ") + kind + " '" + name + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+// True when the config already lists tensors with the model's full rank,
+// which says "this model does not batch" even though it could.
+bool ConfigImpliesNoBatching(const nlohmann::json& config, const ModelIoInfo& io) {
+  for (const char* kind : {"input", "output"}) {
+    auto it = config.find(kind);
+    if (it == config.end() || !it->is_array()) continue;
+    for (const auto& e : *it) {
+      if (!e.is_object() || !e.contains("dims") || !e["dims"].is_array()) continue;
+      if (e.contains("reshape")) continue;
+      const std::string name = StringMember(e, "name");
+      const ModelTensorInfo* t = std::string(kind) == "input" ? io.FindInput(name) : io.FindOutput(name);
+      if (t != nullptr && e["dims"].size() == t->shape.size()) return true;
+    }
+  }
+  return false;
+}
+
+Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batching, const char* kind) {
+  Status s = CheckServable(t, kind);
+  if (!s.ok()) return s;
+  if (c.dtype != t.dtype)
+    return Status::InvalidArgument(std::string(kind) + " '" + c.name + "' has data_type " +
+                                   DataTypeToConfig(c.dtype) + " in the config, but the model expects " +
+                                   DataTypeToConfig(t.dtype));
+  Shape full;
+  if (batching) full.push_back(-1);
+  full.insert(full.end(), c.model_dims().begin(), c.model_dims().end());
+  bool ok = full.size() == t.shape.size();
+  for (size_t i = 0; ok && i < full.size(); ++i)
+    ok = full[i] == -1 || t.shape[i] == -1 || full[i] == t.shape[i];
+  if (batching && !t.shape.empty() && t.shape[0] != -1) ok = false;
+  if (!ok) {
+    std::string cfg = ShapeToString(full);
+    if (batching) cfg += " (batch dim -1 from max_batch_size > 0)";
+    return Status::InvalidArgument(std::string(kind) + " '" + c.name + "' has shape " + cfg +
+                                   " in the config" + (c.has_reshape ? " (after reshape)" : "") +
+                                   ", but the model's shape is " + ShapeToString(t.shape));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+const ModelTensorInfo* ModelIoInfo::FindInput(const std::string& name) const { return FindIn(inputs, name); }
+const ModelTensorInfo* ModelIoInfo::FindOutput(const std::string& name) const { return FindIn(outputs, name); }
+
+bool ModelSupportsBatching(const ModelIoInfo& io) {
+  if (io.inputs.empty() && io.outputs.empty()) return false;
+  for (const auto* list : {&io.inputs, &io.outputs})
+    for (const auto& t : *list)
+      if (t.shape.empty() || t.shape[0] != -1) return false;
+  return true;
+}
+
+Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size,
+                          nlohmann::json* config, std::vector<std::string>* notes) {
+  if (!config->is_object()) *config = nlohmann::json::object();
+  int64_t mbs = 0;
+  if (auto it = config->find("max_batch_size"); it != config->end()) {
+    Status s = ReadInt64(*it, "max_batch_size", &mbs);
+    if (!s.ok()) return s;
+  }
+  if (mbs == 0 && default_max_batch_size > 0 && ModelSupportsBatching(io) &&
+      !ConfigImpliesNoBatching(*config, io)) {
+    mbs = default_max_batch_size;
+    (*config)["max_batch_size"] = mbs;
+    notes->push_back("set max_batch_size to " + std::to_string(mbs) + " (the model has a dynamic batch dim)");
+  }
+  const bool batching = mbs > 0;
+  Status s = CompleteTensors(io.inputs, batching, "input", config, notes);
+  if (!s.ok()) return s;
+  s = CompleteTensors(io.outputs, batching, "output", config, notes);
+  if (!s.ok()) return s;
+  const bool has_scheduler = (config->contains("dynamic_batching") && !(*config)["dynamic_batching"].is_null()) ||
+                             (config->contains("sequence_batching") && !(*config)["sequence_batching"].is_null());
+  if (mbs > 1 && !has_scheduler) {
+    (*config)["dynamic_batching"] = nlohmann::json::object();
+    notes->push_back("added dynamic_batching (max_batch_size > 1 and no scheduler set)");
+  }
+  return Status::Ok();
+}
+
+Status ValidateConfigAgainstModel(const ModelConfig& config, const ModelIoInfo& io) {
+  const bool batching = config.batching();
+  if (batching && !ModelSupportsBatching(io)) {
+    for (const auto* list : {&io.inputs, &io.outputs})
+      for (const auto& t : *list)
+        if (t.shape.empty() || t.shape[0] != -1)
+          return Status::InvalidArgument(
+              "max_batch_size is " + std::to_string(config.max_batch_size) +
+              " but the model cannot batch: tensor '" + t.name + "' has shape " + ShapeToString(t.shape) +
+              ", whose first dim is not dynamic; set max_batch_size to 0");
+  }
+  for (const auto& c : config.inputs) {
+    const ModelTensorInfo* t = io.FindInput(c.name);
+    if (t == nullptr)
+      return Status::InvalidArgument("config input '" + c.name + "' is not an input of the model; the model's inputs are " +
+                                     NameList(io.inputs));
+    Status s = CheckTensor(c, *t, batching, "input");
+    if (!s.ok()) return s;
+  }
+  for (const auto& t : io.inputs) {
+    bool found = false;
+    for (const auto& c : config.inputs) found = found || c.name == t.name;
+    if (!found)
+      return Status::InvalidArgument("the model's input '" + t.name + "' is missing from the config (config has " +
+                                     std::to_string(config.inputs.size()) + " of the model's " +
+                                     std::to_string(io.inputs.size()) + " inputs)");
+  }
+  for (const auto& c : config.outputs) {
+    const ModelTensorInfo* t = io.FindOutput(c.name);
+    if (t == nullptr)
+      return Status::InvalidArgument("config output '" + c.name + "' is not an output of the model; the model's outputs are " +
+                                     NameList(io.outputs));
+    Status s = CheckTensor(c, *t, batching, "output");
+    if (!s.ok()) return s;
+  }
+  if (config.outputs.empty()) return Status::InvalidArgument("the config lists no outputs");
+  return Status::Ok();
+}
+
+}  // namespace ortbackend

@@ -1,0 +1,117 @@
+// The TRITONBACKEND_* entry points, and nothing else: each creates or destroys
+// one state object, or hands Execute to the instance. Each converts our Status
+// to a Triton error at exactly one place.
+
+#include <memory>
+#include <string>
+
+#include "config/backend_settings.h"
+#include "instance_state.h"
+#include "model_state.h"
+#include "ort/environment.h"
+#include "triton/error.h"
+#include "triton/log.h"
+#include "triton/message.h"
+#include "triton_api/tritonbackend_api.h"
+
+using namespace ortbackend;
+
+namespace {
+
+Status CheckApiVersion() {
+  uint32_t major = 0, minor = 0;
+  Status s = FromTritonError(TRITONBACKEND_ApiVersion(&major, &minor), "reading the server's backend API version");
+  if (!s.ok()) return s;
+  if (major != TRITONBACKEND_API_VERSION_MAJOR || minor < TRITONBACKEND_API_VERSION_MINOR)
+    return Status::Unsupported(
+        "onnxruntime backend needs Triton backend API " + std::to_string(TRITONBACKEND_API_VERSION_MAJOR) + "." +
+        std::to_string(TRITONBACKEND_API_VERSION_MINOR) + " or a newer minor version, but the server provides " +
+        std::to_string(major) + "." + std::to_string(minor));
+  return Status::Ok();
+}
+
+Status InitializeBackend(TRITONBACKEND_Backend* backend) {
+  Status s = CheckApiVersion();
+  if (!s.ok()) return s;
+  TRITONSERVER_Message* message = nullptr;  // owned by the server
+  s = FromTritonError(TRITONBACKEND_BackendConfig(backend, &message), "reading the backend config");
+  if (!s.ok()) return s;
+  nlohmann::json config;
+  s = JsonFromMessage(message, &config);
+  if (!s.ok()) return s;
+  auto state = std::make_unique<BackendState>();
+  s = ParseBackendSettings(config, &state->settings);
+  if (!s.ok()) return s;
+  for (const auto& key : state->settings.unknown_keys)
+    ORTB_LOG_WARN("onnxruntime backend: ignoring unknown backend config '" + key + "'");
+  ORTB_LOG_INFO("onnxruntime backend config: " + state->settings.ToString());
+  auto env = OrtEnvironment::Create(state->settings);
+  if (!env.ok()) return env.status();
+  state->ort = env.take();
+  s = FromTritonError(TRITONBACKEND_BackendSetState(backend, state.get()), "storing the backend state");
+  if (!s.ok()) return s;
+  state.release();  // owned by the server's backend object until Finalize
+  return Status::Ok();
+}
+
+}  // namespace
+
+extern "C" {
+
+TRITONSERVER_Error* TRITONBACKEND_Initialize(TRITONBACKEND_Backend* backend) {
+  return ToTritonError(InitializeBackend(backend));
+}
+
+TRITONSERVER_Error* TRITONBACKEND_Finalize(TRITONBACKEND_Backend* backend) {
+  void* state = nullptr;
+  Status s = FromTritonError(TRITONBACKEND_BackendState(backend, &state), "reading the backend state");
+  delete static_cast<BackendState*>(state);
+  return ToTritonError(s);
+}
+
+TRITONSERVER_Error* TRITONBACKEND_ModelInitialize(TRITONBACKEND_Model* model) {
+  std::unique_ptr<ModelState> state;
+  Status s = ModelState::Create(model, &state);
+  if (s.ok()) s = FromTritonError(TRITONBACKEND_ModelSetState(model, state.get()), "storing the model state");
+  if (s.ok()) state.release();  // owned by the model until ModelFinalize
+  return ToTritonError(s);
+}
+
+TRITONSERVER_Error* TRITONBACKEND_ModelFinalize(TRITONBACKEND_Model* model) {
+  void* state = nullptr;
+  Status s = FromTritonError(TRITONBACKEND_ModelState(model, &state), "reading the model state");
+  delete static_cast<ModelState*>(state);
+  return ToTritonError(s);
+}
+
+TRITONSERVER_Error* TRITONBACKEND_ModelInstanceInitialize(TRITONBACKEND_ModelInstance* instance) {
+  TRITONBACKEND_Model* model = nullptr;
+  void* model_state = nullptr;
+  Status s = FromTritonError(TRITONBACKEND_ModelInstanceModel(instance, &model), "reading the instance's model");
+  if (s.ok()) s = FromTritonError(TRITONBACKEND_ModelState(model, &model_state), "reading the model state");
+  std::unique_ptr<ModelInstanceState> state;
+  if (s.ok()) s = ModelInstanceState::Create(static_cast<ModelState*>(model_state), instance, &state);
+  if (s.ok()) s = FromTritonError(TRITONBACKEND_ModelInstanceSetState(instance, state.get()), "storing the instance state");
+  if (s.ok()) state.release();  // owned by the instance until ModelInstanceFinalize
+  if (!s.ok() && model_state != nullptr) s = s.WithContext("model '" + static_cast<ModelState*>(model_state)->name() + "'");
+  return ToTritonError(s);
+}
+
+TRITONSERVER_Error* TRITONBACKEND_ModelInstanceFinalize(TRITONBACKEND_ModelInstance* instance) {
+  void* state = nullptr;
+  Status s = FromTritonError(TRITONBACKEND_ModelInstanceState(instance, &state), "reading the instance state");
+  delete static_cast<ModelInstanceState*>(state);
+  return ToTritonError(s);
+}
+
+TRITONSERVER_Error* TRITONBACKEND_ModelInstanceExecute(TRITONBACKEND_ModelInstance* instance,
+                                                       TRITONBACKEND_Request** requests, const uint32_t request_count) {
+  void* state = nullptr;
+  Status s = FromTritonError(TRITONBACKEND_ModelInstanceState(instance, &state), "reading the instance state");
+  if (!s.ok()) return ToTritonError(s);  // requests stay with Triton, which reports the error
+  // From here on every request is ours and is answered and released by Execute.
+  static_cast<ModelInstanceState*>(state)->Execute(requests, request_count);
+  return nullptr;
+}
+
+}  // extern "C"

@@ -1,0 +1,109 @@
+#include "config/model_config.h"
+
+#include "common/data_type.h"
+#include "config/json_read.h"
+
+namespace ortbackend {
+namespace {
+
+Status ReadDims(const nlohmann::json& j, const std::string& what, Shape* out) {
+  out->clear();
+  if (j.is_null()) return Status::Ok();
+  if (!j.is_array()) return Status::InvalidArgument(what + " must be a list of integers");
+  for (const auto& d : j) {
+    int64_t v;
+    Status s = ReadInt64(d, what, &v);
+    if (!s.ok()) return s;
+    if (v < -1) return Status::InvalidArgument(what + " has dim " + std::to_string(v) + "; dims must be -1 or >= 0");
+    out->push_back(v);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseTensorConfig(const nlohmann::json& j, const std::string& kind, TensorConfig* out) {
+  if (!j.is_object()) return Status::InvalidArgument(kind + " entries must be objects");
+  out->name = StringMember(j, "name");
+  if (out->name.empty()) return Status::InvalidArgument(kind + " without a name");
+  const std::string what = kind + " '" + out->name + "'";
+  const std::string dt = StringMember(j, "data_type");
+  auto dtype = DataTypeFromConfig(dt);
+  if (!dtype) return Status::InvalidArgument(what + " has unsupported data_type '" + dt + "'");
+  out->dtype = *dtype;
+  Status s = ReadDims(j.contains("dims") ? j["dims"] : nlohmann::json(), what + " dims", &out->dims);
+  if (!s.ok()) return s;
+  out->has_reshape = false;
+  out->reshape.clear();
+  if (auto r = j.find("reshape"); r != j.end() && r->is_object()) {
+    out->has_reshape = true;
+    s = ReadDims(r->contains("shape") ? (*r)["shape"] : nlohmann::json(), what + " reshape", &out->reshape);
+    if (!s.ok()) return s;
+  }
+  out->optional = j.value("optional", false);
+  return Status::Ok();
+}
+
+Status ParseModelConfig(const nlohmann::json& j, ModelConfig* out) {
+  if (!j.is_object()) return Status::InvalidArgument("model configuration is not a JSON object");
+  out->name = StringMember(j, "name");
+  out->platform = StringMember(j, "platform");
+  out->backend = StringMember(j, "backend");
+  out->default_model_filename = StringMember(j, "default_model_filename");
+  out->max_batch_size = 0;
+  if (auto m = j.find("max_batch_size"); m != j.end()) {
+    Status s = ReadInt64(*m, "max_batch_size", &out->max_batch_size);
+    if (!s.ok()) return s;
+    if (out->max_batch_size < 0) return Status::InvalidArgument("max_batch_size must be >= 0");
+  }
+  out->inputs.clear();
+  out->outputs.clear();
+  for (const char* kind : {"input", "output"}) {
+    auto it = j.find(kind);
+    if (it == j.end() || it->is_null()) continue;
+    if (!it->is_array()) return Status::InvalidArgument(std::string(kind) + " must be a list");
+    auto& dest = std::string(kind) == "input" ? out->inputs : out->outputs;
+    for (const auto& t : *it) {
+      TensorConfig tc;
+      Status s = ParseTensorConfig(t, kind, &tc);
+      if (!s.ok()) return s;
+      dest.push_back(std::move(tc));
+    }
+  }
+  out->has_dynamic_batching = j.contains("dynamic_batching") && !j["dynamic_batching"].is_null();
+  out->has_sequence_batching = j.contains("sequence_batching") && !j["sequence_batching"].is_null();
+  out->parameters.clear();
+  if (auto p = j.find("parameters"); p != j.end() && p->is_object()) {
+    for (auto it = p->begin(); it != p->end(); ++it) {
+      const auto& v = it.value();
+      if (v.is_object() && v.contains("string_value") && v["string_value"].is_string())
+        out->parameters[it.key()] = v["string_value"].get<std::string>();
+      else if (v.is_string())
+        out->parameters[it.key()] = v.get<std::string>();
+      else
+        return Status::InvalidArgument("parameter '" + it.key() + "' must have a string_value");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace ortbackend
+
+namespace ortbackend {
+
+int CountCpuInstances(const nlohmann::json& config) {
+  auto groups = config.find("instance_group");
+  if (groups == config.end() || !groups->is_array() || groups->empty()) return 1;
+  int64_t total = 0;
+  for (const auto& g : *groups) {
+    if (!g.is_object()) continue;
+    const std::string kind = StringMember(g, "kind");
+    if (!kind.empty() && kind != "KIND_CPU") continue;
+    int64_t count = 1;
+    if (g.contains("count") && !ReadInt64(g["count"], "count", &count).ok()) count = 1;
+    total += count;
+  }
+  return total > 0 ? static_cast<int>(total) : 1;
+}
+
+}  // namespace ortbackend

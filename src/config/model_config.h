@@ -1,0 +1,55 @@
+#pragma once
+// The parts of Triton's model configuration that the backend reads, as plain
+// typed data. Parsing validates types and spelling; checking the config
+// against the ONNX model is autocomplete/'s job.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/shape.h"
+#include "common/status.h"
+#include "triton_api/tritonserver_api.h"
+
+namespace ortbackend {
+
+struct TensorConfig {
+  std::string name;
+  TRITONSERVER_DataType dtype = TRITONSERVER_TYPE_INVALID;
+  Shape dims;            // without the batch dim
+  bool has_reshape = false;
+  Shape reshape;         // the model-side shape, without the batch dim
+  bool optional = false;
+
+  // The shape the model sees for one batch item.
+  const Shape& model_dims() const { return has_reshape ? reshape : dims; }
+};
+
+struct ModelConfig {
+  std::string name;
+  std::string platform;
+  std::string backend;
+  int64_t max_batch_size = 0;
+  std::string default_model_filename;
+  std::vector<TensorConfig> inputs;
+  std::vector<TensorConfig> outputs;
+  bool has_dynamic_batching = false;
+  bool has_sequence_batching = false;
+  // parameters { key: K value: { string_value: V } }
+  std::map<std::string, std::string> parameters;
+
+  bool batching() const { return max_batch_size > 0; }
+};
+
+Status ParseTensorConfig(const nlohmann::json& j, const std::string& kind, TensorConfig* out);
+Status ParseModelConfig(const nlohmann::json& j, ModelConfig* out);
+
+}  // namespace ortbackend
+
+namespace ortbackend {
+// Total `count` of the config's CPU instance groups (1 when it lists none).
+int CountCpuInstances(const nlohmann::json& config);
+}  // namespace ortbackend

@@ -1,0 +1,113 @@
+#include "config/model_settings.h"
+
+#include <limits>
+
+#include "config/json_read.h"
+
+namespace ortbackend {
+namespace {
+
+Status BadValue(const std::string& key, const std::string& value, const std::string& expected) {
+  return Status::InvalidArgument("parameter '" + key + "' has invalid value '" + value +
+                                 "': expected " + expected);
+}
+
+Status ParseIntIn(const std::string& key, const std::string& value, int64_t lo, int64_t hi,
+                  int64_t* out) {
+  if (!ParseInt64(value, out) || *out < lo || *out > hi)
+    return BadValue(key, value, "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return Status::Ok();
+}
+
+Status ParseBoolKey(const std::string& key, const std::string& value, bool* out) {
+  if (!ParseBool(value, out)) return BadValue(key, value, "0, 1, true or false");
+  return Status::Ok();
+}
+
+Status ParseGraphLevel(const nlohmann::json& config, GraphLevel* out) {
+  *out = GraphLevel::kAll;
+  auto opt = config.find("optimization");
+  if (opt == config.end() || !opt->is_object()) return Status::Ok();
+  auto graph = opt->find("graph");
+  if (graph == opt->end() || !graph->is_object()) return Status::Ok();
+  auto level = graph->find("level");
+  if (level == graph->end()) return Status::Ok();
+  int64_t v;
+  Status s = ReadInt64(*level, "optimization.graph.level", &v);
+  if (!s.ok()) return s;
+  switch (v) {
+    case -1: *out = GraphLevel::kBasic; break;
+    case 0: *out = GraphLevel::kAll; break;
+    case 1: *out = GraphLevel::kExtended; break;
+    case 2: *out = GraphLevel::kDisabled; break;
+    default:
+      return Status::InvalidArgument("optimization.graph.level has invalid value " + std::to_string(v) +
+                                     ": expected -1 (basic), 0 (all), 1 (extended) or 2 (disabled)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
+  *out = ModelSettings();
+  Status s = ParseGraphLevel(config, &out->graph_level);
+  if (!s.ok()) return s;
+
+  auto params = config.find("parameters");
+  if (params == config.end() || !params->is_object()) return Status::Ok();
+  constexpr int64_t kMaxThreads = 4096;
+  for (auto it = params->begin(); it != params->end(); ++it) {
+    const std::string& key = it.key();
+    std::string value;
+    if (it->is_object() && it->contains("string_value") && (*it)["string_value"].is_string())
+      value = (*it)["string_value"].get<std::string>();
+    else if (it->is_string())
+      value = it->get<std::string>();
+    else
+      return Status::InvalidArgument("parameter '" + key + "' must have a string_value");
+
+    int64_t n;
+    bool b;
+    if (key == "intra_op_thread_count") {
+      if (!(s = ParseIntIn(key, value, 0, kMaxThreads, &n)).ok()) return s;
+      out->intra_op_threads = static_cast<int>(n);
+    } else if (key == "inter_op_thread_count") {
+      if (!(s = ParseIntIn(key, value, 0, kMaxThreads, &n)).ok()) return s;
+      out->inter_op_threads = static_cast<int>(n);
+    } else if (key == "execution_mode") {
+      if (!(s = ParseIntIn(key, value, 0, 1, &n)).ok()) return s;
+      out->parallel_execution = n == 1;
+    } else if (key == "enable_mem_arena") {
+      if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
+      out->enable_mem_arena = b;
+    } else if (key == "enable_mem_pattern") {
+      if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
+      out->enable_mem_pattern = b;
+    } else if (key == "memory.enable_memory_arena_shrinkage") {
+      if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
+      out->arena_shrinkage = b;
+    } else if (key.rfind("session.", 0) == 0) {
+      if (key == "session.use_device_allocator_for_initializers" && !(s = ParseBoolKey(key, value, &b)).ok())
+        return s;
+      out->session_config_entries.emplace_back(key, value);
+    } else if (key == "cudnn_conv_algo_search") {
+      if (!(s = ParseIntIn(key, value, 0, 2, &n)).ok()) return s;
+      out->cudnn_conv_algo_search = static_cast<int>(n);
+    } else if (key == "gpu_mem_limit") {
+      if (!(s = ParseIntIn(key, value, 0, std::numeric_limits<int64_t>::max(), &n)).ok()) return s;
+      out->gpu_mem_limit = static_cast<uint64_t>(n);
+    } else if (key == "arena_extend_strategy") {
+      if (!(s = ParseIntIn(key, value, 0, 1, &n)).ok()) return s;
+      out->arena_extend_strategy = static_cast<int>(n);
+    } else if (key == "do_copy_in_default_stream") {
+      if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
+      out->do_copy_in_default_stream = b;
+    } else {
+      out->unknown_keys.push_back(key);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace ortbackend

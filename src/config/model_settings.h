@@ -1,0 +1,45 @@
+#pragma once
+// Session-level settings of one model, parsed from its config `parameters`
+// and `optimization` sections into plain data. Nothing here calls ORT;
+// ort/session_factory.cc applies them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+
+namespace ortbackend {
+
+// The seed's mapping of optimization { graph { level } }.
+enum class GraphLevel { kBasic, kExtended, kAll, kDisabled };
+
+struct ModelSettings {
+  std::optional<int> intra_op_threads;   // unset: the backend picks (see cpu_budget.h)
+  std::optional<int> inter_op_threads;
+  bool parallel_execution = false;       // execution_mode 1
+  GraphLevel graph_level = GraphLevel::kAll;
+  std::optional<bool> enable_mem_arena;
+  std::optional<bool> enable_mem_pattern;
+  bool arena_shrinkage = false;          // memory.enable_memory_arena_shrinkage (a run option)
+  // Every "session.*" parameter, handed to ORT as a session config entry.
+  std::vector<std::pair<std::string, std::string>> session_config_entries;
+
+  // Deprecated CUDA keys (still honoured when the CUDA EP is used).
+  std::optional<int> cudnn_conv_algo_search;
+  std::optional<uint64_t> gpu_mem_limit;
+  std::optional<int> arena_extend_strategy;
+  std::optional<bool> do_copy_in_default_stream;
+
+  // Parameter keys this backend does not know; logged once at load.
+  std::vector<std::string> unknown_keys;
+};
+
+// `config` is the whole model configuration JSON.
+Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out);
+
+}  // namespace ortbackend

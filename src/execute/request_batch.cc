@@ -1,0 +1,220 @@
+#include "execute/request_batch.h"
+
+#include <chrono>
+#include <cstring>
+
+#include "common/data_type.h"
+#include "execute/request_checks.h"
+#include "triton/error.h"
+#include "triton/log.h"
+
+namespace ortbackend {
+
+uint64_t NowNs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}
+
+void RequestBatch::Begin(TRITONBACKEND_Request** requests, uint32_t count) {
+  const size_t n_in = spec_.inputs.size(), n_out = spec_.outputs.size();
+  requests_.clear();
+  requests_.resize(count);
+  inputs_.assign(static_cast<size_t>(count) * n_in, RequestInputView());
+  wants_.assign(static_cast<size_t>(count) * n_out, 0);
+  chunks_.clear();
+  for (uint32_t r = 0; r < count; ++r) {
+    PendingRequest& p = requests_[r];
+    p.request = requests[r];
+    Status s = FromTritonError(TRITONBACKEND_ResponseNew(&p.response, p.request), "creating a response");
+    if (!s.ok()) {
+      p.response = nullptr;
+      p.error = s;
+      continue;
+    }
+    p.error = Validate(r);
+  }
+  FormGroups();
+}
+
+Status RequestBatch::Validate(size_t r) {
+  PendingRequest& p = requests_[r];
+  const size_t n_in = spec_.inputs.size();
+  bool cancelled = false;
+  if (TRITONBACKEND_RequestIsCancelled(p.request, &cancelled) == nullptr && cancelled)
+    return Status::Cancelled("model '" + spec_.model_name + "': request was cancelled before it ran");
+
+  uint32_t input_count = 0;
+  Status s = FromTritonError(TRITONBACKEND_RequestInputCount(p.request, &input_count), "reading request inputs");
+  if (!s.ok()) return s;
+  int64_t batch = -1;
+  for (uint32_t k = 0; k < input_count; ++k) {
+    TRITONBACKEND_Input* handle = nullptr;
+    s = FromTritonError(TRITONBACKEND_RequestInputByIndex(p.request, k, &handle), "reading a request input");
+    if (!s.ok()) return s;
+    const char* name = nullptr;
+    TRITONSERVER_DataType dtype;
+    const int64_t* shape = nullptr;
+    uint32_t rank = 0, buffers = 0;
+    uint64_t bytes = 0;
+    s = FromTritonError(TRITONBACKEND_InputProperties(handle, &name, &dtype, &shape, &rank, &bytes, &buffers),
+                        "reading a request input");
+    if (!s.ok()) return s;
+    const int idx = spec_.FindInput(name);
+    if (idx < 0) {
+      std::string expected;
+      for (const auto& t : spec_.inputs) expected += (expected.empty() ? "'" : ", '") + t.name + "'";
+      return Status::InvalidArgument("model '" + spec_.model_name + "': unexpected input '" + name +
+                                     "'; the model's inputs are " + expected);
+    }
+    RequestInputView& v = inputs_[r * n_in + idx];
+    if (v.present)
+      return Status::InvalidArgument("model '" + spec_.model_name + "': input '" + name + "' was given twice");
+    const TensorSpec& t = spec_.inputs[idx];
+    InputCheck check;
+    s = CheckRequestInput(spec_, t, dtype, DimsView(shape, rank), bytes, &check);
+    if (!s.ok()) return s;
+    if (batch >= 0 && check.batch_size != batch)
+      return Status::InvalidArgument("model '" + spec_.model_name + "', input '" + name + "': batch size " +
+                                     std::to_string(check.batch_size) + " differs from the other inputs' " +
+                                     std::to_string(batch));
+    batch = check.batch_size;
+    v.present = true;
+    v.shape = shape;
+    v.rank = rank;
+    v.byte_size = bytes;
+    v.elements = check.elements;
+    v.first_chunk = static_cast<uint32_t>(chunks_.size());
+    v.chunk_count = buffers;
+    uint64_t total = 0;
+    for (uint32_t b = 0; b < buffers; ++b) {
+      const void* data = nullptr;
+      uint64_t size = 0;
+      TRITONSERVER_MemoryType mem = TRITONSERVER_MEMORY_CPU;
+      int64_t mem_id = 0;
+      s = FromTritonError(TRITONBACKEND_InputBuffer(handle, b, &data, &size, &mem, &mem_id), "reading input data");
+      if (!s.ok()) return s;
+      if (mem == TRITONSERVER_MEMORY_GPU)
+        return Status::Unsupported("model '" + spec_.model_name + "', input '" + name +
+                                   "': data is in GPU memory, which this CPU build cannot read");
+      chunks_.push_back(Chunk{static_cast<const char*>(data), size});
+      total += size;
+    }
+    if (total != bytes)
+      return Status::InvalidArgument("model '" + spec_.model_name + "', input '" + name + "': buffers hold " +
+                                     std::to_string(total) + " bytes but the input declares " +
+                                     std::to_string(bytes));
+    if (t.is_bytes()) {
+      s = ValidateBytesElements(chunks(v), v.chunk_count, v.elements,
+                                "model '" + spec_.model_name + "', input '" + t.name + "'");
+      if (!s.ok()) return s;
+    }
+  }
+  for (size_t i = 0; i < n_in; ++i) {
+    if (!inputs_[r * n_in + i].present && !spec_.inputs[i].optional)
+      return Status::InvalidArgument("model '" + spec_.model_name + "': missing input '" + spec_.inputs[i].name +
+                                     "' (expected " + std::to_string(n_in) + " inputs, got " +
+                                     std::to_string(input_count) + ")");
+  }
+  p.batch_size = batch < 0 ? 1 : batch;
+
+  uint32_t output_count = 0;
+  s = FromTritonError(TRITONBACKEND_RequestOutputCount(p.request, &output_count), "reading requested outputs");
+  if (!s.ok()) return s;
+  const size_t n_out = spec_.outputs.size();
+  for (uint32_t k = 0; k < output_count; ++k) {
+    const char* name = nullptr;
+    s = FromTritonError(TRITONBACKEND_RequestOutputName(p.request, k, &name), "reading requested outputs");
+    if (!s.ok()) return s;
+    const int idx = spec_.FindOutput(name);
+    if (idx < 0) {
+      std::string expected;
+      for (const auto& t : spec_.outputs) expected += (expected.empty() ? "'" : ", '") + t.name + "'";
+      return Status::InvalidArgument("model '" + spec_.model_name + "': unknown output '" + name +
+                                     "' requested; the model's outputs are " + expected);
+    }
+    wants_[r * n_out + idx] = 1;
+  }
+  return Status::Ok();
+}
+
+bool RequestBatch::Compatible(size_t a, size_t b) const {
+  const size_t n_in = spec_.inputs.size();
+  for (size_t i = 0; i < n_in; ++i) {
+    const RequestInputView& x = inputs_[a * n_in + i];
+    const RequestInputView& y = inputs_[b * n_in + i];
+    if (x.present != y.present) return false;
+    if (!x.present) continue;
+    if (x.rank != y.rank) return false;
+    // The batch dim (0) may differ; every other dim must match to stack.
+    if (x.rank > 1 && std::memcmp(x.shape + 1, y.shape + 1, (x.rank - 1) * sizeof(int64_t)) != 0) return false;
+  }
+  return true;
+}
+
+void RequestBatch::FormGroups() {
+  order_.clear();
+  group_starts_.clear();
+  if (!spec_.batching()) {
+    for (uint32_t r = 0; r < requests_.size(); ++r) {
+      if (!requests_[r].error.ok()) continue;
+      group_starts_.push_back(static_cast<uint32_t>(order_.size()));
+      order_.push_back(r);
+    }
+    return;
+  }
+  // Triton's dynamic batcher only combines requests of equal shapes, so the
+  // usual result is one group; a mismatch simply starts another. Requests are
+  // placed after the last member of the first compatible group, keeping
+  // arrival order within each group.
+  for (uint32_t r = 0; r < requests_.size(); ++r) {
+    if (!requests_[r].error.ok()) continue;
+    size_t g = 0;
+    for (; g < group_starts_.size(); ++g)
+      if (Compatible(order_[group_starts_[g]], r)) break;
+    if (g == group_starts_.size()) {
+      group_starts_.push_back(static_cast<uint32_t>(order_.size()));
+      order_.push_back(r);
+    } else {
+      const size_t end = g + 1 < group_starts_.size() ? group_starts_[g + 1] : order_.size();
+      order_.insert(order_.begin() + end, r);
+      for (size_t h = g + 1; h < group_starts_.size(); ++h) ++group_starts_[h];
+    }
+  }
+}
+
+void RequestBatch::FailGroup(size_t g, const Status& status) {
+  for (const uint32_t* it = group_begin(g); it != group_end(g); ++it) requests_[*it].error = status;
+}
+
+void RequestBatch::Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_start_ns, uint64_t exec_end_ns) {
+  for (auto& p : requests_) {
+    if (p.response != nullptr) {
+      TRITONSERVER_Error* err = ToTritonError(p.error);
+      TRITONSERVER_Error* send_err =
+          TRITONBACKEND_ResponseSend(p.response, TRITONSERVER_RESPONSE_COMPLETE_FINAL, err);
+      if (err != nullptr) TRITONSERVER_ErrorDelete(err);
+      if (send_err != nullptr) {
+        ORTB_LOG_ERROR("model '" + spec_.model_name + "': failed to send a response: " +
+                       TRITONSERVER_ErrorMessage(send_err));
+        TRITONSERVER_ErrorDelete(send_err);
+      }
+      p.response = nullptr;
+    }
+    const bool ok = p.error.ok();
+    const uint64_t cs = ok ? p.compute_start_ns : exec_start_ns;
+    const uint64_t ce = ok ? p.compute_end_ns : exec_start_ns;
+    TRITONSERVER_Error* stat_err =
+        TRITONBACKEND_ModelInstanceReportStatistics(instance, p.request, ok, exec_start_ns, cs, ce, exec_end_ns);
+    if (stat_err != nullptr) TRITONSERVER_ErrorDelete(stat_err);
+    TRITONSERVER_Error* rel_err = TRITONBACKEND_RequestRelease(p.request, TRITONSERVER_REQUEST_RELEASE_ALL);
+    if (rel_err != nullptr) {
+      ORTB_LOG_ERROR("model '" + spec_.model_name + "': failed to release a request: " +
+                     TRITONSERVER_ErrorMessage(rel_err));
+      TRITONSERVER_ErrorDelete(rel_err);
+    }
+  }
+  requests_.clear();
+}
+
+}  // namespace ortbackend

@@ -1,0 +1,85 @@
+#pragma once
+// The requests of one Execute call: their validated inputs, their responses,
+// and how they are grouped into ORT runs. Owned by the instance and reused
+// across calls, so its vectors keep their capacity (no per-call allocation
+// once warmed up).
+//
+// Contract: Begin() takes the requests; Finish() sends every response (with
+// its error, if any), reports statistics and releases every request — on all
+// paths, so after Execute nothing is left owned.
+
+#include <cstdint>
+#include <vector>
+
+#include "common/status.h"
+#include "execute/bytes_codec.h"
+#include "execute/tensor_spec.h"
+#include "triton_api/tritonbackend_api.h"
+
+namespace ortbackend {
+
+struct RequestInputView {
+  bool present = false;
+  const int64_t* shape = nullptr;  // owned by Triton, valid until release
+  uint32_t rank = 0;
+  uint64_t byte_size = 0;
+  int64_t elements = 0;
+  uint32_t first_chunk = 0;
+  uint32_t chunk_count = 0;
+};
+
+struct PendingRequest {
+  TRITONBACKEND_Request* request = nullptr;
+  TRITONBACKEND_Response* response = nullptr;
+  Status error;
+  int64_t batch_size = 1;
+  uint64_t compute_start_ns = 0;
+  uint64_t compute_end_ns = 0;
+};
+
+class RequestBatch {
+ public:
+  explicit RequestBatch(const ExecutionSpec& spec) : spec_(spec) {}
+
+  // Creates a response per request and validates every request; invalid ones
+  // carry their error and are left out of every group.
+  void Begin(TRITONBACKEND_Request** requests, uint32_t count);
+
+  size_t size() const { return requests_.size(); }
+  PendingRequest& request(size_t r) { return requests_[r]; }
+  const RequestInputView& input(size_t r, size_t i) const { return inputs_[r * spec_.inputs.size() + i]; }
+  const Chunk* chunks(const RequestInputView& v) const { return chunks_.data() + v.first_chunk; }
+  bool wants_output(size_t r, size_t o) const { return wants_[r * spec_.outputs.size() + o] != 0; }
+
+  // Groups of valid requests that can run together in one ORT call
+  // (same non-batch dims and same optional inputs); one request per group for
+  // models that do not batch.
+  size_t group_count() const { return group_starts_.size(); }
+  const uint32_t* group_begin(size_t g) const { return order_.data() + group_starts_[g]; }
+  const uint32_t* group_end(size_t g) const {
+    return order_.data() + (g + 1 < group_starts_.size() ? group_starts_[g + 1] : order_.size());
+  }
+
+  // Marks every request of group g as failed with `status`.
+  void FailGroup(size_t g, const Status& status);
+
+  // Sends responses, reports per-request statistics and releases requests.
+  void Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_start_ns, uint64_t exec_end_ns);
+
+ private:
+  Status Validate(size_t r);
+  bool Compatible(size_t a, size_t b) const;
+  void FormGroups();
+
+  const ExecutionSpec& spec_;
+  std::vector<PendingRequest> requests_;
+  std::vector<RequestInputView> inputs_;  // size() * spec.inputs.size()
+  std::vector<char> wants_;               // size() * spec.outputs.size()
+  std::vector<Chunk> chunks_;
+  std::vector<uint32_t> order_;
+  std::vector<uint32_t> group_starts_;
+};
+
+uint64_t NowNs();
+
+}  // namespace ortbackend

@@ -1,0 +1,50 @@
+#include "execute/tensor_spec.h"
+
+#include <cstring>
+
+#include "common/data_type.h"
+
+namespace ortbackend {
+namespace {
+
+TensorSpec MakeSpec(const TensorConfig& c, const ModelTensorInfo* model, bool batching) {
+  TensorSpec s;
+  s.name = c.name;
+  s.dtype = c.dtype;
+  s.ort_type = ToOrtType(c.dtype);
+  s.element_size = ElementByteSize(c.dtype);
+  s.dims = c.dims;
+  s.has_reshape = c.has_reshape;
+  s.reshape = c.reshape;
+  s.optional = c.optional;
+  if (model != nullptr && !c.has_reshape) {
+    const size_t offset = batching ? 1 : 0;
+    if (model->shape.size() == s.dims.size() + offset)
+      for (size_t i = 0; i < s.dims.size(); ++i)
+        if (s.dims[i] == -1 && model->shape[i + offset] >= 0) s.dims[i] = model->shape[i + offset];
+  }
+  return s;
+}
+
+int FindIn(const std::vector<TensorSpec>& v, const char* name) {
+  for (size_t i = 0; i < v.size(); ++i)
+    if (std::strcmp(v[i].name.c_str(), name) == 0) return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace
+
+int ExecutionSpec::FindInput(const char* name) const { return FindIn(inputs, name); }
+int ExecutionSpec::FindOutput(const char* name) const { return FindIn(outputs, name); }
+
+ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& io) {
+  ExecutionSpec spec;
+  spec.model_name = config.name;
+  spec.max_batch_size = config.max_batch_size;
+  for (const auto& c : config.inputs) spec.inputs.push_back(MakeSpec(c, io.FindInput(c.name), config.batching()));
+  for (const auto& c : config.outputs) spec.outputs.push_back(MakeSpec(c, io.FindOutput(c.name), config.batching()));
+  for (const auto& o : spec.outputs) spec.output_names.push_back(o.name.c_str());
+  return spec;
+}
+
+}  // namespace ortbackend

@@ -1,0 +1,49 @@
+#pragma once
+// What Execute needs to know about each configured tensor, resolved once at
+// load so the hot path only compares numbers.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <onnxruntime_c_api.h>
+
+#include "autocomplete/model_io.h"
+#include "common/shape.h"
+#include "common/status.h"
+#include "config/model_config.h"
+
+namespace ortbackend {
+
+struct TensorSpec {
+  std::string name;
+  TRITONSERVER_DataType dtype = TRITONSERVER_TYPE_INVALID;
+  ONNXTensorElementDataType ort_type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
+  size_t element_size = 0;   // 0 for BYTES
+  Shape dims;                // per batch item, as clients see it; -1 = any
+  bool has_reshape = false;
+  Shape reshape;             // per batch item, as the model sees it
+  bool optional = false;
+  bool is_bytes() const { return dtype == TRITONSERVER_TYPE_BYTES; }
+};
+
+struct ExecutionSpec {
+  std::string model_name;
+  int64_t max_batch_size = 0;
+  std::vector<TensorSpec> inputs;
+  std::vector<TensorSpec> outputs;
+  // Names in ORT's calling convention, pointing into the specs above.
+  std::vector<const char*> output_names;
+
+  bool batching() const { return max_batch_size > 0; }
+  // Index of a configured input/output by name, or -1.
+  int FindInput(const char* name) const;
+  int FindOutput(const char* name) const;
+};
+
+// Builds the spec from a validated config. Where the config says -1 but the
+// model fixes a dim (and no reshape intervenes), the model's dim is used, so
+// requests are checked against the stricter of the two.
+ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& io);
+
+}  // namespace ortbackend

@@ -1,0 +1,99 @@
+#include "instance_state.h"
+
+#include "ort/ort_try.h"
+#include "triton/error.h"
+#include "triton/log.h"
+#include "triton/message.h"
+
+namespace ortbackend {
+
+ModelInstanceState::ModelInstanceState(ModelState* model, TRITONBACKEND_ModelInstance* instance)
+    : model_(model),
+      instance_(instance),
+      spec_(BuildExecutionSpec(model->config(), model->io())),
+      batch_(spec_),
+      gatherer_(spec_),
+      scatterer_(spec_) {
+  spec_.model_name = model->name();
+  outputs_.reserve(spec_.outputs.size());
+  for (size_t i = 0; i < spec_.outputs.size(); ++i) outputs_.emplace_back(nullptr);
+}
+
+Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance* instance,
+                                  std::unique_ptr<ModelInstanceState>* out) {
+  std::unique_ptr<ModelInstanceState> state(new ModelInstanceState(model, instance));
+  const char* name = nullptr;
+  Status s = FromTritonError(TRITONBACKEND_ModelInstanceName(instance, &name), "reading the instance name");
+  if (!s.ok()) return s;
+  state->name_ = name;
+
+  TRITONSERVER_InstanceGroupKind kind;
+  s = FromTritonError(TRITONBACKEND_ModelInstanceKind(instance, &kind), "reading the instance kind");
+  if (!s.ok()) return s;
+  if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU)
+    return Status::Unsupported("instance '" + state->name_ +
+                               "' is KIND_GPU, but this backend was built without GPU support "
+                               "(rebuild with -DTRITON_ENABLE_GPU=ON)");
+
+  // The final config (after the server's normalization) says how many
+  // instances share the machine; thread defaults are split over them.
+  TRITONBACKEND_Model* triton_model = nullptr;
+  s = FromTritonError(TRITONBACKEND_ModelInstanceModel(instance, &triton_model), "reading the model");
+  MessagePtr message;
+  if (s.ok()) s = FromTritonError(TRITONBACKEND_ModelConfig(triton_model, 1, message.receive()), "reading the config");
+  nlohmann::json config;
+  if (s.ok()) s = JsonFromMessage(message.get(), &config);
+  if (!s.ok()) return s;
+  s = model->CreateSession(CountCpuInstances(config), &state->session_);
+  if (!s.ok()) return s;
+
+  s = OrtTry("creating run options", [&] {
+    state->run_options_ = Ort::RunOptions();
+    if (model->settings().arena_shrinkage)
+      state->run_options_.AddConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+  });
+  if (!s.ok()) return s;
+  *out = std::move(state);
+  return Status::Ok();
+}
+
+void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t count) {
+  const uint64_t exec_start = NowNs();
+  batch_.Begin(requests, count);
+  for (size_t g = 0; g < batch_.group_count(); ++g) RunGroup(g);
+  batch_.Finish(instance_, exec_start, NowNs());
+}
+
+void ModelInstanceState::RunGroup(size_t g) {
+  const uint64_t group_start = NowNs();
+  int64_t total_batch = 0;
+  for (const uint32_t* r = batch_.group_begin(g); r != batch_.group_end(g); ++r)
+    total_batch += batch_.request(*r).batch_size;
+
+  Status s = gatherer_.Gather(batch_, g);
+  const uint64_t compute_start = NowNs();
+  if (s.ok()) {
+    s = OrtTry("model '" + model_->name() + "': ONNX Runtime failed to run", [&] {
+      session_->Run(run_options_, gatherer_.names(), gatherer_.values(), gatherer_.count(),
+                    spec_.output_names.data(), outputs_.data(), outputs_.size());
+    });
+  }
+  const uint64_t compute_end = NowNs();
+  if (s.ok()) s = scatterer_.Scatter(batch_, g, outputs_.data());
+  gatherer_.Clear();
+  for (auto& v : outputs_) v = Ort::Value(nullptr);
+  if (!s.ok()) batch_.FailGroup(g, s);
+
+  for (const uint32_t* r = batch_.group_begin(g); r != batch_.group_end(g); ++r) {
+    batch_.request(*r).compute_start_ns = compute_start;
+    batch_.request(*r).compute_end_ns = compute_end;
+  }
+  if (s.ok()) {
+    TRITONSERVER_Error* err = TRITONBACKEND_ModelInstanceReportBatchStatistics(
+        instance_, static_cast<uint64_t>(spec_.batching() ? total_batch : 1), group_start, compute_start,
+        compute_end, NowNs());
+    if (err != nullptr) TRITONSERVER_ErrorDelete(err);
+  }
+}
+
+}  // namespace ortbackend

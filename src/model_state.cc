@@ -1,0 +1,124 @@
+#include "model_state.h"
+
+#include "autocomplete/autocomplete.h"
+#include "config/json_read.h"
+#include "ort/cpu_budget.h"
+#include "ort/model_io.h"
+#include "ort/session_factory.h"
+#include "triton/error.h"
+#include "triton/log.h"
+#include "triton/message.h"
+
+namespace ortbackend {
+
+Status ModelState::Create(TRITONBACKEND_Model* model, std::unique_ptr<ModelState>* out) {
+  std::unique_ptr<ModelState> state(new ModelState());
+  Status s = state->Load(model);
+  if (!s.ok()) return state->name_.empty() ? s : s.WithContext("model '" + state->name_ + "'");
+  *out = std::move(state);
+  return Status::Ok();
+}
+
+Status ModelState::Load(TRITONBACKEND_Model* model) {
+  const char* name = nullptr;
+  Status s = FromTritonError(TRITONBACKEND_ModelName(model, &name), "reading the model name");
+  if (!s.ok()) return s;
+  name_ = name;
+  s = FromTritonError(TRITONBACKEND_ModelVersion(model, &version_), "reading the model version");
+  if (!s.ok()) return s;
+  TRITONBACKEND_Backend* backend = nullptr;
+  void* backend_state = nullptr;
+  s = FromTritonError(TRITONBACKEND_ModelBackend(model, &backend), "reading the backend");
+  if (s.ok()) s = FromTritonError(TRITONBACKEND_BackendState(backend, &backend_state), "reading the backend state");
+  if (!s.ok()) return s;
+  backend_ = static_cast<BackendState*>(backend_state);
+
+  MessagePtr message;
+  s = FromTritonError(TRITONBACKEND_ModelConfig(model, 1, message.receive()), "reading the model config");
+  if (!s.ok()) return s;
+  nlohmann::json config_json;
+  s = JsonFromMessage(message.get(), &config_json);
+  if (!s.ok()) return s;
+
+  s = ParseModelSettings(config_json, &settings_);
+  if (!s.ok()) return s;
+  for (const auto& key : settings_.unknown_keys)
+    ORTB_LOG_WARN("model '" + name_ + "': ignoring unknown parameter '" + key + "'");
+
+  TRITONBACKEND_ArtifactType artifact;
+  const char* repository = nullptr;
+  s = FromTritonError(TRITONBACKEND_ModelRepository(model, &artifact, &repository), "reading the model repository");
+  if (!s.ok()) return s;
+  s = ResolveModelFile(repository, version_, StringMember(config_json, "default_model_filename"), &model_path_);
+  if (!s.ok()) return s;
+  s = ReadModelMetadata();
+  if (!s.ok()) return s;
+
+  bool auto_complete = false;
+  s = FromTritonError(TRITONBACKEND_ModelAutoCompleteConfig(model, &auto_complete), "reading auto-complete");
+  if (!s.ok()) return s;
+  if (auto_complete) {
+    s = AutoComplete(model, &config_json);
+    if (!s.ok()) return s;
+  }
+  s = ParseModelConfig(config_json, &config_);
+  if (!s.ok()) return s;
+  if (config_.name.empty()) config_.name = name_;
+  return ValidateConfigAgainstModel(config_, io_);
+}
+
+Status ModelState::ReadModelMetadata() {
+  // A throwaway session with no graph optimizations and one thread: loading is
+  // quicker and the declared inputs/outputs are the same.
+  ModelSettings light;
+  light.graph_level = GraphLevel::kDisabled;
+  SessionPlan plan;
+  plan.intra_op_threads = 1;
+  plan.inter_op_threads = 1;
+  plan.use_global_threadpool = false;
+  Ort::SessionOptions options{nullptr};
+  Status s = BuildSessionOptions(light, plan, &options);
+  if (!s.ok()) return s;
+  std::unique_ptr<Ort::Session> session;
+  s = ortbackend::CreateSession(backend_->ort->env(), model_path_, options, &session);
+  if (!s.ok()) return s;
+  return ReadModelIo(*session, &io_);
+}
+
+Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json) {
+  std::vector<std::string> notes;
+  Status s = AutoCompleteConfig(io_, backend_->settings.default_max_batch_size, config_json, &notes);
+  if (!s.ok()) return s;
+  if (notes.empty()) return Status::Ok();
+  for (const auto& n : notes) ORTB_LOG_INFO("model '" + name_ + "' auto-complete: " + n);
+  const std::string text = config_json->dump();
+  MessagePtr message;
+  s = FromTritonError(TRITONSERVER_MessageNewFromSerializedJson(message.receive(), text.data(), text.size()),
+                      "serializing the completed config");
+  if (!s.ok()) return s;
+  return FromTritonError(TRITONBACKEND_ModelSetConfig(model, 1, message.get()), "setting the completed config");
+}
+
+Status ModelState::CreateSession(int sessions, std::unique_ptr<Ort::Session>* out) {
+  SessionPlan plan;
+  plan.use_global_threadpool = backend_->ort->global_threadpool();
+  if (plan.use_global_threadpool) {
+    if (settings_.intra_op_threads || settings_.inter_op_threads)
+      ORTB_LOG_INFO("model '" + name_ +
+                    "': the global thread pool is enabled, so the model's intra/inter_op_thread_count are ignored");
+  } else {
+    // Unset thread counts split the usable cores over the instances, so the
+    // sessions together never oversubscribe the machine.
+    plan.intra_op_threads = settings_.intra_op_threads.value_or(DefaultIntraOpThreads(sessions));
+    plan.inter_op_threads = settings_.inter_op_threads.value_or(settings_.parallel_execution ? 0 : 1);
+  }
+  Ort::SessionOptions options{nullptr};
+  Status s = BuildSessionOptions(settings_, plan, &options);
+  if (!s.ok()) return s;
+  ORTB_LOG_VERBOSE("model '" + name_ + "': session with intra_op_threads=" + std::to_string(plan.intra_op_threads) +
+                   " inter_op_threads=" + std::to_string(plan.inter_op_threads) +
+                   (plan.use_global_threadpool ? " (global thread pool)" : ""));
+  return ortbackend::CreateSession(backend_->ort->env(), model_path_, options, out);
+}
+
+}  // namespace ortbackend

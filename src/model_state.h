@@ -1,0 +1,57 @@
+#pragma once
+// One loaded model: its validated configuration, the typed settings parsed
+// from it, what the ONNX file declares, and the shared ORT environment.
+// Created in TRITONBACKEND_ModelInitialize; outlives its instances.
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <onnxruntime_cxx_api.h>
+
+#include "autocomplete/model_io.h"
+#include "common/status.h"
+#include "config/backend_settings.h"
+#include "config/model_config.h"
+#include "config/model_settings.h"
+#include "ort/environment.h"
+#include "triton_api/tritonbackend_api.h"
+
+namespace ortbackend {
+
+// The backend-wide state (TRITONBACKEND_BackendSetState).
+struct BackendState {
+  BackendSettings settings;
+  std::unique_ptr<OrtEnvironment> ort;
+};
+
+class ModelState {
+ public:
+  static Status Create(TRITONBACKEND_Model* model, std::unique_ptr<ModelState>* out);
+
+  const std::string& name() const { return name_; }
+  const ModelConfig& config() const { return config_; }
+  const ModelSettings& settings() const { return settings_; }
+  const ModelIoInfo& io() const { return io_; }
+  const std::string& model_path() const { return model_path_; }
+  BackendState& backend() { return *backend_; }
+
+  // A session for one instance, with threads chosen for `sessions` sessions
+  // of this model running side by side.
+  Status CreateSession(int sessions, std::unique_ptr<Ort::Session>* out);
+
+ private:
+  Status Load(TRITONBACKEND_Model* model);
+  Status ReadModelMetadata();
+  Status AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json);
+
+  std::string name_;
+  uint64_t version_ = 0;
+  BackendState* backend_ = nullptr;
+  ModelConfig config_;
+  ModelSettings settings_;
+  ModelIoInfo io_;
+  std::string model_path_;
+};
+
+}  // namespace ortbackend

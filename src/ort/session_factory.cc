@@ -1,0 +1,71 @@
+#include "ort/session_factory.h"
+
+#include <sys/stat.h>
+
+#include "ort/ort_try.h"
+
+namespace ortbackend {
+namespace {
+
+GraphOptimizationLevel ToOrt(GraphLevel level) {
+  switch (level) {
+    case GraphLevel::kBasic: return ORT_ENABLE_BASIC;
+    case GraphLevel::kExtended: return ORT_ENABLE_EXTENDED;
+    case GraphLevel::kDisabled: return ORT_DISABLE_ALL;
+    case GraphLevel::kAll: break;
+  }
+  return ORT_ENABLE_ALL;
+}
+
+bool IsDirectory(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool IsFile(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+}  // namespace
+
+Status BuildSessionOptions(const ModelSettings& settings, const SessionPlan& plan, Ort::SessionOptions* out) {
+  return OrtTry("building session options", [&] {
+    Ort::SessionOptions so;
+    so.SetGraphOptimizationLevel(ToOrt(settings.graph_level));
+    so.SetExecutionMode(settings.parallel_execution ? ORT_PARALLEL : ORT_SEQUENTIAL);
+    if (plan.use_global_threadpool) {
+      so.DisablePerSessionThreads();
+    } else {
+      so.SetIntraOpNumThreads(plan.intra_op_threads);
+      so.SetInterOpNumThreads(plan.inter_op_threads);
+    }
+    if (settings.enable_mem_arena.has_value()) {
+      if (*settings.enable_mem_arena) so.EnableCpuMemArena(); else so.DisableCpuMemArena();
+    }
+    if (settings.enable_mem_pattern.has_value()) {
+      if (*settings.enable_mem_pattern) so.EnableMemPattern(); else so.DisableMemPattern();
+    }
+    for (const auto& [key, value] : settings.session_config_entries) so.AddConfigEntry(key.c_str(), value.c_str());
+    *out = std::move(so);
+  });
+}
+
+Status ResolveModelFile(const std::string& repository, uint64_t version, const std::string& filename,
+                        std::string* path) {
+  const std::string name = filename.empty() ? "model.onnx" : filename;
+  std::string p = repository + "/" + std::to_string(version) + "/" + name;
+  if (IsDirectory(p)) p += "/model.onnx";
+  if (!IsFile(p)) return Status::NotFound("model file not found: " + p);
+  *path = p;
+  return Status::Ok();
+}
+
+Status CreateSession(Ort::Env& env, const std::string& path, const Ort::SessionOptions& options,
+                     std::unique_ptr<Ort::Session>* out) {
+  return OrtTry("loading ONNX model " + path, [&] {
+    *out = std::make_unique<Ort::Session>(env, path.c_str(), options);
+  });
+}
+
+}  // namespace ortbackend

@@ -1,0 +1,31 @@
+#pragma once
+// Turns parsed ModelSettings into ORT session options and sessions.
+
+#include <memory>
+#include <string>
+
+#include <onnxruntime_cxx_api.h>
+
+#include "common/status.h"
+#include "config/model_settings.h"
+
+namespace ortbackend {
+
+// Decisions made from the settings plus the runtime context.
+struct SessionPlan {
+  int intra_op_threads = 0;  // 0: ORT's default
+  int inter_op_threads = 0;
+  bool use_global_threadpool = false;
+};
+
+Status BuildSessionOptions(const ModelSettings& settings, const SessionPlan& plan, Ort::SessionOptions* out);
+
+// Finds the model file of one version: <repo>/<version>/<filename>, where a
+// directory means its model.onnx (external data files sit beside it).
+Status ResolveModelFile(const std::string& repository, uint64_t version, const std::string& filename,
+                        std::string* path);
+
+Status CreateSession(Ort::Env& env, const std::string& path, const Ort::SessionOptions& options,
+                     std::unique_ptr<Ort::Session>* out);
+
+}  // namespace ortbackend

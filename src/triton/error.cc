@@ -1,0 +1,38 @@
+#include "triton/error.h"
+
+#include <string>
+
+namespace ortbackend {
+
+TRITONSERVER_Error* ToTritonError(const Status& status) {
+  if (status.ok()) return nullptr;
+  TRITONSERVER_Error_Code code = TRITONSERVER_ERROR_INTERNAL;
+  switch (status.code()) {
+    case StatusCode::kOk: return nullptr;
+    case StatusCode::kInvalidArgument: code = TRITONSERVER_ERROR_INVALID_ARG; break;
+    case StatusCode::kNotFound: code = TRITONSERVER_ERROR_NOT_FOUND; break;
+    case StatusCode::kUnsupported: code = TRITONSERVER_ERROR_UNSUPPORTED; break;
+    case StatusCode::kUnavailable: code = TRITONSERVER_ERROR_UNAVAILABLE; break;
+    case StatusCode::kInternal: code = TRITONSERVER_ERROR_INTERNAL; break;
+    case StatusCode::kCancelled: code = TRITONSERVER_ERROR_CANCELLED; break;
+  }
+  return TRITONSERVER_ErrorNew(code, status.message().c_str());
+}
+
+Status FromTritonError(TRITONSERVER_Error* err, const char* context) {
+  if (err == nullptr) return Status::Ok();
+  StatusCode code = StatusCode::kInternal;
+  switch (TRITONSERVER_ErrorCode(err)) {
+    case TRITONSERVER_ERROR_INVALID_ARG: code = StatusCode::kInvalidArgument; break;
+    case TRITONSERVER_ERROR_NOT_FOUND: code = StatusCode::kNotFound; break;
+    case TRITONSERVER_ERROR_UNSUPPORTED: code = StatusCode::kUnsupported; break;
+    case TRITONSERVER_ERROR_UNAVAILABLE: code = StatusCode::kUnavailable; break;
+    case TRITONSERVER_ERROR_CANCELLED: code = StatusCode::kCancelled; break;
+    default: break;
+  }
+  std::string msg = std::string(context) + ": " + TRITONSERVER_ErrorMessage(err);
+  TRITONSERVER_ErrorDelete(err);
+  return Status(code, std::move(msg));
+}
+
+}  // namespace ortbackend
