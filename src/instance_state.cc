@@ -53,6 +53,7 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
       state->run_options_.AddConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
   });
   if (!s.ok()) return s;
+  ORTB_LOG_INFO("model '" + model->name() + "': instance '" + state->name_ + "' ready");
   *out = std::move(state);
   return Status::Ok();
 }

@@ -25,6 +25,19 @@ nlohmann::json ConfigDims(const ModelTensorInfo& t, bool batching) {
   return dims;
 }
 
+// Triton needs at least one dim per tensor. A model scalar is served as [1]:
+// a batching model's [batch] tensor through `reshape { shape: [] }`, a
+// non-batching model's rank-0 tensor implicitly (Triton rejects an empty
+// reshape there; see ImplicitScalar).
+void SetDims(const ModelTensorInfo& t, bool batching, nlohmann::json* e) {
+  if (t.shape.size() == (batching ? 1u : 0u)) {
+    (*e)["dims"] = nlohmann::json::array({1});
+    if (batching) (*e)["reshape"] = {{"shape", nlohmann::json::array()}};
+  } else {
+    (*e)["dims"] = ConfigDims(t, batching);
+  }
+}
+
 Status CheckServable(const ModelTensorInfo& t, const char* kind) {
   if (!t.is_tensor)
     return Status::Unsupported(std::string("model ") + kind + " '" + t.name +
@@ -47,14 +60,7 @@ Status CompleteTensors(const std::vector<ModelTensorInfo>& model, bool batching,
       nlohmann::json e;
       e["name"] = t.name;
       e["data_type"] = DataTypeToConfig(t.dtype);
-      if (t.shape.empty()) {
-        // A rank-0 tensor: Triton needs at least one dim, so expose [1] and
-        // reshape to the model's scalar.
-        e["dims"] = nlohmann::json::array({1});
-        e["reshape"] = {{"shape", nlohmann::json::array()}};
-      } else {
-        e["dims"] = ConfigDims(t, batching);
-      }
+      SetDims(t, batching, &e);
       list.push_back(std::move(e));
     }
     notes->push_back(std::string("added ") + std::to_string(list.size()) + " " + kind + "(s) from the model");
@@ -73,12 +79,7 @@ Status CompleteTensors(const std::vector<ModelTensorInfo>& model, bool batching,
       notes->push_back(std::string("filled data_type of ") + kind + " '" + name + "'");
     }
     if (!e.contains("dims") || e["dims"].is_null() || (e["dims"].empty() && !e.contains("reshape"))) {
-      if (t->shape.empty()) {
-        e["dims"] = nlohmann::json::array({1});
-        e["reshape"] = {{"shape", nlohmann::json::array()}};
-      } else {
-        e["dims"] = ConfigDims(*t, batching);
-      }
+      SetDims(*t, batching, &e);
       notes->push_back(std::string("filled dims of ") + kind + " '" + name + "'");
     }
   }
@@ -109,6 +110,7 @@ Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batchin
     return Status::InvalidArgument(std::string(kind) + " '" + c.name + "' has data_type " +
                                    DataTypeToConfig(c.dtype) + " in the config, but the model expects " +
                                    DataTypeToConfig(t.dtype));
+  if (ImplicitScalar(c, t, batching)) return Status::Ok();
   Shape full;
   if (batching) full.push_back(-1);
   full.insert(full.end(), c.model_dims().begin(), c.model_dims().end());
@@ -130,6 +132,10 @@ Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batchin
 
 const ModelTensorInfo* ModelIoInfo::FindInput(const std::string& name) const { return FindIn(inputs, name); }
 const ModelTensorInfo* ModelIoInfo::FindOutput(const std::string& name) const { return FindIn(outputs, name); }
+
+bool ImplicitScalar(const TensorConfig& c, const ModelTensorInfo& t, bool batching) {
+  return !batching && t.shape.empty() && !c.has_reshape && c.dims.size() == 1 && c.dims[0] == 1;
+}
 
 bool ModelSupportsBatching(const ModelIoInfo& io) {
   if (io.inputs.empty() && io.outputs.empty()) return false;

@@ -27,6 +27,10 @@ bool ModelSupportsBatching(const ModelIoInfo& io);
 Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size,
                           nlohmann::json* config, std::vector<std::string>* notes);
 
+// True for a non-batching model's rank-0 tensor that the config gives as
+// dims [1] with no reshape: the backend feeds/reads it as a scalar.
+bool ImplicitScalar(const TensorConfig& c, const ModelTensorInfo& t, bool batching);
+
 // Checks a (parsed) config against the model: every config tensor exists in
 // the model with the same type and compatible dims, every required model input
 // is configured, and batching is possible when max_batch_size > 0.

@@ -44,8 +44,7 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int6
   const uint32_t* end = batch.group_end(g);
   const RequestInputView& lead = batch.input(*begin, i);
   Shape& shape = shapes_[i];
-  Status s = ModelShapeFor(spec_, t, DimsView(lead.shape, lead.rank), spec_.batching() ? total_batch : -1, &shape);
-  if (!s.ok()) return s;
+  ModelShapeFor(spec_, t, DimsView(lead.shape, lead.rank), total_batch, &shape);
 
   void* data = nullptr;
   uint64_t total = 0;
@@ -88,8 +87,7 @@ Status InputGatherer::GatherBytes(RequestBatch& batch, size_t g, size_t i, int64
   const uint32_t* end = batch.group_end(g);
   const RequestInputView& lead = batch.input(*begin, i);
   Shape& shape = shapes_[i];
-  Status s = ModelShapeFor(spec_, t, DimsView(lead.shape, lead.rank), spec_.batching() ? total_batch : -1, &shape);
-  if (!s.ok()) return s;
+  ModelShapeFor(spec_, t, DimsView(lead.shape, lead.rank), total_batch, &shape);
   const std::string what = "model '" + spec_.model_name + "', input '" + t.name + "'";
   return OrtTry(what, [&] {
     Ort::Value value = Ort::Value::CreateTensor(allocator_, shape.data(), shape.size(), t.ort_type);

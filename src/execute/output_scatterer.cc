@@ -11,29 +11,14 @@ namespace ortbackend {
 namespace {
 
 // The response shape of one request's slice: the batch dim replaced by the
-// request's own, or the config dims when the config reshapes the output.
-Status SliceShape(const ExecutionSpec& spec, const TensorSpec& t, const Shape& whole, int64_t batch,
-                  int64_t item_elements, Shape* out) {
-  out->clear();
-  if (spec.batching()) out->push_back(batch);
-  if (!t.has_reshape) {
-    out->insert(out->end(), whole.begin() + (spec.batching() ? 1 : 0), whole.end());
-    return Status::Ok();
+// request's own. (Triton itself maps it back through a config `reshape`.)
+void SliceShape(const ExecutionSpec& spec, const TensorSpec& t, const Shape& whole, int64_t batch, Shape* out) {
+  if (t.implicit_scalar) {
+    out->assign(1, 1);  // the model's scalar, as [1]
+    return;
   }
-  int64_t known = 1;
-  int wildcard = -1;
-  for (size_t i = 0; i < t.dims.size(); ++i) {
-    if (t.dims[i] == -1) wildcard = static_cast<int>(i);
-    else known *= t.dims[i];
-  }
-  const size_t start = out->size();
-  out->insert(out->end(), t.dims.begin(), t.dims.end());
-  if (wildcard >= 0 && known > 0 && item_elements % known == 0) (*out)[start + wildcard] = item_elements / known;
-  else if (wildcard >= 0 || known != item_elements)
-    return Status::Internal("model '" + spec.model_name + "', output '" + t.name + "': the model produced " +
-                            std::to_string(item_elements) + " elements per item, which do not fit the config dims " +
-                            ShapeToString(t.dims));
-  return Status::Ok();
+  out->assign(whole.begin(), whole.end());
+  if (spec.batching()) (*out)[0] = batch;
 }
 
 }  // namespace
@@ -98,10 +83,9 @@ Status OutputScatterer::ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort:
     const int64_t begin = first_element;
     first_element += n;
     if (!batch.wants_output(*r, o) || !p.error.ok()) continue;
-    Status rs = SliceShape(spec_, t, shape_, p.batch_size, item_elements, &response_shape_);
+    SliceShape(spec_, t, shape_, p.batch_size, &response_shape_);
     TRITONBACKEND_Output* out = nullptr;
-    if (rs.ok())
-      rs = FromTritonError(TRITONBACKEND_ResponseOutput(p.response, &out, t.name.c_str(), t.dtype,
+    Status rs = FromTritonError(TRITONBACKEND_ResponseOutput(p.response, &out, t.name.c_str(), t.dtype,
                                                         response_shape_.data(),
                                                         static_cast<uint32_t>(response_shape_.size())),
                            (what + ": creating the response output").c_str());
@@ -115,7 +99,9 @@ Status OutputScatterer::ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort:
     void* buffer = nullptr;
     TRITONSERVER_MemoryType mem = TRITONSERVER_MEMORY_CPU;
     int64_t mem_id = 0;
-    if (rs.ok() && bytes > 0)
+    // Even an empty output gets a (zero-byte) buffer: the server's frontends
+    // expect every output to have one.
+    if (rs.ok())
       rs = FromTritonError(TRITONBACKEND_OutputBuffer(out, &buffer, bytes, &mem, &mem_id),
                            (what + ": allocating the response buffer").c_str());
     if (rs.ok() && bytes > 0 && mem == TRITONSERVER_MEMORY_GPU)

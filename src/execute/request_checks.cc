@@ -12,6 +12,7 @@ std::string Prefix(const ExecutionSpec& spec, const TensorSpec& t) {
 std::string ExpectedShape(const ExecutionSpec& spec, const TensorSpec& t) {
   Shape full;
   if (spec.batching()) full.push_back(-1);
+  if (t.implicit_scalar) full.push_back(1);
   full.insert(full.end(), t.dims.begin(), t.dims.end());
   std::string s = ShapeToString(full);
   if (spec.batching()) s += " (first dim is the batch size, 1 to " + std::to_string(spec.max_batch_size) + ")";
@@ -25,11 +26,13 @@ Status CheckRequestInput(const ExecutionSpec& spec, const TensorSpec& t, TRITONS
   if (dtype != t.dtype)
     return Status::InvalidArgument(Prefix(spec, t) + "expected data type " + DataTypeName(t.dtype) + ", got " +
                                    DataTypeName(dtype));
+  static const Shape kScalarAsOne{1};
+  const Shape& dims = t.implicit_scalar ? kScalarAsOne : t.dims;
   const size_t offset = spec.batching() ? 1 : 0;
-  bool ok = shape.size == t.dims.size() + offset;
-  for (size_t i = 0; ok && i < t.dims.size(); ++i) {
+  bool ok = shape.size == dims.size() + offset;
+  for (size_t i = 0; ok && i < dims.size(); ++i) {
     const int64_t d = shape[i + offset];
-    ok = d >= 0 && (t.dims[i] == -1 || t.dims[i] == d);
+    ok = d >= 0 && (dims[i] == -1 || dims[i] == d);
   }
   if (ok && spec.batching()) ok = shape[0] >= 1 && shape[0] <= spec.max_batch_size;
   if (!ok)
@@ -52,36 +55,12 @@ Status CheckRequestInput(const ExecutionSpec& spec, const TensorSpec& t, TRITONS
   return Status::Ok();
 }
 
-Status ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch,
-                     Shape* out) {
+void ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch,
+                   Shape* out) {
   out->clear();
-  const size_t offset = spec.batching() ? 1 : 0;
-  if (batch >= 0) out->push_back(batch);
-  if (!t.has_reshape) {
-    for (size_t i = offset; i < request_shape.size; ++i) out->push_back(request_shape[i]);
-    return Status::Ok();
-  }
-  // Elements of one batch item, as the client sent them.
-  int64_t item = 1;
-  CheckedElementCount(DimsView(request_shape.data + offset, request_shape.size - offset), &item);
-  int64_t known = 1;
-  int wildcard = -1;
-  for (size_t i = 0; i < t.reshape.size(); ++i) {
-    if (t.reshape[i] == -1) wildcard = static_cast<int>(i);
-    else known *= t.reshape[i];
-  }
-  const size_t start = out->size();
-  out->insert(out->end(), t.reshape.begin(), t.reshape.end());
-  if (wildcard >= 0) {
-    if (known == 0 || item % known != 0)
-      return Status::InvalidArgument(Prefix(spec, t) + "cannot reshape " + std::to_string(item) +
-                                     " elements per batch item to " + ShapeToString(t.reshape));
-    (*out)[start + wildcard] = item / known;
-  } else if (known != item) {
-    return Status::InvalidArgument(Prefix(spec, t) + "cannot reshape " + std::to_string(item) +
-                                   " elements per batch item to " + ShapeToString(t.reshape));
-  }
-  return Status::Ok();
+  if (t.implicit_scalar) return;  // [1] on the wire, rank 0 for the model
+  out->assign(request_shape.begin(), request_shape.end());
+  if (spec.batching() && !out->empty()) (*out)[0] = batch;
 }
 
 }  // namespace ortbackend

@@ -22,9 +22,9 @@ struct InputCheck {
 Status CheckRequestInput(const ExecutionSpec& spec, const TensorSpec& t, TRITONSERVER_DataType dtype,
                          DimsView shape, uint64_t byte_size, InputCheck* out);
 
-// The model-side shape of `elements`-sized batch item(s), resolving one -1 in
-// a reshape from the element count. `batch` < 0 means "no batch dim".
-Status ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch,
-                     Shape* out);
+// The shape handed to ORT for a request shape, with the batch dim replaced by
+// `batch` (the group's total) when the model batches.
+void ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch,
+                   Shape* out);
 
 }  // namespace ortbackend

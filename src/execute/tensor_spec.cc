@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "autocomplete/autocomplete.h"
 #include "common/data_type.h"
 
 namespace ortbackend {
@@ -13,16 +14,18 @@ TensorSpec MakeSpec(const TensorConfig& c, const ModelTensorInfo* model, bool ba
   s.dtype = c.dtype;
   s.ort_type = ToOrtType(c.dtype);
   s.element_size = ElementByteSize(c.dtype);
-  s.dims = c.dims;
-  s.has_reshape = c.has_reshape;
-  s.reshape = c.reshape;
+  s.dims = c.model_dims();
   s.optional = c.optional;
-  if (model != nullptr && !c.has_reshape) {
-    const size_t offset = batching ? 1 : 0;
-    if (model->shape.size() == s.dims.size() + offset)
-      for (size_t i = 0; i < s.dims.size(); ++i)
-        if (s.dims[i] == -1 && model->shape[i + offset] >= 0) s.dims[i] = model->shape[i + offset];
+  if (model == nullptr) return s;
+  if (ImplicitScalar(c, *model, batching)) {
+    s.implicit_scalar = true;
+    s.dims.clear();
+    return s;
   }
+  const size_t offset = batching ? 1 : 0;
+  if (model->shape.size() == s.dims.size() + offset)
+    for (size_t i = 0; i < s.dims.size(); ++i)
+      if (s.dims[i] == -1 && model->shape[i + offset] >= 0) s.dims[i] = model->shape[i + offset];
   return s;
 }
 

@@ -20,9 +20,12 @@ struct TensorSpec {
   TRITONSERVER_DataType dtype = TRITONSERVER_TYPE_INVALID;
   ONNXTensorElementDataType ort_type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
   size_t element_size = 0;   // 0 for BYTES
-  Shape dims;                // per batch item, as clients see it; -1 = any
-  bool has_reshape = false;
-  Shape reshape;             // per batch item, as the model sees it
+  // Per batch item, as the model sees it; -1 = any. Triton applies a config
+  // `reshape` before inputs reach the backend and after outputs leave it, so
+  // these are the reshaped dims.
+  Shape dims;
+  // A non-batching model's rank-0 tensor, sent by clients as [1].
+  bool implicit_scalar = false;
   bool optional = false;
   bool is_bytes() const { return dtype == TRITONSERVER_TYPE_BYTES; }
 };
@@ -42,8 +45,8 @@ struct ExecutionSpec {
 };
 
 // Builds the spec from a validated config. Where the config says -1 but the
-// model fixes a dim (and no reshape intervenes), the model's dim is used, so
-// requests are checked against the stricter of the two.
+// model fixes a dim, the model's dim is used, so requests are checked against
+// the stricter of the two.
 ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& io);
 
 }  // namespace ortbackend

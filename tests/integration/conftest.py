@@ -1,0 +1,140 @@
+"""Starts the real tritonserver (from the nvidia-pytriton wheel) with the
+freshly installed backend, on free loopback ports."""
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import tritonclient.grpc as grpcclient
+import tritonclient.http as httpclient
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def _server_bin() -> str:
+    env = os.environ.get("TRITONSERVER_BIN")
+    if env:
+        return env
+    import sysconfig
+    return str(pathlib.Path(sysconfig.get_paths()["purelib"]) / "pytriton/tritonserver/bin/tritonserver")
+
+
+def _backend_dir() -> str:
+    return os.environ.get("ORT_BACKEND_DIR", str(ROOT / "install" / "backends"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class TritonServer:
+    """One tritonserver process; stop() is always called by the fixtures."""
+
+    def __init__(self, repo, args=(), log_path=None, expect_ready=True):
+        self.repo = pathlib.Path(repo)
+        self.http_port, self.grpc_port, self.metrics_port = _free_port(), _free_port(), _free_port()
+        self.log_path = pathlib.Path(log_path or self.repo.parent / f"server-{self.http_port}.log")
+        cmd = [
+            _server_bin(),
+            f"--model-repository={self.repo}",
+            f"--backend-directory={_backend_dir()}",
+            f"--http-port={self.http_port}",
+            f"--grpc-port={self.grpc_port}",
+            f"--metrics-port={self.metrics_port}",
+            "--http-address=127.0.0.1",
+            "--grpc-address=127.0.0.1",
+            *args,
+        ]
+        self._log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
+        if expect_ready:
+            self.wait_ready()
+
+    @property
+    def http_url(self):
+        return f"127.0.0.1:{self.http_port}"
+
+    @property
+    def grpc_url(self):
+        return f"127.0.0.1:{self.grpc_port}"
+
+    def wait_ready(self, timeout=90):
+        client = httpclient.InferenceServerClient(self.http_url)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"tritonserver exited ({self.proc.returncode}):\n{self.log()[-4000:]}")
+            try:
+                if client.is_server_ready():
+                    return
+            except Exception:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"tritonserver not ready after {timeout}s:\n{self.log()[-4000:]}")
+
+    def wait_exit(self, timeout=60):
+        return self.proc.wait(timeout=timeout)
+
+    def http(self, **kw):
+        return httpclient.InferenceServerClient(self.http_url, **kw)
+
+    def grpc(self, **kw):
+        return grpcclient.InferenceServerClient(self.grpc_url, **kw)
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+@pytest.fixture
+def start_server():
+    """A factory: start_server(repo, args=[...]) -> TritonServer, stopped after the test."""
+    servers = []
+
+    def start(repo, args=(), **kw):
+        server = TritonServer(repo, args, **kw)
+        servers.append(server)
+        return server
+
+    yield start
+    for s in servers:
+        s.stop()
+
+
+@pytest.fixture(scope="module")
+def module_server_factory():
+    servers = []
+
+    def start(repo, args=(), **kw):
+        server = TritonServer(repo, args, **kw)
+        servers.append(server)
+        return server
+
+    yield start
+    for s in servers:
+        s.stop()
+
+
+@pytest.fixture(params=["http", "grpc"])
+def protocol(request):
+    return request.param

@@ -1,0 +1,90 @@
+"""Builders for the ONNX models and repositories the integration tests use.
+Every model is made here with the onnx package; nothing binary is checked in."""
+import pathlib
+from typing import Optional, Sequence
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+OPSET = 17
+
+
+def tensor(name, elem_type, shape):
+    return helper.make_tensor_value_info(name, elem_type, shape)
+
+
+def make_model(nodes, inputs, outputs, initializers=(), opset=OPSET, name="g"):
+    graph = helper.make_graph(nodes, name, inputs, outputs, initializer=list(initializers))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 8
+    return model
+
+
+def save(repo, name, model, config: Optional[str] = None, version=1, filename="model.onnx",
+         external_data=False):
+    """Writes <repo>/<name>/<version>/<filename> and, if given, config.pbtxt."""
+    d = pathlib.Path(repo) / name
+    (d / str(version)).mkdir(parents=True, exist_ok=True)
+    target = d / str(version) / filename
+    if external_data:
+        target.mkdir(parents=True, exist_ok=True)
+        onnx.save_model(model, target / "model.onnx", save_as_external_data=True,
+                        all_tensors_to_one_file=True, location="weights.bin", size_threshold=0)
+    else:
+        onnx.save(model, target)
+    if config is not None:
+        (d / "config.pbtxt").write_text(config)
+    return d
+
+
+def binary_op(op, elem_type, shape, names=("A", "B", "C")):
+    a, b, c = names
+    return make_model([helper.make_node(op, [a, b], [c])],
+                      [tensor(a, elem_type, shape), tensor(b, elem_type, shape)],
+                      [tensor(c, elem_type, shape)])
+
+
+def identity(elem_type, shape, in_name="INPUT", out_name="OUTPUT"):
+    return make_model([helper.make_node("Identity", [in_name], [out_name])],
+                      [tensor(in_name, elem_type, shape)], [tensor(out_name, elem_type, shape)])
+
+
+def add_sub(shape=("batch", 4), elem_type=TensorProto.FLOAT):
+    """INPUT0, INPUT1 -> OUTPUT0 = sum, OUTPUT1 = difference."""
+    ins = [tensor(n, elem_type, list(shape)) for n in ("INPUT0", "INPUT1")]
+    outs = [tensor(n, elem_type, list(shape)) for n in ("OUTPUT0", "OUTPUT1")]
+    return make_model([helper.make_node("Add", ["INPUT0", "INPUT1"], ["OUTPUT0"]),
+                       helper.make_node("Sub", ["INPUT0", "INPUT1"], ["OUTPUT1"])], ins, outs)
+
+
+def scale_by_weights(shape=("batch", 8)):
+    """OUTPUT = INPUT * W with W a stored initializer (used for external data)."""
+    w = np.arange(1, shape[-1] + 1, dtype=np.float32)
+    init = helper.make_tensor("W", TensorProto.FLOAT, [shape[-1]], w.tolist())
+    return make_model([helper.make_node("Mul", ["INPUT", "W"], ["OUTPUT"])],
+                      [tensor("INPUT", TensorProto.FLOAT, list(shape))],
+                      [tensor("OUTPUT", TensorProto.FLOAT, list(shape))], [init]), w
+
+
+def lowercase_strings(shape=("N",)):
+    """ONNX StringNormalizer: lower-cases every element."""
+    node = helper.make_node("StringNormalizer", ["INPUT"], ["OUTPUT"], case_change_action="LOWER", locale="C")
+    return make_model([node], [tensor("INPUT", TensorProto.STRING, list(shape))],
+                      [tensor("OUTPUT", TensorProto.STRING, list(shape))])
+
+
+def config(name, inputs: Sequence[tuple] = (), outputs: Sequence[tuple] = (), max_batch_size=None,
+           extra="", backend=True):
+    """A config.pbtxt. inputs/outputs: (name, "TYPE_FP32", [dims], optional extra text)."""
+    lines = [f'name: "{name}"', 'backend: "onnxruntime"' if backend else 'platform: "onnxruntime_onnx"']
+    if max_batch_size is not None:
+        lines.append(f"max_batch_size: {max_batch_size}")
+    for kind, items in (("input", inputs), ("output", outputs)):
+        for item in items:
+            n, dt, dims = item[:3]
+            more = item[3] if len(item) > 3 else ""
+            lines.append(f'{kind} [{{ name: "{n}" data_type: {dt} dims: [{", ".join(map(str, dims))}] {more} }}]')
+    if extra:
+        lines.append(extra)
+    return "\n".join(lines) + "\n"
