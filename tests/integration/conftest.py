@@ -50,6 +50,7 @@ class TritonServer:
             f"--metrics-port={self.metrics_port}",
             "--http-address=127.0.0.1",
             "--grpc-address=127.0.0.1",
+            "--exit-timeout-secs=5",
             *args,
         ]
         self._log = open(self.log_path, "w")
