@@ -49,8 +49,9 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
 
   s = OrtTry("creating run options", [&] {
     state->run_options_ = Ort::RunOptions();
-    if (model->settings().arena_shrinkage)
-      state->run_options_.AddConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+    if (!model->settings().arena_shrinkage.empty())
+      state->run_options_.AddConfigEntry("memory.enable_memory_arena_shrinkage",
+                                         model->settings().arena_shrinkage.c_str());
   });
   if (!s.ok()) return s;
   ORTB_LOG_INFO("model '" + model->name() + "': instance '" + state->name_ + "' ready");

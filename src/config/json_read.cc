@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 
 namespace ortbackend {
@@ -17,6 +18,16 @@ bool ParseInt64(const std::string& s, int64_t* out) {
   return true;
 }
 
+bool ParseUint64(const std::string& s, uint64_t* out) {
+  if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(s.c_str(), &end, 10);
+  if (errno == ERANGE || end != s.c_str() + s.size()) return false;
+  *out = static_cast<uint64_t>(v);
+  return true;
+}
+
 bool ParseBool(const std::string& s, bool* out) {
   std::string l(s);
   std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -26,6 +37,8 @@ bool ParseBool(const std::string& s, bool* out) {
 }
 
 Status ReadInt64(const nlohmann::json& j, const std::string& what, int64_t* out) {
+  if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+    return Status::InvalidArgument(what + " must be an integer, got " + j.dump() + ", which is out of range");
   if (j.is_number_integer()) {
     *out = j.get<int64_t>();
     return Status::Ok();

@@ -1,5 +1,8 @@
 #include "config/model_config.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "common/data_type.h"
 #include "config/json_read.h"
 
@@ -40,7 +43,11 @@ Status ParseTensorConfig(const nlohmann::json& j, const std::string& kind, Tenso
     s = ReadDims(r->contains("shape") ? (*r)["shape"] : nlohmann::json(), what + " reshape", &out->reshape);
     if (!s.ok()) return s;
   }
-  out->optional = j.value("optional", false);
+  out->optional = false;
+  if (auto o = j.find("optional"); o != j.end() && !o->is_null()) {
+    if (!o->is_boolean()) return Status::InvalidArgument(what + " has non-boolean 'optional': " + o->dump());
+    out->optional = o->get<bool>();
+  }
   return Status::Ok();
 }
 
@@ -103,7 +110,7 @@ int CountCpuInstances(const nlohmann::json& config) {
     if (g.contains("count") && !ReadInt64(g["count"], "count", &count).ok()) count = 1;
     total += count;
   }
-  return total > 0 ? static_cast<int>(total) : 1;
+  return static_cast<int>(std::clamp<int64_t>(total, 1, std::numeric_limits<int>::max()));
 }
 
 }  // namespace ortbackend

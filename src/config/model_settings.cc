@@ -1,5 +1,6 @@
 #include "config/model_settings.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "config/json_read.h"
@@ -21,6 +22,28 @@ Status ParseIntIn(const std::string& key, const std::string& value, int64_t lo, 
 
 Status ParseBoolKey(const std::string& key, const std::string& value, bool* out) {
   if (!ParseBool(value, out)) return BadValue(key, value, "0, 1, true or false");
+  return Status::Ok();
+}
+
+// ORT's value is a ';'-separated list of "device:id" (cpu:0, gpu:1, ...).
+Status ParseArenaShrinkage(const std::string& key, const std::string& value, std::string* out) {
+  bool b;
+  if (ParseBool(value, &b)) {
+    *out = b ? "cpu:0" : "";
+    return Status::Ok();
+  }
+  size_t start = 0;
+  while (start <= value.size()) {
+    const size_t end = std::min(value.find(';', start), value.size());
+    const std::string item = value.substr(start, end - start);
+    const size_t colon = item.find(':');
+    int64_t id;
+    const std::string device = colon == std::string::npos ? "" : item.substr(0, colon);
+    if ((device != "cpu" && device != "gpu") || !ParseInt64(item.substr(colon + 1), &id) || id < 0)
+      return BadValue(key, value, "0, 1, or a list of devices such as \"cpu:0\" or \"cpu:0;gpu:0\"");
+    start = end + 1;
+  }
+  *out = value;
   return Status::Ok();
 }
 
@@ -85,8 +108,8 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
       if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
       out->enable_mem_pattern = b;
     } else if (key == "memory.enable_memory_arena_shrinkage") {
-      if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
-      out->arena_shrinkage = b;
+      if ((s = ParseArenaShrinkage(key, value, &out->arena_shrinkage)).ok()) continue;
+      return s;
     } else if (key.rfind("session.", 0) == 0) {
       if (key == "session.use_device_allocator_for_initializers" && !(s = ParseBoolKey(key, value, &b)).ok())
         return s;
@@ -95,8 +118,9 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
       if (!(s = ParseIntIn(key, value, 0, 2, &n)).ok()) return s;
       out->cudnn_conv_algo_search = static_cast<int>(n);
     } else if (key == "gpu_mem_limit") {
-      if (!(s = ParseIntIn(key, value, 0, std::numeric_limits<int64_t>::max(), &n)).ok()) return s;
-      out->gpu_mem_limit = static_cast<uint64_t>(n);
+      uint64_t limit;
+      if (!ParseUint64(value, &limit)) return BadValue(key, value, "a byte count from 0 to 18446744073709551615");
+      out->gpu_mem_limit = limit;
     } else if (key == "arena_extend_strategy") {
       if (!(s = ParseIntIn(key, value, 0, 1, &n)).ok()) return s;
       out->arena_extend_strategy = static_cast<int>(n);

@@ -25,7 +25,9 @@ struct ModelSettings {
   GraphLevel graph_level = GraphLevel::kAll;
   std::optional<bool> enable_mem_arena;
   std::optional<bool> enable_mem_pattern;
-  bool arena_shrinkage = false;          // memory.enable_memory_arena_shrinkage (a run option)
+  // memory.enable_memory_arena_shrinkage: ORT's run option value, a device
+  // list such as "cpu:0" or "cpu:0;gpu:0"; empty = off. "1"/"true" mean "cpu:0".
+  std::string arena_shrinkage;
   // Every "session.*" parameter, handed to ORT as a session config entry.
   std::vector<std::pair<std::string, std::string>> session_config_entries;
 

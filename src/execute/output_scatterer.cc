@@ -44,7 +44,7 @@ Status OutputScatterer::ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort:
     auto info = value.GetTensorTypeAndShapeInfo();
     type = info.GetElementType();
     shape_.resize(info.GetDimensionsCount());
-    info.GetDimensions(shape_.data(), shape_.size());
+    Ort::ThrowOnError(Ort::GetApi().GetDimensions(info, shape_.data(), shape_.size()));
   });
   if (!s.ok()) return s;
   if (type != t.ort_type)

@@ -31,6 +31,13 @@ struct TensorSpec {
 };
 
 struct ExecutionSpec {
+  ExecutionSpec() = default;
+  // output_names points into `outputs`: moving keeps it valid, copying would not.
+  ExecutionSpec(ExecutionSpec&&) = default;
+  ExecutionSpec& operator=(ExecutionSpec&&) = default;
+  ExecutionSpec(const ExecutionSpec&) = delete;
+  ExecutionSpec& operator=(const ExecutionSpec&) = delete;
+
   std::string model_name;
   int64_t max_batch_size = 0;
   std::vector<TensorSpec> inputs;
