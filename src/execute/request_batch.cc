@@ -189,6 +189,14 @@ void RequestBatch::FailGroup(size_t g, const Status& status) {
 
 void RequestBatch::Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_start_ns, uint64_t exec_end_ns) {
   for (auto& p : requests_) {
+    // Statistics first: once the response is sent the client may ask for
+    // them, and they must already count this request.
+    const bool ok = p.error.ok() && p.response != nullptr;
+    const uint64_t cs = ok ? p.compute_start_ns : exec_start_ns;
+    const uint64_t ce = ok ? p.compute_end_ns : exec_start_ns;
+    TRITONSERVER_Error* stat_err =
+        TRITONBACKEND_ModelInstanceReportStatistics(instance, p.request, ok, exec_start_ns, cs, ce, exec_end_ns);
+    if (stat_err != nullptr) TRITONSERVER_ErrorDelete(stat_err);
     if (p.response != nullptr) {
       TRITONSERVER_Error* err = ToTritonError(p.error);
       TRITONSERVER_Error* send_err =
@@ -201,12 +209,6 @@ void RequestBatch::Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_s
       }
       p.response = nullptr;
     }
-    const bool ok = p.error.ok();
-    const uint64_t cs = ok ? p.compute_start_ns : exec_start_ns;
-    const uint64_t ce = ok ? p.compute_end_ns : exec_start_ns;
-    TRITONSERVER_Error* stat_err =
-        TRITONBACKEND_ModelInstanceReportStatistics(instance, p.request, ok, exec_start_ns, cs, ce, exec_end_ns);
-    if (stat_err != nullptr) TRITONSERVER_ErrorDelete(stat_err);
     TRITONSERVER_Error* rel_err = TRITONBACKEND_RequestRelease(p.request, TRITONSERVER_REQUEST_RELEASE_ALL);
     if (rel_err != nullptr) {
       ORTB_LOG_ERROR("model '" + spec_.model_name + "': failed to release a request: " +
