@@ -15,8 +15,6 @@ ModelInstanceState::ModelInstanceState(ModelState* model, TRITONBACKEND_ModelIns
       gatherer_(spec_),
       scatterer_(spec_) {
   spec_.model_name = model->name();
-  outputs_.reserve(spec_.outputs.size());
-  for (size_t i = 0; i < spec_.outputs.size(); ++i) outputs_.emplace_back(nullptr);
 }
 
 Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance* instance,
@@ -73,17 +71,20 @@ void ModelInstanceState::RunGroup(size_t g) {
     total_batch += batch_.request(*r).batch_size;
 
   Status s = gatherer_.Gather(batch_, g);
+  if (s.ok()) s = scatterer_.Prepare(batch_, g);
+  // A lone request that already failed (e.g. no response buffer) need not run.
+  const bool runnable = batch_.group_end(g) - batch_.group_begin(g) > 1 || batch_.request(*batch_.group_begin(g)).error.ok();
   const uint64_t compute_start = NowNs();
-  if (s.ok()) {
-    s = OrtTry("model '" + model_->name() + "': ONNX Runtime failed to run", [&] {
-      session_->Run(run_options_, gatherer_.names(), gatherer_.values(), gatherer_.count(),
-                    spec_.output_names.data(), outputs_.data(), outputs_.size());
+  if (s.ok() && runnable) {
+    s = OrtTry([&] { return "model '" + model_->name() + "': ONNX Runtime failed to run"; }, [&] {
+      session_->Run(run_options_, gatherer_.names(), gatherer_.values(), gatherer_.count(), scatterer_.names(),
+                    scatterer_.values(), scatterer_.count());
     });
   }
   const uint64_t compute_end = NowNs();
-  if (s.ok()) s = scatterer_.Scatter(batch_, g, outputs_.data());
+  if (s.ok() && runnable) s = scatterer_.Scatter(batch_, g);
   gatherer_.Clear();
-  for (auto& v : outputs_) v = Ort::Value(nullptr);
+  scatterer_.Clear();
   if (!s.ok()) batch_.FailGroup(g, s);
 
   for (const uint32_t* r = batch_.group_begin(g); r != batch_.group_end(g); ++r) {

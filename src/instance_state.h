@@ -39,7 +39,6 @@ class ModelInstanceState {
   RequestBatch batch_;
   InputGatherer gatherer_;
   OutputScatterer scatterer_;
-  std::vector<Ort::Value> outputs_;  // one per spec output, reused
 };
 
 }  // namespace ortbackend

@@ -76,7 +76,7 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int6
     if (buf.empty()) buf.resize(1);
     data = buf.data();
   }
-  return OrtTry("model '" + spec_.model_name + "', input '" + t.name + "'", [&] {
+  return OrtTry([&] { return "model '" + spec_.model_name + "', input '" + t.name + "'"; }, [&] {
     values_.push_back(Ort::Value::CreateTensor(cpu_info_, data, total, shape.data(), shape.size(), t.ort_type));
   });
 }

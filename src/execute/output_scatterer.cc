@@ -21,15 +21,104 @@ void SliceShape(const ExecutionSpec& spec, const TensorSpec& t, const Shape& who
   if (spec.batching()) (*out)[0] = batch;
 }
 
+Status NewOutputBuffer(TRITONBACKEND_Response* response, const TensorSpec& t, const Shape& shape, uint64_t bytes,
+                       void** buffer, TRITONSERVER_MemoryType* mem) {
+  TRITONBACKEND_Output* out = nullptr;
+  TRITONSERVER_Error* err = TRITONBACKEND_ResponseOutput(response, &out, t.name.c_str(), t.dtype, shape.data(),
+                                                         static_cast<uint32_t>(shape.size()));
+  // Even an empty output gets a (zero-byte) buffer: the server's frontends
+  // expect every output to have one.
+  int64_t mem_id = 0;
+  *mem = TRITONSERVER_MEMORY_CPU;
+  if (err == nullptr) err = TRITONBACKEND_OutputBuffer(out, buffer, bytes, mem, &mem_id);
+  return FromTritonError(err, "creating a response output");
+}
+
 }  // namespace
 
-Status OutputScatterer::Scatter(RequestBatch& batch, size_t g, Ort::Value* outputs) {
+OutputScatterer::OutputScatterer(const ExecutionSpec& spec)
+    : spec_(spec), cpu_info_(Ort::MemoryInfo::CreateCpu(OrtDeviceAllocator, OrtMemTypeDefault)) {
+  names_.reserve(spec.outputs.size());
+  values_.reserve(spec.outputs.size());
+  index_.reserve(spec.outputs.size());
+  bound_.reserve(spec.outputs.size());
+}
+
+void OutputScatterer::Clear() {
+  names_.clear();
+  values_.clear();
+  index_.clear();
+  bound_.clear();
+}
+
+Status OutputScatterer::Prepare(RequestBatch& batch, size_t g) {
+  Clear();
+  const uint32_t* begin = batch.group_begin(g);
+  const uint32_t* end = batch.group_end(g);
   for (size_t o = 0; o < spec_.outputs.size(); ++o) {
     bool wanted = false;
-    for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g) && !wanted; ++r)
-      wanted = batch.wants_output(*r, o);
-    if (!wanted) continue;
-    Status s = ScatterOne(batch, g, o, outputs[o]);
+    for (const uint32_t* r = begin; r != end && !wanted; ++r) wanted = batch.wants_output(*r, o);
+    if (!wanted) continue;  // nobody asked: ORT need not compute it
+    names_.push_back(spec_.outputs[o].name.c_str());
+    index_.push_back(static_cast<uint32_t>(o));
+    values_.emplace_back(nullptr);
+    bound_.push_back(end - begin == 1 && TryBind(batch, *begin, o, &values_.back()));
+  }
+  if (names_.empty()) {
+    // ORT needs at least one output; compute the first and return nothing.
+    names_.push_back(spec_.outputs[0].name.c_str());
+    index_.push_back(0);
+    values_.emplace_back(nullptr);
+    bound_.push_back(1);  // nothing to scatter
+  }
+  return Status::Ok();
+}
+
+bool OutputScatterer::TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Value* value) {
+  const TensorSpec& t = spec_.outputs[o];
+  if (t.shape_recipe.empty()) return false;
+  PendingRequest& p = batch.request(r);
+  shape_.resize(t.shape_recipe.size());
+  for (size_t k = 0; k < t.shape_recipe.size(); ++k) {
+    const DimSource& d = t.shape_recipe[k];
+    if (d.kind == DimSource::kFixed) {
+      shape_[k] = d.value;
+    } else if (d.kind == DimSource::kBatch) {
+      shape_[k] = p.batch_size;
+    } else {
+      const RequestInputView& in = batch.input(r, static_cast<size_t>(d.input));
+      if (!in.present || static_cast<uint32_t>(d.dim) >= in.rank) return false;
+      shape_[k] = in.shape[d.dim];
+    }
+  }
+  int64_t elements = 0;
+  uint64_t bytes = 0;
+  if (!CheckedElementCount(shape_, &elements) || !CheckedByteSize(elements, t.element_size, &bytes)) return false;
+  void* buffer = nullptr;
+  TRITONSERVER_MemoryType mem;
+  Status s = NewOutputBuffer(p.response, t, shape_, bytes, &buffer, &mem);
+  if (!s.ok()) {
+    p.error = s.WithContext("model '" + spec_.model_name + "', output '" + t.name + "'");
+    return true;  // the request has failed; nothing to scatter for it
+  }
+  if (mem == TRITONSERVER_MEMORY_GPU) {
+    p.error = Status::Unsupported("model '" + spec_.model_name + "', output '" + t.name +
+                                  "': the response buffer is in GPU memory, which this CPU build cannot write");
+    return true;
+  }
+  static char empty_tensor;  // ORT wants a non-null address even for zero bytes
+  Status cs = OrtTry([&] { return "model '" + spec_.model_name + "', output '" + t.name + "'"; }, [&] {
+    *value = Ort::Value::CreateTensor(cpu_info_, buffer ? buffer : &empty_tensor, bytes, shape_.data(),
+                                      shape_.size(), t.ort_type);
+  });
+  if (!cs.ok()) p.error = cs;
+  return true;
+}
+
+Status OutputScatterer::Scatter(RequestBatch& batch, size_t g) {
+  for (size_t k = 0; k < names_.size(); ++k) {
+    if (bound_[k]) continue;
+    Status s = ScatterOne(batch, g, index_[k], values_[k]);
     if (!s.ok()) return s;
   }
   return Status::Ok();
@@ -37,7 +126,7 @@ Status OutputScatterer::Scatter(RequestBatch& batch, size_t g, Ort::Value* outpu
 
 Status OutputScatterer::ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort::Value& value) {
   const TensorSpec& t = spec_.outputs[o];
-  const std::string what = "model '" + spec_.model_name + "', output '" + t.name + "'";
+  auto what = [&] { return "model '" + spec_.model_name + "', output '" + t.name + "'"; };
   ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
   Status s = OrtTry(what, [&] {
     if (!value.IsTensor()) throw Ort::Exception("the model produced a non-tensor value", ORT_FAIL);
@@ -48,16 +137,16 @@ Status OutputScatterer::ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort:
   });
   if (!s.ok()) return s;
   if (type != t.ort_type)
-    return Status::Internal(what + ": the model produced " + OrtTypeName(type) + " but the config says " +
+    return Status::Internal(what() + ": the model produced " + OrtTypeName(type) + " but the config says " +
                             DataTypeToConfig(t.dtype));
   int64_t total_batch = 0;
   for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r)
     total_batch += batch.request(*r).batch_size;
   if (spec_.batching() && (shape_.empty() || shape_[0] != total_batch))
-    return Status::Internal(what + ": the model produced shape " + ShapeToString(shape_) + " for a batch of " +
+    return Status::Internal(what() + ": the model produced shape " + ShapeToString(shape_) + " for a batch of " +
                             std::to_string(total_batch) + "; its first dim must be the batch size");
   int64_t whole_elements = 0;
-  if (!CheckedElementCount(shape_, &whole_elements)) return Status::Internal(what + ": invalid output shape");
+  if (!CheckedElementCount(shape_, &whole_elements)) return Status::Internal(what() + ": invalid output shape");
   const int64_t item_elements = spec_.batching() ? (total_batch ? whole_elements / total_batch : 0) : whole_elements;
 
   const char* data = nullptr;
@@ -70,11 +159,10 @@ Status OutputScatterer::ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort:
         value.GetStringTensorContent(strings_.data(), len, offsets_.data(), static_cast<size_t>(whole_elements));
       offsets_[static_cast<size_t>(whole_elements)] = len;
     });
-    if (!s.ok()) return s;
   } else {
     s = OrtTry(what, [&] { data = static_cast<const char*>(value.GetTensorRawData()); });
-    if (!s.ok()) return s;
   }
+  if (!s.ok()) return s;
 
   int64_t first_element = 0;
   for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
@@ -84,11 +172,6 @@ Status OutputScatterer::ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort:
     first_element += n;
     if (!batch.wants_output(*r, o) || !p.error.ok()) continue;
     SliceShape(spec_, t, shape_, p.batch_size, &response_shape_);
-    TRITONBACKEND_Output* out = nullptr;
-    Status rs = FromTritonError(TRITONBACKEND_ResponseOutput(p.response, &out, t.name.c_str(), t.dtype,
-                                                        response_shape_.data(),
-                                                        static_cast<uint32_t>(response_shape_.size())),
-                           (what + ": creating the response output").c_str());
     uint64_t bytes = 0;
     if (t.is_bytes()) {
       const size_t b = static_cast<size_t>(begin), e = static_cast<size_t>(begin + n);
@@ -97,17 +180,12 @@ Status OutputScatterer::ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort:
       bytes = static_cast<uint64_t>(n) * t.element_size;
     }
     void* buffer = nullptr;
-    TRITONSERVER_MemoryType mem = TRITONSERVER_MEMORY_CPU;
-    int64_t mem_id = 0;
-    // Even an empty output gets a (zero-byte) buffer: the server's frontends
-    // expect every output to have one.
-    if (rs.ok())
-      rs = FromTritonError(TRITONBACKEND_OutputBuffer(out, &buffer, bytes, &mem, &mem_id),
-                           (what + ": allocating the response buffer").c_str());
+    TRITONSERVER_MemoryType mem;
+    Status rs = NewOutputBuffer(p.response, t, response_shape_, bytes, &buffer, &mem);
     if (rs.ok() && bytes > 0 && mem == TRITONSERVER_MEMORY_GPU)
-      rs = Status::Unsupported(what + ": the response buffer is in GPU memory, which this CPU build cannot write");
+      rs = Status::Unsupported("the response buffer is in GPU memory, which this CPU build cannot write");
     if (!rs.ok()) {
-      p.error = rs;
+      p.error = rs.WithContext(what());
       continue;
     }
     if (bytes == 0) continue;
@@ -120,6 +198,7 @@ Status OutputScatterer::ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort:
     } else {
       std::memcpy(buffer, data + static_cast<uint64_t>(begin) * t.element_size, bytes);
     }
+    bytes_copied_ += bytes;
   }
   return Status::Ok();
 }

@@ -1,8 +1,14 @@
 #pragma once
-// ORT outputs of one group -> each request's response, sliced along the batch
-// dim. Only the outputs a request asked for are written. ORT allocated the
-// outputs, so each requested slice is copied once into Triton's response
-// buffer.
+// ORT outputs of one group -> each request's response.
+//
+// Before the run, Prepare() picks the outputs to compute (only those some
+// request of the group asked for) and, for a group of one request, binds each
+// output whose shape is known in advance (see TensorSpec::shape_recipe)
+// straight into the response's buffer: ORT writes the result where Triton
+// sends it from, with no copy. After the run, Scatter() handles the rest:
+// ORT allocated them, so each request's slice is copied once into its
+// response buffer (a group of several requests shares one ORT tensor, which
+// must be split).
 
 #include <cstdint>
 #include <vector>
@@ -17,21 +23,37 @@ namespace ortbackend {
 
 class OutputScatterer {
  public:
-  explicit OutputScatterer(const ExecutionSpec& spec) : spec_(spec) {}
+  explicit OutputScatterer(const ExecutionSpec& spec);
 
-  // `outputs` holds one value per spec output. A problem with one output of
-  // one request fails that request only; a problem with the whole output
-  // (wrong type, wrong batch) is returned and fails the group.
-  Status Scatter(RequestBatch& batch, size_t g, Ort::Value* outputs);
+  Status Prepare(RequestBatch& batch, size_t g);
+  // A problem with one output of one request fails that request only; a
+  // problem with the whole output (wrong type, wrong batch) is returned.
+  Status Scatter(RequestBatch& batch, size_t g);
+  // Releases this run's values; buffers keep their capacity.
+  void Clear();
+
+  const char* const* names() const { return names_.data(); }
+  Ort::Value* values() { return values_.data(); }
+  size_t count() const { return names_.size(); }
+
+  // Bytes of tensor data copied into responses since construction (a test hook).
+  uint64_t bytes_copied() const { return bytes_copied_; }
 
  private:
+  bool TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Value* value);
   Status ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort::Value& value);
 
   const ExecutionSpec& spec_;
-  Shape shape_;           // the whole output's shape
-  Shape response_shape_;  // one request's slice
-  std::vector<char> strings_;     // BYTES output content
-  std::vector<size_t> offsets_;   // BYTES element offsets
+  Ort::MemoryInfo cpu_info_{nullptr};
+  std::vector<const char*> names_;   // this run's outputs
+  std::vector<Ort::Value> values_;   // parallel to names_
+  std::vector<uint32_t> index_;      // parallel to names_: index into spec.outputs
+  std::vector<char> bound_;          // parallel to names_: written by ORT into the response
+  Shape shape_;
+  Shape response_shape_;
+  std::vector<char> strings_;        // BYTES output content
+  std::vector<size_t> offsets_;      // BYTES element offsets
+  uint64_t bytes_copied_ = 0;
 };
 
 }  // namespace ortbackend

@@ -29,6 +29,44 @@ TensorSpec MakeSpec(const TensorConfig& c, const ModelTensorInfo* model, bool ba
   return s;
 }
 
+// Fills t.shape_recipe from the model's declared output shape, or leaves it
+// empty when a dim is neither fixed nor named like an input dim.
+void DeriveShapeRecipe(const ModelTensorInfo& out, const ExecutionSpec& spec, const ModelIoInfo& io,
+                       TensorSpec* t) {
+  std::vector<DimSource> recipe;
+  for (size_t k = 0; k < out.shape.size(); ++k) {
+    DimSource d;
+    if (spec.batching() && k == 0) {
+      d.kind = DimSource::kBatch;
+    } else if (out.shape[k] >= 0) {
+      d.kind = DimSource::kFixed;
+      d.value = out.shape[k];
+    } else {
+      const std::string& name = k < out.dim_names.size() ? out.dim_names[k] : std::string();
+      if (name.empty()) return;
+      bool found = false;
+      for (size_t i = 0; i < spec.inputs.size() && !found; ++i) {
+        const ModelTensorInfo* in = io.FindInput(spec.inputs[i].name);
+        if (in == nullptr || spec.inputs[i].optional || spec.inputs[i].implicit_scalar) continue;
+        for (size_t j = 0; j < in->dim_names.size() && !found; ++j) {
+          if (in->dim_names[j] != name) continue;
+          found = true;
+          if (spec.batching() && j == 0) {
+            d.kind = DimSource::kBatch;
+          } else {
+            d.kind = DimSource::kInputDim;
+            d.input = static_cast<int>(i);
+            d.dim = static_cast<int>(j);
+          }
+        }
+      }
+      if (!found) return;
+    }
+    recipe.push_back(d);
+  }
+  t->shape_recipe = std::move(recipe);
+}
+
 int FindIn(const std::vector<TensorSpec>& v, const char* name) {
   for (size_t i = 0; i < v.size(); ++i)
     if (std::strcmp(v[i].name.c_str(), name) == 0) return static_cast<int>(i);
@@ -46,6 +84,10 @@ ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& i
   spec.max_batch_size = config.max_batch_size;
   for (const auto& c : config.inputs) spec.inputs.push_back(MakeSpec(c, io.FindInput(c.name), config.batching()));
   for (const auto& c : config.outputs) spec.outputs.push_back(MakeSpec(c, io.FindOutput(c.name), config.batching()));
+  for (auto& o : spec.outputs) {
+    const ModelTensorInfo* m = io.FindOutput(o.name);
+    if (m != nullptr && !o.implicit_scalar && !o.is_bytes()) DeriveShapeRecipe(*m, spec, io, &o);
+  }
   for (const auto& o : spec.outputs) spec.output_names.push_back(o.name.c_str());
   return spec;
 }

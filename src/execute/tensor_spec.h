@@ -15,6 +15,14 @@
 
 namespace ortbackend {
 
+// Where one output dim comes from, when it is known before running.
+struct DimSource {
+  enum Kind { kFixed, kBatch, kInputDim } kind = kFixed;
+  int64_t value = 0;  // kFixed
+  int input = -1;     // kInputDim: index into ExecutionSpec::inputs
+  int dim = -1;       // kInputDim: dim of that input's request shape
+};
+
 struct TensorSpec {
   std::string name;
   TRITONSERVER_DataType dtype = TRITONSERVER_TYPE_INVALID;
@@ -27,6 +35,10 @@ struct TensorSpec {
   // A non-batching model's rank-0 tensor, sent by clients as [1].
   bool implicit_scalar = false;
   bool optional = false;
+  // Outputs only: how to compute the whole output's shape from the request
+  // before running (fixed dims, the batch size, or an input dim with the same
+  // symbolic name); empty when some dim cannot be known in advance.
+  std::vector<DimSource> shape_recipe;
   bool is_bytes() const { return dtype == TRITONSERVER_TYPE_BYTES; }
 };
 

@@ -17,6 +17,9 @@ ModelTensorInfo Describe(const std::string& name, const Ort::TypeInfo& type) {
   t.ort_type = info.GetElementType();
   t.dtype = FromOrtType(t.ort_type);
   t.shape = info.GetShape();
+  std::vector<const char*> names(t.shape.size(), nullptr);
+  info.GetSymbolicDimensions(names.data(), names.size());
+  for (const char* n : names) t.dim_names.emplace_back(n ? n : "");
   // Symbolic dims come back as -1 already; treat any other negative as dynamic too.
   for (auto& d : t.shape)
     if (d < 0) d = -1;
