@@ -42,7 +42,7 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
   nlohmann::json config;
   if (s.ok()) s = JsonFromMessage(message.get(), &config);
   if (!s.ok()) return s;
-  s = model->CreateSession(CountCpuInstances(config), &state->session_);
+  s = model->CpuSession(CountCpuInstances(config), &state->session_);
   if (!s.ok()) return s;
 
   s = OrtTry("creating run options", [&] {

@@ -33,7 +33,7 @@ class ModelInstanceState {
   ModelState* model_;
   TRITONBACKEND_ModelInstance* instance_;
   std::string name_;
-  std::unique_ptr<Ort::Session> session_;
+  std::shared_ptr<Ort::Session> session_;
   Ort::RunOptions run_options_{nullptr};
   ExecutionSpec spec_;
   RequestBatch batch_;

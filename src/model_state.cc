@@ -99,7 +99,19 @@ Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* conf
   return FromTritonError(TRITONBACKEND_ModelSetConfig(model, 1, message.get()), "setting the completed config");
 }
 
-Status ModelState::CreateSession(int sessions, std::unique_ptr<Ort::Session>* out) {
+Status ModelState::CpuSession(int instances, std::shared_ptr<Ort::Session>* out) {
+  if (!settings_.share_session.value_or(true)) return CreateSession(DefaultIntraOpThreads(instances), out);
+  // Instances may initialize in parallel; the first one creates the session.
+  std::lock_guard<std::mutex> lock(shared_session_mutex_);
+  if (!shared_session_) {
+    Status s = CreateSession(UsableCores(), &shared_session_);
+    if (!s.ok()) return s;
+  }
+  *out = shared_session_;
+  return Status::Ok();
+}
+
+Status ModelState::CreateSession(int intra_op_default, std::shared_ptr<Ort::Session>* out) {
   SessionPlan plan;
   plan.use_global_threadpool = backend_->ort->global_threadpool();
   if (plan.use_global_threadpool) {
@@ -107,18 +119,19 @@ Status ModelState::CreateSession(int sessions, std::unique_ptr<Ort::Session>* ou
       ORTB_LOG_INFO("model '" + name_ +
                     "': the global thread pool is enabled, so the model's intra/inter_op_thread_count are ignored");
   } else {
-    // Unset thread counts split the usable cores over the instances, so the
-    // sessions together never oversubscribe the machine.
-    plan.intra_op_threads = settings_.intra_op_threads.value_or(DefaultIntraOpThreads(sessions));
+    plan.intra_op_threads = settings_.intra_op_threads.value_or(intra_op_default);
     plan.inter_op_threads = settings_.inter_op_threads.value_or(settings_.parallel_execution ? 0 : 1);
   }
   Ort::SessionOptions options{nullptr};
   Status s = BuildSessionOptions(settings_, plan, &options);
   if (!s.ok()) return s;
-  ORTB_LOG_VERBOSE("model '" + name_ + "': session with intra_op_threads=" + std::to_string(plan.intra_op_threads) +
-                   " inter_op_threads=" + std::to_string(plan.inter_op_threads) +
-                   (plan.use_global_threadpool ? " (global thread pool)" : ""));
-  return ortbackend::CreateSession(backend_->ort->env(), model_path_, options, out);
+  ORTB_LOG_INFO("model '" + name_ + "': created an ONNX Runtime session (intra_op_threads=" +
+                std::to_string(plan.intra_op_threads) + ", inter_op_threads=" + std::to_string(plan.inter_op_threads) +
+                (plan.use_global_threadpool ? ", global thread pool" : "") + ")");
+  std::unique_ptr<Ort::Session> session;
+  s = ortbackend::CreateSession(backend_->ort->env(), model_path_, options, &session);
+  if (s.ok()) *out = std::move(session);
+  return s;
 }
 
 }  // namespace ortbackend

@@ -4,6 +4,7 @@
 // Created in TRITONBACKEND_ModelInitialize; outlives its instances.
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -36,11 +37,16 @@ class ModelState {
   const std::string& model_path() const { return model_path_; }
   BackendState& backend() { return *backend_; }
 
-  // A session for one instance, with threads chosen for `sessions` sessions
-  // of this model running side by side.
-  Status CreateSession(int sessions, std::unique_ptr<Ort::Session>* out);
+  // The session a CPU instance runs on. By default all CPU instances share
+  // one session sized to the usable cores: the weights are loaded once, a
+  // lone request gets every core, and concurrent requests share one thread
+  // pool instead of oversubscribing the machine. With
+  // share_session_between_instances=false each instance gets its own, and
+  // unset thread counts split the cores over the `instances`.
+  Status CpuSession(int instances, std::shared_ptr<Ort::Session>* out);
 
  private:
+  Status CreateSession(int intra_op_default, std::shared_ptr<Ort::Session>* out);
   Status Load(TRITONBACKEND_Model* model);
   Status ReadModelMetadata();
   Status AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json);
@@ -52,6 +58,8 @@ class ModelState {
   ModelSettings settings_;
   ModelIoInfo io_;
   std::string model_path_;
+  std::mutex shared_session_mutex_;
+  std::shared_ptr<Ort::Session> shared_session_;
 };
 
 }  // namespace ortbackend

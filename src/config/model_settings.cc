@@ -110,6 +110,9 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
     } else if (key == "memory.enable_memory_arena_shrinkage") {
       if ((s = ParseArenaShrinkage(key, value, &out->arena_shrinkage)).ok()) continue;
       return s;
+    } else if (key == "share_session_between_instances") {
+      if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
+      out->share_session = b;
     } else if (key.rfind("session.", 0) == 0) {
       if (key == "session.use_device_allocator_for_initializers" && !(s = ParseBoolKey(key, value, &b)).ok())
         return s;

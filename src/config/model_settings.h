@@ -28,6 +28,9 @@ struct ModelSettings {
   // memory.enable_memory_arena_shrinkage: ORT's run option value, a device
   // list such as "cpu:0" or "cpu:0;gpu:0"; empty = off. "1"/"true" mean "cpu:0".
   std::string arena_shrinkage;
+  // share_session_between_instances: CPU instances of the model run on one
+  // session (ORT's Run is thread-safe) instead of one each. Unset = true.
+  std::optional<bool> share_session;
   // Every "session.*" parameter, handed to ORT as a session config entry.
   std::vector<std::pair<std::string, std::string>> session_config_entries;
 

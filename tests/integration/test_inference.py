@@ -57,6 +57,11 @@ def server(tmp_path_factory, module_server_factory):
     models.save(repo, "three_instances", models.add_sub(),
                 models.config("three_instances", max_batch_size=4,
                               extra="instance_group [{ kind: KIND_CPU count: 3 }]"))
+    models.save(repo, "three_sessions", models.add_sub(),
+                models.config("three_sessions", max_batch_size=4,
+                              extra="instance_group [{ kind: KIND_CPU count: 3 }]\n"
+                                    'parameters { key: "share_session_between_instances" '
+                                    'value: { string_value: "false" } }'))
     models.save(repo, "non_batching", models.add_sub(shape=(2, 3)))
     return module_server_factory(repo, ["--log-verbose=1"])
 
@@ -236,12 +241,17 @@ def test_statistics_count_each_request(server, protocol):
     assert int(after["inference_count"]) - int(before["inference_count"]) == 6
 
 
-def test_each_instance_gets_its_own_session(server, protocol):
-    created = re.findall(r"model 'three_instances': instance '([^']+)' ready", server.log())
-    assert len(set(created)) == 3
+def _sessions_created(server, model):
+    return len(re.findall(rf"model '{model}': created an ONNX Runtime session", server.log()))
+
+
+@pytest.mark.parametrize("model,sessions", [("three_instances", 1), ("three_sessions", 3)])
+def test_cpu_instances_share_one_session_unless_told_not_to(server, protocol, model, sessions):
+    ready = re.findall(rf"model '{model}': instance '([^']+)' ready", server.log())
+    assert len(set(ready)) == 3
+    assert _sessions_created(server, model) == sessions
     a = np.random.rand(1, 4).astype(np.float32)
     with concurrent.futures.ThreadPoolExecutor(6) as pool:
-        outs = list(pool.map(lambda _: infer(server, protocol, "three_instances", {"INPUT0": a, "INPUT1": a}),
-                             range(12)))
+        outs = list(pool.map(lambda _: infer(server, protocol, model, {"INPUT0": a, "INPUT1": a}), range(12)))
     for out in outs:
         np.testing.assert_allclose(out["OUTPUT0"], 2 * a)
