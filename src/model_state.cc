@@ -3,7 +3,7 @@
 #include "autocomplete/autocomplete.h"
 #include "config/json_read.h"
 #include "ort/cpu_budget.h"
-#include "ort/model_io.h"
+#include "ort/model_inspector.h"
 #include "ort/session_factory.h"
 #include "triton/error.h"
 #include "triton/log.h"
@@ -68,21 +68,7 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
 }
 
 Status ModelState::ReadModelMetadata() {
-  // A throwaway session with no graph optimizations and one thread: loading is
-  // quicker and the declared inputs/outputs are the same.
-  ModelSettings light;
-  light.graph_level = GraphLevel::kDisabled;
-  SessionPlan plan;
-  plan.intra_op_threads = 1;
-  plan.inter_op_threads = 1;
-  plan.use_global_threadpool = false;
-  Ort::SessionOptions options{nullptr};
-  Status s = BuildSessionOptions(light, plan, &options);
-  if (!s.ok()) return s;
-  std::unique_ptr<Ort::Session> session;
-  s = ortbackend::CreateSession(backend_->ort->env(), model_path_, options, &session);
-  if (!s.ok()) return s;
-  return ReadModelIo(*session, &io_);
+  return InspectModelFile(backend_->ort->env(), model_path_, &io_);
 }
 
 Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json) {

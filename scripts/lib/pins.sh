@@ -12,6 +12,8 @@ PIN_ORT_HEADERS_SHA=14f7d959d5deacbcf1504830d4189f91fc67382b399ed9ae9d3aa9c4050c
 ort_wheel_sha() {
   case "$1==$2" in
     onnxruntime==1.24.1) echo 1cabe71ca14dcfbf812d312aab0a704507ac909c137ee6e89e4908755d0fc60e ;;
+    onnxruntime-gpu==1.24.1) echo ac4bfc90c376516b13d709764ab257e4e3d78639bf6a2ccfc826e9db4a5c7ddf ;;
+    onnxruntime-openvino==1.24.1) echo 3007c803634cc69c6d52af1dea7ce729d9bb62b9a11070fd2f959119199007a8 ;;
     *) echo "" ;;
   esac
 }

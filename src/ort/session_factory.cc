@@ -1,7 +1,6 @@
 #include "ort/session_factory.h"
 
-#include <sys/stat.h>
-
+#include "ort/model_inspector.h"
 #include "ort/ort_try.h"
 
 namespace ortbackend {
@@ -15,16 +14,6 @@ GraphOptimizationLevel ToOrt(GraphLevel level) {
     case GraphLevel::kAll: break;
   }
   return ORT_ENABLE_ALL;
-}
-
-bool IsDirectory(const std::string& p) {
-  struct stat st;
-  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-bool IsFile(const std::string& p) {
-  struct stat st;
-  return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 }  // namespace
@@ -53,12 +42,8 @@ Status BuildSessionOptions(const ModelSettings& settings, const SessionPlan& pla
 
 Status ResolveModelFile(const std::string& repository, uint64_t version, const std::string& filename,
                         std::string* path) {
-  const std::string name = filename.empty() ? "model.onnx" : filename;
-  std::string p = repository + "/" + std::to_string(version) + "/" + name;
-  if (IsDirectory(p)) p += "/model.onnx";
-  if (!IsFile(p)) return Status::NotFound("model file not found: " + p);
-  *path = p;
-  return Status::Ok();
+  return ResolveModelPath(repository + "/" + std::to_string(version) + "/" + (filename.empty() ? "model.onnx" : filename),
+                          path);
 }
 
 Status CreateSession(Ort::Env& env, const std::string& path, const Ort::SessionOptions& options,

@@ -88,3 +88,50 @@ def config(name, inputs: Sequence[tuple] = (), outputs: Sequence[tuple] = (), ma
     if extra:
         lines.append(extra)
     return "\n".join(lines) + "\n"
+
+
+def mixed_types():
+    """Three inputs and outputs of different types and ranks, all batchable:
+    F (FP32 [batch,2,3]) -> F_OUT, I (INT64 [batch,seq]) -> I_OUT as INT32,
+    B (BOOL [batch]) -> B_OUT = not B."""
+    return make_model(
+        [helper.make_node("Identity", ["F"], ["F_OUT"]),
+         helper.make_node("Cast", ["I"], ["I_OUT"], to=TensorProto.INT32),
+         helper.make_node("Not", ["B"], ["B_OUT"])],
+        [tensor("F", TensorProto.FLOAT, ["batch", 2, 3]), tensor("I", TensorProto.INT64, ["batch", "seq"]),
+         tensor("B", TensorProto.BOOL, ["batch"])],
+        [tensor("F_OUT", TensorProto.FLOAT, ["batch", 2, 3]), tensor("I_OUT", TensorProto.INT32, ["batch", "seq"]),
+         tensor("B_OUT", TensorProto.BOOL, ["batch"])])
+
+
+def sequence_output():
+    """An output that is a sequence of tensors, which Triton cannot serve."""
+    return make_model(
+        [helper.make_node("SequenceConstruct", ["X"], ["S"]), helper.make_node("Identity", ["X"], ["Y"])],
+        [tensor("X", TensorProto.FLOAT, ["n"])],
+        [helper.make_tensor_sequence_value_info("S", TensorProto.FLOAT, ["n"]), tensor("Y", TensorProto.FLOAT, ["n"])])
+
+
+def float8_input():
+    """An FLOAT8E4M3FN input, an element type Triton has no data type for."""
+    model = make_model([helper.make_node("Cast", ["Z"], ["Y"], to=TensorProto.FLOAT)],
+                       [tensor("Z", TensorProto.FLOAT8E4M3FN, ["n"])], [tensor("Y", TensorProto.FLOAT, ["n"])],
+                       opset=19)
+    model.ir_version = 9
+    return model
+
+
+def matmul_with_weights():
+    """Y = X @ W with W a FP32 [4,8] initializer stored as raw data (so it can be
+    saved as external data), plus unused INT64/FP16/STRING initializers of known
+    size. Returns the model and the initializers' total byte size."""
+    from onnx import numpy_helper
+    inits = [numpy_helper.from_array(np.arange(32, dtype=np.float32).reshape(4, 8), "W"),
+             numpy_helper.from_array(np.arange(8, dtype=np.int64), "I64"),
+             numpy_helper.from_array(np.ones(3, dtype=np.float16), "H")]
+    strings = helper.make_tensor("S", TensorProto.STRING, [2], [b"abc", b"de"])
+    model = make_model([helper.make_node("MatMul", ["X", "W"], ["Y"])],
+                       [tensor("X", TensorProto.FLOAT, ["n", 4])], [tensor("Y", TensorProto.FLOAT, ["n", 8])],
+                       inits + [strings], name="weights_graph")
+    model.producer_name, model.producer_version = "models.py", "1.2"
+    return model, 32 * 4 + 8 * 8 + 3 * 2 + len(b"abc") + len(b"de")

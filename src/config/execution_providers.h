@@ -1,0 +1,76 @@
+#pragma once
+// Execution-provider (EP) settings of one model, parsed from its config's
+// `optimization.execution_accelerators` section plus the deprecated CUDA
+// parameters already read into ModelSettings, into plain data. Nothing here
+// calls ORT; ort/execution_providers.h applies the result to session options.
+//
+// Accepted accelerators (the seed's README):
+//   gpu_execution_accelerator: "tensorrt" (the seed's key table, mapped to
+//     ORT's TensorRT V2 option names) and "cuda" (ORT's CUDA V2 option names).
+//   cpu_execution_accelerator: "openvino" (OpenVINO EP options, passed through
+//     once their keys are checked).
+// Anything else is a load error naming what was given and what is supported.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+#include "config/model_settings.h"
+
+namespace ortbackend {
+
+// Option lists keep the order in which they should be handed to ORT; keys are
+// unique within a list. Values are normalized: booleans are "1"/"0", enums
+// carry ORT's spelling.
+using ProviderOptionList = std::vector<std::pair<std::string, std::string>>;
+
+struct ExecutionProviderSettings {
+  // A gpu_execution_accelerator named "tensorrt" was given. Its options use
+  // ORT's names (trt_*); trt_max_workspace_size is always present (the seed's
+  // default is 1 GiB). Used by GPU instances only, ahead of CUDA.
+  bool tensorrt = false;
+  ProviderOptionList tensorrt_options;
+
+  // A gpu_execution_accelerator named "cuda" was given. The CUDA EP is used by
+  // every GPU instance whether or not it is listed (it is TensorRT's fallback
+  // too), so cuda_options apply in any case: the deprecated model parameters
+  // (cudnn_conv_algo_search, gpu_mem_limit, arena_extend_strategy,
+  // do_copy_in_default_stream) mapped to ORT's form, overridden key by key by
+  // the accelerator's own parameters. device_id is never here: it comes from
+  // the model instance.
+  bool cuda = false;
+  ProviderOptionList cuda_options;
+
+  // A cpu_execution_accelerator named "openvino" was given; its parameters are
+  // passed to the OpenVINO EP (device_type, precision, num_of_threads,
+  // cache_dir, ...). Keys must be ones the OpenVINO EP knows; integers are
+  // checked and booleans normalized to "true"/"false" (the only spelling
+  // OpenVINO's EP accepts); other values are OpenVINO's to judge when the
+  // instance is created. Used by CPU instances only.
+  bool openvino = false;
+  ProviderOptionList openvino_options;
+};
+
+// `config` is the whole model configuration JSON; `settings` its already
+// parsed ModelSettings (for the deprecated CUDA keys). On error `out` is left
+// in an unspecified state and the message names the accelerator, the key and
+// the value at fault.
+Status ParseExecutionProviders(const nlohmann::json& config, const ModelSettings& settings,
+                               ExecutionProviderSettings* out);
+
+// The Triton-side TensorRT parameter keys this backend accepts, in the seed's
+// table order (for documentation and tests).
+const std::vector<std::string>& TensorRtParameterKeys();
+
+// The CUDA EP V2 option keys ORT knows (ONNX Runtime 1.24); every key of a
+// "cuda" accelerator must be one of them.
+const std::vector<std::string>& CudaOptionKeys();
+
+// The OpenVINO EP option keys ORT knows (ONNX Runtime 1.24); every key of an
+// "openvino" accelerator must be one of them.
+const std::vector<std::string>& OpenVinoOptionKeys();
+
+}  // namespace ortbackend

@@ -1,0 +1,229 @@
+#include "ort/execution_providers.h"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ort/ort_try.h"
+
+namespace ortbackend {
+namespace {
+
+// The provider option structs of ORT's C API, owned.
+struct TensorRtOptionsDeleter {
+  void operator()(OrtTensorRTProviderOptionsV2* p) const { Ort::GetApi().ReleaseTensorRTProviderOptions(p); }
+};
+struct CudaOptionsDeleter {
+  void operator()(OrtCUDAProviderOptionsV2* p) const { Ort::GetApi().ReleaseCUDAProviderOptions(p); }
+};
+using TensorRtOptions = std::unique_ptr<OrtTensorRTProviderOptionsV2, TensorRtOptionsDeleter>;
+using CudaOptions = std::unique_ptr<OrtCUDAProviderOptionsV2, CudaOptionsDeleter>;
+
+// A string ORT allocated with the default allocator, owned.
+struct DefaultAllocatorString {
+  char* text = nullptr;
+  DefaultAllocatorString() = default;
+  DefaultAllocatorString(const DefaultAllocatorString&) = delete;
+  DefaultAllocatorString& operator=(const DefaultAllocatorString&) = delete;
+  ~DefaultAllocatorString() {
+    if (text != nullptr) Ort::AllocatorWithDefaultOptions().Free(text);
+  }
+};
+
+enum class Provider { kTensorRt, kCuda, kOpenVino };
+
+const char* Name(Provider p) {
+  switch (p) {
+    case Provider::kTensorRt: return "TensorRT";
+    case Provider::kCuda: return "CUDA";
+    case Provider::kOpenVino: return "OpenVINO";
+  }
+  return "?";
+}
+
+bool Contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
+
+// ORT loads its CUDA/TensorRT/OpenVINO providers from plugin libraries on
+// first use; these are the texts it reports when the plugin, or a library the
+// plugin needs (libcudart, libnvinfer, ...), cannot be loaded.
+bool IsLibraryLoadFailure(const std::string& m) {
+  return Contains(m, "Failed to load library") || Contains(m, "Failed to load shared library") ||
+         Contains(m, "cannot open shared object file");
+}
+
+// Turns a failed ORT call about provider `p` into a Status that says what to do.
+Status ProviderError(Provider p, const char* doing, Ort::Status ort_status) {
+  const std::string ort_text = ort_status.GetErrorMessage();
+  const std::string name = Name(p);
+  if (Contains(ort_text, "not enabled in this build"))
+    return Status::Unsupported(name + " execution provider: the ONNX Runtime library this backend loaded does not "
+                                      "contain it (ONNX Runtime: " + ort_text + ")");
+  if (IsLibraryLoadFailure(ort_text))
+    return Status::Unavailable(name + " libraries not found: ONNX Runtime could not load its " + name +
+                               " execution provider; install " + name +
+                               (p == Provider::kTensorRt ? " and CUDA" : "") +
+                               " and make the libraries visible to the dynamic loader (e.g. LD_LIBRARY_PATH). "
+                               "ONNX Runtime: " + ort_text);
+  const StatusCode code = ort_status.GetErrorCode() == ORT_INVALID_ARGUMENT || Contains(ort_text, "provider option")
+                              ? StatusCode::kInvalidArgument
+                              : StatusCode::kInternal;
+  return Status(code, name + " execution provider: " + doing + " failed: " + ort_text);
+}
+
+// Parallel key/value arrays of C strings, borrowed from `options` (and from
+// `device_id`, which goes first when given).
+struct CStringPairs {
+  std::vector<const char*> keys, values;
+  CStringPairs(const ProviderOptionList& options, const std::string* device_id) {
+    if (device_id != nullptr) {
+      keys.push_back("device_id");
+      values.push_back(device_id->c_str());
+    }
+    for (const auto& [k, v] : options) {
+      keys.push_back(k.c_str());
+      values.push_back(v.c_str());
+    }
+  }
+};
+
+Status MakeTensorRtOptions(const ProviderOptionList& options, const std::string* device_id, TensorRtOptions* out) {
+  const OrtApi& api = Ort::GetApi();
+  OrtTensorRTProviderOptionsV2* raw = nullptr;
+  Ort::Status st(api.CreateTensorRTProviderOptions(&raw));
+  if (!st.IsOK()) return ProviderError(Provider::kTensorRt, "creating provider options", std::move(st));
+  TensorRtOptions owned(raw);
+  CStringPairs kv(options, device_id);
+  st = Ort::Status(api.UpdateTensorRTProviderOptions(owned.get(), kv.keys.data(), kv.values.data(), kv.keys.size()));
+  if (!st.IsOK()) return ProviderError(Provider::kTensorRt, "setting provider options", std::move(st));
+  *out = std::move(owned);
+  return Status::Ok();
+}
+
+Status MakeCudaOptions(const ProviderOptionList& options, const std::string* device_id, CudaOptions* out) {
+  const OrtApi& api = Ort::GetApi();
+  OrtCUDAProviderOptionsV2* raw = nullptr;
+  Ort::Status st(api.CreateCUDAProviderOptions(&raw));
+  if (!st.IsOK()) return ProviderError(Provider::kCuda, "creating provider options", std::move(st));
+  CudaOptions owned(raw);
+  CStringPairs kv(options, device_id);
+  st = Ort::Status(api.UpdateCUDAProviderOptions(owned.get(), kv.keys.data(), kv.values.data(), kv.keys.size()));
+  if (!st.IsOK()) return ProviderError(Provider::kCuda, "setting provider options", std::move(st));
+  *out = std::move(owned);
+  return Status::Ok();
+}
+
+[[maybe_unused]] Status AppendTensorRt(const ProviderOptionList& options, int device_id, Ort::SessionOptions* so) {
+  const std::string device = std::to_string(device_id);
+  TensorRtOptions trt;
+  Status s = MakeTensorRtOptions(options, &device, &trt);
+  if (!s.ok()) return s;
+  Ort::Status st(Ort::GetApi().SessionOptionsAppendExecutionProvider_TensorRT_V2(*so, trt.get()));
+  if (!st.IsOK()) return ProviderError(Provider::kTensorRt, "appending the provider", std::move(st));
+  return Status::Ok();
+}
+
+[[maybe_unused]] Status AppendCuda(const ProviderOptionList& options, int device_id, Ort::SessionOptions* so) {
+  const std::string device = std::to_string(device_id);
+  CudaOptions cuda;
+  Status s = MakeCudaOptions(options, &device, &cuda);
+  if (!s.ok()) return s;
+  Ort::Status st(Ort::GetApi().SessionOptionsAppendExecutionProvider_CUDA_V2(*so, cuda.get()));
+  if (!st.IsOK()) return ProviderError(Provider::kCuda, "appending the provider", std::move(st));
+  return Status::Ok();
+}
+
+std::string Describe(const ProviderOptionList& options) {
+  std::string out;
+  for (const auto& [k, v] : options) out += (out.empty() ? "" : ", ") + k + "=" + v;
+  return out.empty() ? "no options" : out;
+}
+
+[[maybe_unused]] Status AppendOpenVino(const ProviderOptionList& options, Ort::SessionOptions* so) {
+  // ORT's OpenVINO_V2 call says "Failed to load shared library" for every
+  // failure, a missing provider included, so ask first whether it has one.
+  std::vector<std::string> available;
+  Status s = OrtTry("listing ONNX Runtime's execution providers", [&] { available = Ort::GetAvailableProviders(); });
+  if (!s.ok()) return s;
+  if (std::find(available.begin(), available.end(), "OpenVINOExecutionProvider") == available.end())
+    return Status::Unsupported(
+        "OpenVINO execution provider: the ONNX Runtime library this backend loaded does not contain it "
+        "(use the onnxruntime-openvino package)");
+  CStringPairs kv(options, nullptr);
+  Ort::Status st(Ort::GetApi().SessionOptionsAppendExecutionProvider_OpenVINO_V2(*so, kv.keys.data(),
+                                                                                 kv.values.data(), kv.keys.size()));
+  if (st.IsOK()) return Status::Ok();
+  // OpenVINO reports an option it rejects with that same text; the reason
+  // only goes to ORT's log.
+  return Status::InvalidArgument(
+      "OpenVINO execution provider could not be created with " + Describe(options) +
+      ": ONNX Runtime says \"" + st.GetErrorMessage() +
+      "\", which it also says when OpenVINO rejects an option (a device_type not present here, a precision the "
+      "device does not support, an unreadable load_config) or when the OpenVINO libraries are missing; "
+      "ONNX Runtime's log names the cause");
+}
+
+}  // namespace
+
+Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_instance, int device_id,
+                                Ort::SessionOptions* so) {
+  if (gpu_instance) {
+#ifndef TRITON_ENABLE_GPU
+    return Status::Unsupported("a GPU model instance (device " + std::to_string(device_id) +
+                               ") needs the CUDA execution provider, but this backend was built without GPU "
+                               "support; rebuild with -DTRITON_ENABLE_GPU=ON");
+#else
+    if (eps.tensorrt) {
+#ifdef TRITON_ENABLE_ONNXRUNTIME_TENSORRT
+      Status s = AppendTensorRt(eps.tensorrt_options, device_id, so);
+      if (!s.ok()) return s;
+#else
+      return Status::Unsupported(
+          "the model asks for the 'tensorrt' execution accelerator, but this backend was built without TensorRT "
+          "support; rebuild with -DTRITON_ENABLE_ONNXRUNTIME_TENSORRT=ON");
+#endif
+    }
+    // CUDA after TensorRT: ORT tries providers in the order appended, so CUDA
+    // takes what TensorRT leaves, and the CPU provider what CUDA leaves.
+    return AppendCuda(eps.cuda_options, device_id, so);
+#endif
+  }
+  if (eps.openvino) {
+#ifdef TRITON_ENABLE_ONNXRUNTIME_OPENVINO
+    return AppendOpenVino(eps.openvino_options, so);
+#else
+    return Status::Unsupported(
+        "the model asks for the 'openvino' execution accelerator, but this backend was built without OpenVINO "
+        "support; rebuild with -DTRITON_ENABLE_ONNXRUNTIME_OPENVINO=ON");
+#endif
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::string> TensorRtOptionsAsString(const ProviderOptionList& options) {
+  TensorRtOptions trt;
+  Status s = MakeTensorRtOptions(options, nullptr, &trt);
+  if (!s.ok()) return s;
+  DefaultAllocatorString text;
+  Ort::Status st(Ort::GetApi().GetTensorRTProviderOptionsAsString(trt.get(), Ort::AllocatorWithDefaultOptions(),
+                                                                  &text.text));
+  if (!st.IsOK()) return ProviderError(Provider::kTensorRt, "reading provider options back", std::move(st));
+  return std::string(text.text);
+}
+
+StatusOr<std::string> CudaOptionsAsString(const ProviderOptionList& options) {
+  CudaOptions cuda;
+  Status s = MakeCudaOptions(options, nullptr, &cuda);
+  if (!s.ok()) return s;
+  DefaultAllocatorString text;
+  Ort::Status st(
+      Ort::GetApi().GetCUDAProviderOptionsAsString(cuda.get(), Ort::AllocatorWithDefaultOptions(), &text.text));
+  if (!st.IsOK()) return ProviderError(Provider::kCuda, "reading provider options back", std::move(st));
+  return std::string(text.text);
+}
+
+bool IsProviderNotInBuild(const Status& status) {
+  return status.code() == StatusCode::kUnsupported && Contains(status.message(), "not enabled in this build");
+}
+
+}  // namespace ortbackend

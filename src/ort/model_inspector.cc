@@ -1,0 +1,71 @@
+#include "ort/model_inspector.h"
+
+#include <sys/stat.h>
+
+#include <limits>
+#include <memory>
+
+#include "config/model_settings.h"
+#include "ort/model_io.h"
+#include "ort/ort_try.h"
+#include "ort/session_factory.h"
+
+namespace ortbackend {
+namespace {
+
+bool IsDirectory(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool IsFile(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+Status ReadMetadata(const Ort::Session& session, ModelMetadataInfo* out) {
+  return OrtTry("reading the model's metadata", [&] {
+    Ort::AllocatorWithDefaultOptions alloc;
+    Ort::ModelMetadata m = session.GetModelMetadata();
+    *out = ModelMetadataInfo();
+    out->producer_name = m.GetProducerNameAllocated(alloc).get();
+    out->graph_name = m.GetGraphNameAllocated(alloc).get();
+    out->domain = m.GetDomainAllocated(alloc).get();
+    out->description = m.GetDescriptionAllocated(alloc).get();
+    out->graph_description = m.GetGraphDescriptionAllocated(alloc).get();
+    // ORT reports INT64_MAX for a model without a model_version.
+    if (const int64_t v = m.GetVersion(); v != std::numeric_limits<int64_t>::max()) out->version = v;
+    for (const auto& key : m.GetCustomMetadataMapKeysAllocated(alloc))
+      out->custom[key.get()] = m.LookupCustomMetadataMapAllocated(key.get(), alloc).get();
+  });
+}
+
+}  // namespace
+
+Status ResolveModelPath(const std::string& path, std::string* resolved) {
+  std::string p = path;
+  if (IsDirectory(p)) p += "/model.onnx";
+  if (!IsFile(p)) return Status::NotFound("model file not found: " + p);
+  *resolved = p;
+  return Status::Ok();
+}
+
+Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io, ModelMetadataInfo* metadata) {
+  ModelSettings light;
+  light.graph_level = GraphLevel::kDisabled;
+  SessionPlan plan;
+  plan.intra_op_threads = 1;
+  plan.inter_op_threads = 1;
+  plan.use_global_threadpool = false;
+  Ort::SessionOptions options{nullptr};
+  Status s = BuildSessionOptions(light, plan, &options);
+  if (!s.ok()) return s;
+  std::unique_ptr<Ort::Session> session;
+  s = CreateSession(env, path, options, &session);
+  if (!s.ok()) return s;
+  s = ReadModelIo(*session, io);
+  if (!s.ok() || metadata == nullptr) return s;
+  return ReadMetadata(*session, metadata);
+}
+
+}  // namespace ortbackend

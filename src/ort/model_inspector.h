@@ -1,0 +1,46 @@
+#pragma once
+// What ONNX Runtime reports about one model file, read the way the backend
+// reads it at load. Shared by the backend (ModelState) and the
+// ort-model-config tool, so both find the same file, see the same inputs and
+// outputs, and fail with the same messages.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <onnxruntime_cxx_api.h>
+
+#include "autocomplete/model_io.h"
+#include "common/status.h"
+
+namespace ortbackend {
+
+// The model-level metadata ORT exposes (Ort::ModelMetadata). ONNX fields ORT
+// does not expose (ir_version, producer_version, opset imports) are not here.
+struct ModelMetadataInfo {
+  std::string producer_name;
+  std::string graph_name;
+  std::string domain;
+  std::string description;
+  std::string graph_description;
+  std::optional<int64_t> version;  // the model_version; none when the model sets none
+  std::map<std::string, std::string> custom;  // the model's metadata_props
+};
+
+// Finds the model file `path` names: the path itself when it is a regular
+// file, or <path>/model.onnx when it is a directory (a model with external
+// data files beside it). NotFound "model file not found: <file>" otherwise.
+// ResolveModelFile(repo, version, filename) is this applied to
+// <repo>/<version>/<filename or model.onnx>.
+Status ResolveModelPath(const std::string& path, std::string* resolved);
+
+// Loads the model at `path` (already resolved) into a throwaway session -- no
+// graph optimizations, one thread, so loading is quick and the declared
+// inputs/outputs are the same -- and reads its inputs and outputs into `io`
+// and, unless `metadata` is null, its metadata. The session is released
+// before returning. `env` must outlive the call only.
+Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io,
+                        ModelMetadataInfo* metadata = nullptr);
+
+}  // namespace ortbackend

@@ -1,0 +1,324 @@
+#include "onnx_file_summary.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include "common/shape.h"
+
+namespace ortbackend {
+namespace {
+
+// A read-only mapping of a whole file; only the pages the reader touches are
+// read from disk, so skipped tensor data costs nothing.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() {
+    if (data_ != nullptr) munmap(data_, size_);
+  }
+
+  Status Open(const std::string& path) {
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::NotFound("cannot open " + path + ": " + std::strerror(errno));
+    struct stat st;
+    Status s;
+    if (fstat(fd, &st) != 0) {
+      s = Status::Internal("cannot stat " + path + ": " + std::strerror(errno));
+    } else if (st.st_size > 0) {
+      void* p = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        s = Status::Internal("cannot map " + path + ": " + std::strerror(errno));
+      } else {
+        data_ = p;
+        size_ = static_cast<size_t>(st.st_size);
+      }
+    }
+    close(fd);
+    return s;
+  }
+
+  const uint8_t* begin() const { return static_cast<const uint8_t*>(data_); }
+  const uint8_t* end() const { return begin() + size_; }
+  size_t size() const { return size_; }
+
+ private:
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+enum WireType { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
+
+// Reads the fields of one protobuf message held in [p, end). Every read
+// returns false on malformed input; the caller stops there.
+class WireReader {
+ public:
+  WireReader(const uint8_t* p, const uint8_t* end) : p_(p), end_(end) {}
+
+  bool done() const { return p_ >= end_; }
+  const uint8_t* position() const { return p_; }
+
+  bool Tag(uint32_t* field, int* wire) {
+    uint64_t tag;
+    if (!Varint(&tag) || (tag >> 3) == 0 || (tag >> 3) > std::numeric_limits<uint32_t>::max()) return false;
+    *field = static_cast<uint32_t>(tag >> 3);
+    *wire = static_cast<int>(tag & 7);
+    return true;
+  }
+
+  bool Varint(uint64_t* v) {
+    *v = 0;
+    for (int shift = 0; shift < 64 && p_ < end_; shift += 7) {
+      const uint8_t b = *p_++;
+      *v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) return true;
+    }
+    return false;
+  }
+
+  bool Bytes(const uint8_t** data, size_t* size) {
+    uint64_t n;
+    if (!Varint(&n) || n > static_cast<uint64_t>(end_ - p_)) return false;
+    *data = p_;
+    *size = static_cast<size_t>(n);
+    p_ += n;
+    return true;
+  }
+
+  bool String(std::string* s) {
+    const uint8_t* d;
+    size_t n;
+    if (!Bytes(&d, &n)) return false;
+    s->assign(reinterpret_cast<const char*>(d), n);
+    return true;
+  }
+
+  // A nested message: a reader over its bytes.
+  bool Message(WireReader* inner) {
+    const uint8_t* d;
+    size_t n;
+    if (!Bytes(&d, &n)) return false;
+    *inner = WireReader(d, d + n);
+    return true;
+  }
+
+  bool Skip(int wire) {
+    uint64_t v;
+    const uint8_t* d;
+    size_t n;
+    switch (wire) {
+      case kVarint: return Varint(&v);
+      case kLengthDelimited: return Bytes(&d, &n);
+      case kFixed64: return Advance(8);
+      case kFixed32: return Advance(4);
+      default: return false;  // groups (3, 4) are not used by onnx.proto
+    }
+  }
+
+ private:
+  bool Advance(size_t n) {
+    if (n > static_cast<size_t>(end_ - p_)) return false;
+    p_ += n;
+    return true;
+  }
+
+  const uint8_t* p_;
+  const uint8_t* end_;
+};
+
+// Bits per element of an ONNX TensorProto.DataType; 0 for STRING (sized by
+// its data) and for types this table does not know.
+int ElementBits(int64_t onnx_type) {
+  switch (onnx_type) {
+    case 1: return 32;                     // FLOAT
+    case 2: case 3: case 9: return 8;      // UINT8, INT8, BOOL
+    case 4: case 5: case 10: case 16: return 16;  // UINT16, INT16, FLOAT16, BFLOAT16
+    case 6: case 12: return 32;            // INT32, UINT32
+    case 7: case 11: case 13: case 14: return 64;  // INT64, DOUBLE, UINT64, COMPLEX64
+    case 15: return 128;                   // COMPLEX128
+    case 17: case 18: case 19: case 20: case 24: return 8;  // FLOAT8 variants, FLOAT8E8M0
+    case 21: case 22: case 23: return 4;   // UINT4, INT4, FLOAT4E2M1
+    case 25: case 26: return 2;            // UINT2, INT2
+    default: return 0;
+  }
+}
+
+constexpr int64_t kOnnxString = 8;
+constexpr uint64_t kDataLocationExternal = 1;
+
+struct TensorSize {
+  bool sized = false;
+  uint64_t bytes = 0;
+  bool external = false;
+};
+
+// Field numbers of onnx.proto's TensorProto.
+bool ReadTensor(WireReader r, TensorSize* out) {
+  Shape dims;
+  int64_t type = 0;
+  uint64_t string_bytes = 0;
+  while (!r.done()) {
+    uint32_t field;
+    int wire;
+    if (!r.Tag(&field, &wire)) return false;
+    uint64_t v;
+    if (field == 1 && wire == kVarint) {  // dims, unpacked
+      if (!r.Varint(&v)) return false;
+      dims.push_back(static_cast<int64_t>(v));
+    } else if (field == 1 && wire == kLengthDelimited) {  // dims, packed
+      WireReader packed(nullptr, nullptr);
+      if (!r.Message(&packed)) return false;
+      while (!packed.done()) {
+        if (!packed.Varint(&v)) return false;
+        dims.push_back(static_cast<int64_t>(v));
+      }
+    } else if (field == 2 && wire == kVarint) {  // data_type
+      if (!r.Varint(&v)) return false;
+      type = static_cast<int64_t>(v);
+    } else if (field == 6 && wire == kLengthDelimited) {  // string_data
+      const uint8_t* d;
+      size_t n;
+      if (!r.Bytes(&d, &n)) return false;
+      string_bytes += n;
+    } else if (field == 14 && wire == kVarint) {  // data_location
+      if (!r.Varint(&v)) return false;
+      out->external = v == kDataLocationExternal;
+    } else if (!r.Skip(wire)) {
+      return false;
+    }
+  }
+  if (type == kOnnxString) {
+    out->sized = true;
+    out->bytes = string_bytes;
+    return true;
+  }
+  const int bits = ElementBits(type);
+  int64_t count = 0;
+  if (bits == 0 || !CheckedElementCount(dims, &count)) return true;  // unsized
+  const uint64_t n = static_cast<uint64_t>(count);
+  if (n > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(bits)) return true;
+  out->sized = true;
+  out->bytes = (n * static_cast<uint64_t>(bits) + 7) / 8;
+  return true;
+}
+
+void Count(const TensorSize& t, OnnxFileSummary* out) {
+  if (!t.sized) {
+    ++out->unsized_initializer_count;
+    return;
+  }
+  out->initializer_bytes += t.bytes;
+  if (t.external) out->external_initializer_bytes += t.bytes;
+}
+
+// SparseTensorProto: values (1) and indices (2) are TensorProtos.
+bool ReadSparseTensor(WireReader r, OnnxFileSummary* out) {
+  while (!r.done()) {
+    uint32_t field;
+    int wire;
+    if (!r.Tag(&field, &wire)) return false;
+    if ((field == 1 || field == 2) && wire == kLengthDelimited) {
+      WireReader inner(nullptr, nullptr);
+      TensorSize t;
+      if (!r.Message(&inner) || !ReadTensor(inner, &t)) return false;
+      Count(t, out);
+    } else if (!r.Skip(wire)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// GraphProto: name (2), initializer (5), sparse_initializer (15).
+bool ReadGraph(WireReader r, OnnxFileSummary* out) {
+  while (!r.done()) {
+    uint32_t field;
+    int wire;
+    if (!r.Tag(&field, &wire)) return false;
+    WireReader inner(nullptr, nullptr);
+    if (field == 2 && wire == kLengthDelimited) {
+      if (!r.String(&out->graph_name)) return false;
+    } else if (field == 5 && wire == kLengthDelimited) {
+      TensorSize t;
+      if (!r.Message(&inner) || !ReadTensor(inner, &t)) return false;
+      ++out->initializer_count;
+      Count(t, out);
+    } else if (field == 15 && wire == kLengthDelimited) {
+      if (!r.Message(&inner) || !ReadSparseTensor(inner, out)) return false;
+      ++out->sparse_initializer_count;
+    } else if (!r.Skip(wire)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// OperatorSetIdProto: domain (1), version (2).
+bool ReadOpset(WireReader r, OnnxOpsetImport* out) {
+  while (!r.done()) {
+    uint32_t field;
+    int wire;
+    if (!r.Tag(&field, &wire)) return false;
+    uint64_t v;
+    if (field == 1 && wire == kLengthDelimited) {
+      if (!r.String(&out->domain)) return false;
+    } else if (field == 2 && wire == kVarint) {
+      if (!r.Varint(&v)) return false;
+      out->version = static_cast<int64_t>(v);
+    } else if (!r.Skip(wire)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// ModelProto: ir_version (1), producer_name (2), producer_version (3),
+// graph (7), opset_import (8).
+bool ReadModel(WireReader r, OnnxFileSummary* out) {
+  while (!r.done()) {
+    uint32_t field;
+    int wire;
+    if (!r.Tag(&field, &wire)) return false;
+    uint64_t v;
+    WireReader inner(nullptr, nullptr);
+    if (field == 1 && wire == kVarint) {
+      if (!r.Varint(&v)) return false;
+      out->ir_version = static_cast<int64_t>(v);
+    } else if (field == 2 && wire == kLengthDelimited) {
+      if (!r.String(&out->producer_name)) return false;
+    } else if (field == 3 && wire == kLengthDelimited) {
+      if (!r.String(&out->producer_version)) return false;
+    } else if (field == 7 && wire == kLengthDelimited) {
+      if (!r.Message(&inner) || !ReadGraph(inner, out)) return false;
+    } else if (field == 8 && wire == kLengthDelimited) {
+      OnnxOpsetImport opset;
+      if (!r.Message(&inner) || !ReadOpset(inner, &opset)) return false;
+      out->opset_imports.push_back(std::move(opset));
+    } else if (!r.Skip(wire)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Status ReadOnnxFileSummary(const std::string& path, OnnxFileSummary* out) {
+  MappedFile file;
+  Status s = file.Open(path);
+  if (!s.ok()) return s;
+  *out = OnnxFileSummary();
+  out->file_bytes = file.size();
+  if (!ReadModel(WireReader(file.begin(), file.end()), out))
+    return Status::InvalidArgument(path + " is not a well-formed ONNX protobuf (ModelProto) file");
+  return Status::Ok();
+}
+
+}  // namespace ortbackend

@@ -1,0 +1,250 @@
+// ort-model-config: prints the config.pbtxt the ONNX Runtime backend
+// auto-completes for a model that has none, followed by ONNX-level facts.
+//
+// It runs the backend's own load steps (ModelState::Load) through the shared
+// libraries -- ResolveModelFile/ResolveModelPath, InspectModelFile,
+// AutoCompleteConfig, ParseModelConfig, ValidateConfigAgainstModel -- so the
+// config and every error message are the backend's.
+
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "autocomplete/autocomplete.h"
+#include "config/backend_settings.h"
+#include "config/json_read.h"
+#include "config/model_config.h"
+#include "model_facts.h"
+#include "onnx_file_summary.h"
+#include "ort/environment.h"
+#include "ort/model_inspector.h"
+#include "ort/session_factory.h"
+#include "pbtxt_writer.h"
+
+namespace ortbackend {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kUsage = R"(Usage: ort-model-config [options] MODEL
+
+Prints the config.pbtxt that the Triton ONNX Runtime backend auto-completes
+for MODEL when it is served without a config.pbtxt, then what the ONNX file
+declares (IR version, opsets, producer, dynamic and symbolic dims, initializer
+sizes) as # comments.
+
+MODEL is one of:
+  FILE.onnx            a model file, e.g. models/add_sub/1/model.onnx
+  DIR                  a directory holding model.onnx (and its external data)
+  MODEL_DIR            a repository model directory with numbered versions;
+                       the highest version's model.onnx is read
+
+Options:
+  --name NAME              the model name (default: MODEL_DIR's name for
+                           MODEL_DIR/VERSION/model.onnx, else the file stem)
+  --max-batch-size N       what the backend's default-max-batch-size would be
+                           (default 4; 0: never batch)
+  --instance-kind cpu|gpu  add instance_group [ { kind: KIND_CPU|KIND_GPU count: 1 } ]
+  --json                   print {"config": {...}, "onnx": {...}} as JSON instead
+  -h, --help               print this help
+
+Exit status: 0 when the model can be served, 1 when it cannot (stderr has the
+backend's load error), 2 for a usage error.
+)";
+
+struct ToolOptions {
+  std::string model;
+  std::string name;
+  std::string max_batch_size = "4";
+  std::string instance_kind;  // "", "KIND_CPU" or "KIND_GPU"
+  bool json = false;
+  bool help = false;
+};
+
+// Parses the command line; `error` gets a usage error.
+bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::string* error) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    std::string value;
+    bool has_value = false;
+    if (arg.rfind("--", 0) == 0 && arg.find('=') != std::string::npos) {
+      value = arg.substr(arg.find('=') + 1);
+      arg = arg.substr(0, arg.find('='));
+      has_value = true;
+    }
+    auto take_value = [&](std::string* dest) {
+      if (!has_value) {
+        if (i + 1 >= args.size()) return false;
+        value = args[++i];
+      }
+      *dest = value;
+      return true;
+    };
+    if (arg == "-h" || arg == "--help") {
+      out->help = true;
+    } else if (arg == "--json") {
+      out->json = true;
+    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind") {
+      std::string v;
+      if (!take_value(&v)) {
+        *error = arg + " needs a value";
+        return false;
+      }
+      if (arg == "--name") {
+        out->name = v;
+      } else if (arg == "--max-batch-size") {
+        out->max_batch_size = v;
+      } else if (v == "cpu" || v == "gpu") {
+        out->instance_kind = v == "cpu" ? "KIND_CPU" : "KIND_GPU";
+      } else {
+        *error = "--instance-kind must be cpu or gpu, not '" + v + "'";
+        return false;
+      }
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      *error = "unknown option '" + arg + "'";
+      return false;
+    } else if (out->model.empty()) {
+      out->model = arg;
+    } else {
+      *error = "more than one MODEL given ('" + out->model + "' and '" + arg + "')";
+      return false;
+    }
+  }
+  if (!out->help && out->model.empty()) {
+    *error = "no MODEL given";
+    return false;
+  }
+  return true;
+}
+
+bool IsVersionName(const std::string& s) {
+  uint64_t v;
+  return ParseUint64(s, &v);
+}
+
+// The highest numbered version directory of a repository model directory;
+// false when it has none.
+bool HighestVersion(const fs::path& dir, uint64_t* version) {
+  bool found = false;
+  *version = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    uint64_t v;
+    if (!entry.is_directory(ec) || !ParseUint64(entry.path().filename().string(), &v)) continue;
+    if (v >= *version) *version = v;
+    found = true;
+  }
+  return found;
+}
+
+struct ModelLocation {
+  std::string file;          // the resolved model file, as ORT will open it
+  std::string default_name;  // the name the model would have in a repository
+};
+
+// Finds the model file MODEL names, with the backend's resolution rules and
+// "model file not found" message, and the model name it implies.
+Status LocateModel(std::string arg, ModelLocation* out) {
+  while (arg.size() > 1 && arg.back() == '/') arg.pop_back();
+  const fs::path absolute = fs::absolute(arg).lexically_normal();
+  auto name_of = [](const fs::path& p) { return p.filename().string(); };
+  std::error_code ec;
+  if (fs::is_directory(arg, ec)) {
+    uint64_t version = 0;
+    if (!fs::exists(fs::path(arg) / "model.onnx", ec) && HighestVersion(arg, &version)) {
+      out->default_name = name_of(absolute);
+      return ResolveModelFile(arg, version, "", &out->file);
+    }
+    const bool is_version_dir = IsVersionName(name_of(absolute));
+    out->default_name = name_of(is_version_dir ? absolute.parent_path() : absolute);
+    return ResolveModelPath(arg + "/model.onnx", &out->file);
+  }
+  const fs::path parent = absolute.parent_path();
+  out->default_name = IsVersionName(name_of(parent)) ? name_of(parent.parent_path()) : absolute.stem().string();
+  return ResolveModelPath(arg, &out->file);
+}
+
+// The backend's load of a model served without a config.pbtxt
+// (ModelState::Load with auto-complete on): read the model through a
+// throwaway session, complete the config, parse it and check it against the
+// model.
+Status CompleteConfig(Ort::Env& env, const std::string& file, const BackendSettings& settings,
+                      nlohmann::json* config, ModelIoInfo* io, ModelMetadataInfo* metadata) {
+  Status s = InspectModelFile(env, file, io, metadata);
+  if (!s.ok()) return s;
+  std::vector<std::string> notes;
+  s = AutoCompleteConfig(*io, settings.default_max_batch_size, config, &notes);
+  if (!s.ok()) return s;
+  ModelConfig parsed;
+  s = ParseModelConfig(*config, &parsed);
+  if (!s.ok()) return s;
+  return ValidateConfigAgainstModel(parsed, *io);
+}
+
+int Fail(const Status& s, const std::string& name) {
+  const Status shown = name.empty() ? s : s.WithContext("model '" + name + "'");
+  std::cerr << "ort-model-config: " << shown.message() << "\n";
+  return 1;
+}
+
+int UsageError(const std::string& message) {
+  std::cerr << "ort-model-config: " << message << "\nTry 'ort-model-config --help'.\n";
+  return 2;
+}
+
+int Run(const std::vector<std::string>& args) {
+  ToolOptions options;
+  std::string error;
+  if (!ParseArgs(args, &options, &error)) return UsageError(error);
+  if (options.help) {
+    std::cout << kUsage;
+    return 0;
+  }
+  // --max-batch-size is the backend's default-max-batch-size: the same parser
+  // checks it.
+  BackendSettings settings;
+  Status s = ParseBackendSettings({{"cmdline", {{"default-max-batch-size", options.max_batch_size}}}}, &settings);
+  if (!s.ok()) return UsageError("--max-batch-size: " + s.message());
+
+  ModelLocation location;
+  s = LocateModel(options.model, &location);
+  const std::string name = options.name.empty() ? location.default_name : options.name;
+  if (!s.ok()) return Fail(s, name);
+
+  auto environment = OrtEnvironment::Create(BackendSettings());
+  if (!environment.ok()) return Fail(environment.status(), name);
+  nlohmann::json config = {{"name", name}, {"backend", "onnxruntime"}};
+  ModelIoInfo io;
+  ModelMetadataInfo metadata;
+  s = CompleteConfig(environment.value()->env(), location.file, settings, &config, &io, &metadata);
+  if (!s.ok()) return Fail(s, name);
+  if (!options.instance_kind.empty())
+    config["instance_group"] = nlohmann::json::array({{{"kind", options.instance_kind}, {"count", 1}}});
+
+  OnnxFileSummary summary;
+  const Status read = ReadOnnxFileSummary(location.file, &summary);
+  const nlohmann::json facts =
+      ModelFactsToJson(location.file, io, metadata, read.ok() ? &summary : nullptr, read.message());
+
+  if (options.json) {
+    std::cout << nlohmann::json({{"config", config}, {"onnx", facts}}).dump(2) << "\n";
+  } else {
+    std::cout << "# The configuration the ONNX Runtime backend auto-completes for this model\n"
+              << "# (default-max-batch-size=" << settings.default_max_batch_size << "), by ort-model-config.\n"
+              << ConfigToPbtxt(config) << "\n"
+              << ModelFactsToComments(facts);
+  }
+  std::cout.flush();
+  return std::cout ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace ortbackend
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return ortbackend::Run(args);
+}
