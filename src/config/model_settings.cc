@@ -110,6 +110,12 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
     } else if (key == "memory.enable_memory_arena_shrinkage") {
       if ((s = ParseArenaShrinkage(key, value, &out->arena_shrinkage)).ok()) continue;
       return s;
+    } else if (key == "optimized_model_filepath") {
+      if (value.empty()) return BadValue(key, value, "a file path");
+      out->optimized_model_filepath = value;
+    } else if (key == "profiling_file_prefix") {
+      if (value.empty()) return BadValue(key, value, "a file path prefix");
+      out->profiling_file_prefix = value;
     } else if (key == "share_session_between_instances") {
       if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
       out->share_session = b;

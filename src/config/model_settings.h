@@ -31,6 +31,12 @@ struct ModelSettings {
   // share_session_between_instances: CPU instances of the model run on one
   // session (ORT's Run is thread-safe) instead of one each. Unset = true.
   std::optional<bool> share_session;
+  // Extensions for looking inside ORT (not in the original backend):
+  // optimized_model_filepath: ORT saves the optimized graph there at load;
+  // profiling_file_prefix: ORT profiles every run and writes
+  // <prefix>_<timestamp>.json when the session ends (model unload).
+  std::string optimized_model_filepath;
+  std::string profiling_file_prefix;
   // Every "session.*" parameter, handed to ORT as a session config entry.
   std::vector<std::pair<std::string, std::string>> session_config_entries;
 
