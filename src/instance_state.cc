@@ -28,10 +28,6 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
   TRITONSERVER_InstanceGroupKind kind;
   s = FromTritonError(TRITONBACKEND_ModelInstanceKind(instance, &kind), "reading the instance kind");
   if (!s.ok()) return s;
-  if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU)
-    return Status::Unsupported("instance '" + state->name_ +
-                               "' is KIND_GPU, but this backend was built without GPU support "
-                               "(rebuild with -DTRITON_ENABLE_GPU=ON)");
 
   // The final config (after the server's normalization) says how many
   // instances share the machine; thread defaults are split over them.
@@ -42,7 +38,13 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
   nlohmann::json config;
   if (s.ok()) s = JsonFromMessage(message.get(), &config);
   if (!s.ok()) return s;
-  s = model->CpuSession(CountCpuInstances(config), &state->session_);
+  if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU) {
+    int32_t device_id = 0;
+    s = FromTritonError(TRITONBACKEND_ModelInstanceDeviceId(instance, &device_id), "reading the device id");
+    if (s.ok()) s = model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), &state->session_);
+  } else {
+    s = model->CpuSession(CountInstances(config, "KIND_CPU"), &state->session_);
+  }
   if (!s.ok()) return s;
 
   s = OrtTry("creating run options", [&] {

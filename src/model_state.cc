@@ -3,6 +3,7 @@
 #include "autocomplete/autocomplete.h"
 #include "config/json_read.h"
 #include "ort/cpu_budget.h"
+#include "ort/execution_providers.h"
 #include "ort/model_inspector.h"
 #include "ort/session_factory.h"
 #include "triton/error.h"
@@ -41,6 +42,8 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   if (!s.ok()) return s;
 
   s = ParseModelSettings(config_json, &settings_);
+  if (!s.ok()) return s;
+  s = ParseExecutionProviders(config_json, settings_, &providers_);
   if (!s.ok()) return s;
   for (const auto& key : settings_.unknown_keys)
     ORTB_LOG_WARN("model '" + name_ + "': ignoring unknown parameter '" + key + "'");
@@ -86,18 +89,23 @@ Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* conf
 }
 
 Status ModelState::CpuSession(int instances, std::shared_ptr<Ort::Session>* out) {
-  if (!settings_.share_session.value_or(true)) return CreateSession(DefaultIntraOpThreads(instances), out);
+  if (!settings_.share_session.value_or(true)) return CreateSession(DefaultIntraOpThreads(instances), false, 0, out);
   // Instances may initialize in parallel; the first one creates the session.
   std::lock_guard<std::mutex> lock(shared_session_mutex_);
   if (!shared_session_) {
-    Status s = CreateSession(UsableCores(), &shared_session_);
+    Status s = CreateSession(UsableCores(), false, 0, &shared_session_);
     if (!s.ok()) return s;
   }
   *out = shared_session_;
   return Status::Ok();
 }
 
-Status ModelState::CreateSession(int intra_op_default, std::shared_ptr<Ort::Session>* out) {
+Status ModelState::GpuSession(int device_id, int instances, std::shared_ptr<Ort::Session>* out) {
+  // The GPU does the math; host threads only feed it, so split the cores.
+  return CreateSession(DefaultIntraOpThreads(instances), true, device_id, out);
+}
+
+Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, std::shared_ptr<Ort::Session>* out) {
   SessionPlan plan;
   plan.use_global_threadpool = backend_->ort->global_threadpool();
   if (plan.use_global_threadpool) {
@@ -111,9 +119,13 @@ Status ModelState::CreateSession(int intra_op_default, std::shared_ptr<Ort::Sess
   Ort::SessionOptions options{nullptr};
   Status s = BuildSessionOptions(settings_, plan, &options);
   if (!s.ok()) return s;
+  s = AppendExecutionProviders(providers_, gpu, device_id, &options);
+  if (!s.ok()) return s;
   ORTB_LOG_INFO("model '" + name_ + "': created an ONNX Runtime session (intra_op_threads=" +
                 std::to_string(plan.intra_op_threads) + ", inter_op_threads=" + std::to_string(plan.inter_op_threads) +
-                (plan.use_global_threadpool ? ", global thread pool" : "") + ")");
+                (plan.use_global_threadpool ? ", global thread pool" : "") +
+                (gpu ? ", GPU " + std::to_string(device_id) : "") + (providers_.openvino && !gpu ? ", OpenVINO" : "") +
+                ")");
   std::unique_ptr<Ort::Session> session;
   s = ortbackend::CreateSession(backend_->ort->env(), model_path_, options, &session);
   if (s.ok()) *out = std::move(session);

@@ -13,6 +13,7 @@
 #include "autocomplete/model_io.h"
 #include "common/status.h"
 #include "config/backend_settings.h"
+#include "config/execution_providers.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
 #include "ort/environment.h"
@@ -44,9 +45,12 @@ class ModelState {
   // share_session_between_instances=false each instance gets its own, and
   // unset thread counts split the cores over the `instances`.
   Status CpuSession(int instances, std::shared_ptr<Ort::Session>* out);
+  // A session of its own for a KIND_GPU instance on `device_id`, with the
+  // CUDA execution provider (after TensorRT when configured).
+  Status GpuSession(int device_id, int instances, std::shared_ptr<Ort::Session>* out);
 
  private:
-  Status CreateSession(int intra_op_default, std::shared_ptr<Ort::Session>* out);
+  Status CreateSession(int intra_op_default, bool gpu, int device_id, std::shared_ptr<Ort::Session>* out);
   Status Load(TRITONBACKEND_Model* model);
   Status ReadModelMetadata();
   Status AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json);
@@ -56,6 +60,7 @@ class ModelState {
   BackendState* backend_ = nullptr;
   ModelConfig config_;
   ModelSettings settings_;
+  ExecutionProviderSettings providers_;
   ModelIoInfo io_;
   std::string model_path_;
   std::mutex shared_session_mutex_;

@@ -98,14 +98,15 @@ Status ParseModelConfig(const nlohmann::json& j, ModelConfig* out) {
 
 namespace ortbackend {
 
-int CountCpuInstances(const nlohmann::json& config) {
+int CountInstances(const nlohmann::json& config, const std::string& wanted) {
   auto groups = config.find("instance_group");
   if (groups == config.end() || !groups->is_array() || groups->empty()) return 1;
   int64_t total = 0;
   for (const auto& g : *groups) {
     if (!g.is_object()) continue;
-    const std::string kind = StringMember(g, "kind");
-    if (!kind.empty() && kind != "KIND_CPU") continue;
+    std::string kind = StringMember(g, "kind");
+    if (kind.empty()) kind = "KIND_CPU";
+    if (kind != wanted) continue;
     int64_t count = 1;
     if (g.contains("count") && !ReadInt64(g["count"], "count", &count).ok()) count = 1;
     total += count;

@@ -50,6 +50,8 @@ Status ParseModelConfig(const nlohmann::json& j, ModelConfig* out);
 }  // namespace ortbackend
 
 namespace ortbackend {
-// Total `count` of the config's CPU instance groups (1 when it lists none).
-int CountCpuInstances(const nlohmann::json& config);
+// Total `count` of the config's instance groups of `kind` ("KIND_CPU",
+// "KIND_GPU"; a group without a kind counts as CPU), at least 1.
+int CountInstances(const nlohmann::json& config, const std::string& kind);
+inline int CountCpuInstances(const nlohmann::json& config) { return CountInstances(config, "KIND_CPU"); }
 }  // namespace ortbackend

@@ -31,22 +31,21 @@ struct DefaultAllocatorString {
   }
 };
 
-enum class Provider { kTensorRt, kCuda, kOpenVino };
+enum class Provider { kTensorRt, kCuda };
 
 const char* Name(Provider p) {
   switch (p) {
     case Provider::kTensorRt: return "TensorRT";
     case Provider::kCuda: return "CUDA";
-    case Provider::kOpenVino: return "OpenVINO";
   }
   return "?";
 }
 
 bool Contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
 
-// ORT loads its CUDA/TensorRT/OpenVINO providers from plugin libraries on
-// first use; these are the texts it reports when the plugin, or a library the
-// plugin needs (libcudart, libnvinfer, ...), cannot be loaded.
+// ORT loads its CUDA and TensorRT providers from plugin libraries on first
+// use; these are the texts it reports when the plugin, or a library the plugin
+// needs (libcudart, libnvinfer, ...), cannot be loaded.
 bool IsLibraryLoadFailure(const std::string& m) {
   return Contains(m, "Failed to load library") || Contains(m, "Failed to load shared library") ||
          Contains(m, "cannot open shared object file");

@@ -27,6 +27,10 @@ namespace ortbackend {
 //   CPU instance: OpenVINO when eps.openvino, then the implicit CPU provider.
 // GPU accelerators do not apply to CPU instances, nor OpenVINO to GPU ones.
 // `device_id` is written into both the CUDA and the TensorRT options.
+// Call it once the process-wide Ort::Env exists: ORT's CUDA/TensorRT option
+// parsers log through it (without one they fail with "Attempt to use
+// DefaultLogger but none has been registered"). Without a visible GPU, ORT
+// refuses device_id while parsing the options (an InvalidArgument naming it).
 // Not thread-safe for one `so`; no state is kept between calls.
 Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_instance, int device_id,
                                 Ort::SessionOptions* so);

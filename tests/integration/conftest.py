@@ -28,6 +28,27 @@ def _backend_dir() -> str:
     return os.environ.get("ORT_BACKEND_DIR", str(ROOT / "install" / "backends"))
 
 
+def _server_env() -> dict:
+    """The server's environment: this process's, plus LD_PRELOAD from
+    TRITONSERVER_ENV_PRELOAD when that is set. scripts/sanitize.sh preloads the
+    ASan runtime this way, into the server only (not into pytest)."""
+    env = dict(os.environ)
+    preload = os.environ.get("TRITONSERVER_ENV_PRELOAD")
+    if preload:
+        env["LD_PRELOAD"] = " ".join(p for p in (preload, env.get("LD_PRELOAD")) if p)
+    return env
+
+
+def _default_log_path(repo: pathlib.Path, http_port: int) -> pathlib.Path:
+    """Beside the model repository, or in TRITON_LOG_DIR when that is set (so a
+    script can read every server's log after the run)."""
+    log_dir = os.environ.get("TRITON_LOG_DIR")
+    if log_dir:
+        pathlib.Path(log_dir).mkdir(parents=True, exist_ok=True)
+        return pathlib.Path(log_dir) / f"server-{http_port}.log"
+    return repo.parent / f"server-{http_port}.log"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -37,14 +58,14 @@ def _free_port() -> int:
 class TritonServer:
     """One tritonserver process; stop() is always called by the fixtures."""
 
-    def __init__(self, repo, args=(), log_path=None, expect_ready=True):
+    def __init__(self, repo, args=(), log_path=None, expect_ready=True, backend_dir=None):
         self.repo = pathlib.Path(repo)
         self.http_port, self.grpc_port, self.metrics_port = _free_port(), _free_port(), _free_port()
-        self.log_path = pathlib.Path(log_path or self.repo.parent / f"server-{self.http_port}.log")
+        self.log_path = pathlib.Path(log_path) if log_path else _default_log_path(self.repo, self.http_port)
         cmd = [
             _server_bin(),
             f"--model-repository={self.repo}",
-            f"--backend-directory={_backend_dir()}",
+            f"--backend-directory={backend_dir or _backend_dir()}",
             f"--http-port={self.http_port}",
             f"--grpc-port={self.grpc_port}",
             f"--metrics-port={self.metrics_port}",
@@ -54,7 +75,7 @@ class TritonServer:
             *args,
         ]
         self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=_server_env())
         if expect_ready:
             self.wait_ready()
 
