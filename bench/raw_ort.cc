@@ -3,7 +3,7 @@
 // batch size, for `--seconds`. Prints one JSON object: calls/s, latency
 // percentiles of Run, and the process's peak RSS.
 //
-//   raw_ort_bench --model M.onnx --batch 1 --threads 0 --concurrency 1 --seconds 5
+//   raw_ort_bench --model M.onnx --batch 1 --threads 0 --concurrency 1 --seconds 5 [--cuda 0]
 // --threads 0 leaves ORT's default session options untouched (what "raw ORT
 // with default options" means in bench/README.md); N > 0 sets intra-op threads.
 
@@ -31,7 +31,8 @@ struct Args {
   int concurrency = 1;
   double seconds = 5;
   double warmup_seconds = 1;
-  int gap_us = 0;  // idle time between calls, to mimic a server waiting for requests
+  int gap_us = 0;
+  int cuda_device = -1;  // >= 0: run on that GPU through the CUDA execution provider  // idle time between calls, to mimic a server waiting for requests
 };
 
 Args Parse(int argc, char** argv) {
@@ -45,6 +46,7 @@ Args Parse(int argc, char** argv) {
     else if (k == "--seconds") a.seconds = std::atof(v.c_str());
     else if (k == "--warmup") a.warmup_seconds = std::atof(v.c_str());
     else if (k == "--gap-us") a.gap_us = std::atoi(v.c_str());
+    else if (k == "--cuda") a.cuda_device = std::atoi(v.c_str());
     else { std::fprintf(stderr, "unknown flag %s\n", k.c_str()); std::exit(2); }
   }
   if (a.model.empty()) { std::fprintf(stderr, "--model is required\n"); std::exit(2); }
@@ -67,6 +69,16 @@ int main(int argc, char** argv) {
   if (args.threads > 0) {
     so.SetIntraOpNumThreads(args.threads);
     so.SetInterOpNumThreads(1);
+  }
+  if (args.cuda_device >= 0) {
+    OrtCUDAProviderOptionsV2* cuda = nullptr;
+    Ort::ThrowOnError(Ort::GetApi().CreateCUDAProviderOptions(&cuda));
+    const std::string device = std::to_string(args.cuda_device);
+    const char* keys[] = {"device_id"};
+    const char* values[] = {device.c_str()};
+    Ort::ThrowOnError(Ort::GetApi().UpdateCUDAProviderOptions(cuda, keys, values, 1));
+    so.AppendExecutionProvider_CUDA_V2(*cuda);
+    Ort::GetApi().ReleaseCUDAProviderOptions(cuda);
   }
   Ort::Session session(env, args.model.c_str(), so);
   Ort::AllocatorWithDefaultOptions alloc;

@@ -22,12 +22,12 @@ wheels="$DEPS/wheels"
 pytriton=$(pip_fetch "$PIN_PYTRITON" "$PIN_PYTRITON_SHA" "$wheels")
 tclient=$(pip_fetch "$PIN_TRITONCLIENT" "$PIN_TRITONCLIENT_SHA" "$wheels")
 stamp="$VENV/.requirements.sha256"
-want=$(cat "$ROOT/scripts/requirements.txt" "$ROOT/scripts/lib/pins.sh" | sha256sum | cut -d' ' -f1)
+want=$(cat "$ROOT/scripts/requirements.txt" "$ROOT/tests/docs/requirements.txt" "$ROOT/scripts/lib/pins.sh" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   step "creating Python venv in $VENV"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
   "$VENV/bin/pip" install --progress-bar on -q --find-links "$wheels" \
-    "$pytriton" "$tclient" -r "$ROOT/scripts/requirements.txt" >&2
+    "$pytriton" "$tclient" -r "$ROOT/scripts/requirements.txt" -r "$ROOT/tests/docs/requirements.txt" >&2
   echo "$want" >"$stamp"
 fi
 

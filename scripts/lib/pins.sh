@@ -14,6 +14,7 @@ ort_wheel_sha() {
     onnxruntime==1.24.1) echo 1cabe71ca14dcfbf812d312aab0a704507ac909c137ee6e89e4908755d0fc60e ;;
     onnxruntime-gpu==1.24.1) echo ac4bfc90c376516b13d709764ab257e4e3d78639bf6a2ccfc826e9db4a5c7ddf ;;
     onnxruntime-openvino==1.24.1) echo 3007c803634cc69c6d52af1dea7ce729d9bb62b9a11070fd2f959119199007a8 ;;
+    onnxruntime-gpu==1.31.1) echo e26c475fe361b2015f45b4b824bd13f0bb20204e59b62814e6f0acd5f3d491a6 ;;  # CUDA 13
     *) echo "" ;;
   esac
 }
