@@ -3,6 +3,7 @@
 #include "ort/ort_try.h"
 #include "triton/error.h"
 #include "triton/log.h"
+#include "triton/memory_report.h"
 #include "triton/message.h"
 
 namespace ortbackend {
@@ -43,7 +44,13 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
     s = FromTritonError(TRITONBACKEND_ModelInstanceDeviceId(instance, &device_id), "reading the device id");
     if (s.ok()) s = model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), &state->session_);
   } else {
-    s = model->CpuSession(CountInstances(config, "KIND_CPU"), &state->session_);
+    bool created = false;
+    s = model->CpuSession(CountInstances(config, "KIND_CPU"), &state->session_, &created);
+    // A shared session is reported once, by the instance that created it.
+    if (s.ok() && created) {
+      Status r = ReportInstanceMemory(instance, TRITONSERVER_MEMORY_CPU, 0, model->weights_bytes());
+      if (!r.ok()) ORTB_LOG_VERBOSE("model '" + model->name() + "': " + r.message());
+    }
   }
   if (!s.ok()) return s;
 

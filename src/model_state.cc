@@ -1,5 +1,7 @@
 #include "model_state.h"
 
+#include <filesystem>
+
 #include "autocomplete/autocomplete.h"
 #include "config/json_read.h"
 #include "ort/cpu_budget.h"
@@ -11,6 +13,24 @@
 #include "triton/message.h"
 
 namespace ortbackend {
+namespace {
+
+// The model file; for a model given as a directory, every file in it
+// (the external data beside model.onnx).
+uint64_t ModelFilesBytes(const std::string& model_path, bool directory_model) {
+  std::error_code ec;
+  const std::filesystem::path file(model_path);
+  if (!directory_model) {
+    const uint64_t size = std::filesystem::file_size(file, ec);
+    return ec ? 0 : size;
+  }
+  uint64_t total = 0;
+  for (const auto& e : std::filesystem::directory_iterator(file.parent_path(), ec))
+    if (e.is_regular_file(ec)) total += e.file_size(ec);
+  return total;
+}
+
+}  // namespace
 
 Status ModelState::Create(TRITONBACKEND_Model* model, std::unique_ptr<ModelState>* out) {
   std::unique_ptr<ModelState> state(new ModelState());
@@ -56,6 +76,12 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   if (!s.ok()) return s;
   s = ReadModelMetadata();
   if (!s.ok()) return s;
+  {
+    const std::string filename = StringMember(config_json, "default_model_filename");
+    const std::string named = std::string(repository) + "/" + std::to_string(version_) + "/" +
+                              (filename.empty() ? "model.onnx" : filename);
+    weights_bytes_ = ModelFilesBytes(model_path_, model_path_ != named);
+  }
 
   bool auto_complete = false;
   s = FromTritonError(TRITONBACKEND_ModelAutoCompleteConfig(model, &auto_complete), "reading auto-complete");
@@ -88,13 +114,16 @@ Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* conf
   return FromTritonError(TRITONBACKEND_ModelSetConfig(model, 1, message.get()), "setting the completed config");
 }
 
-Status ModelState::CpuSession(int instances, std::shared_ptr<Ort::Session>* out) {
+Status ModelState::CpuSession(int instances, std::shared_ptr<Ort::Session>* out, bool* created) {
+  *created = true;
   if (!settings_.share_session.value_or(true)) return CreateSession(DefaultIntraOpThreads(instances), false, 0, out);
   // Instances may initialize in parallel; the first one creates the session.
   std::lock_guard<std::mutex> lock(shared_session_mutex_);
   if (!shared_session_) {
     Status s = CreateSession(UsableCores(), false, 0, &shared_session_);
     if (!s.ok()) return s;
+  } else {
+    *created = false;
   }
   *out = shared_session_;
   return Status::Ok();

@@ -36,6 +36,9 @@ class ModelState {
   const ModelSettings& settings() const { return settings_; }
   const ModelIoInfo& io() const { return io_; }
   const std::string& model_path() const { return model_path_; }
+  // Bytes of the model file plus the external-data files beside it: what a
+  // session holds as weights, at least (ORT has no API for its own total).
+  uint64_t weights_bytes() const { return weights_bytes_; }
   BackendState& backend() { return *backend_; }
 
   // The session a CPU instance runs on. By default all CPU instances share
@@ -44,7 +47,9 @@ class ModelState {
   // pool instead of oversubscribing the machine. With
   // share_session_between_instances=false each instance gets its own, and
   // unset thread counts split the cores over the `instances`.
-  Status CpuSession(int instances, std::shared_ptr<Ort::Session>* out);
+  // `created` says whether this call made the session (so its memory is
+  // reported once, by the instance that made it).
+  Status CpuSession(int instances, std::shared_ptr<Ort::Session>* out, bool* created);
   // A session of its own for a KIND_GPU instance on `device_id`, with the
   // CUDA execution provider (after TensorRT when configured).
   Status GpuSession(int device_id, int instances, std::shared_ptr<Ort::Session>* out);
@@ -63,6 +68,7 @@ class ModelState {
   ExecutionProviderSettings providers_;
   ModelIoInfo io_;
   std::string model_path_;
+  uint64_t weights_bytes_ = 0;
   std::mutex shared_session_mutex_;
   std::shared_ptr<Ort::Session> shared_session_;
 };

@@ -286,3 +286,12 @@ def test_batched_requests_are_gathered_with_one_copy(server, protocol):
     assert (requests, runs) == (4, 1)
     assert copied_in == 2 * 7 * 4 * 4   # two inputs, 7 items of 4 floats, each copied once
     assert copied_out == 2 * 7 * 4 * 4  # two outputs, split into the four responses
+
+
+def test_instance_memory_is_reported_to_triton(server):
+    stats = server.http().get_inference_statistics("external_data")["model_stats"][0]
+    usage = stats.get("memory_usage", [])
+    cpu = sum(int(u["byte_size"]) for u in usage if u["type"] == "CPU")
+    model_dir = server.repo / "external_data" / "1" / "model.onnx"
+    on_disk = sum(f.stat().st_size for f in model_dir.iterdir())
+    assert cpu == on_disk  # weights file and model file, reported once for the shared session
