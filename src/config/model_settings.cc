@@ -120,8 +120,12 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
       if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
       out->share_session = b;
     } else if (key.rfind("session.", 0) == 0) {
-      if (key == "session.use_device_allocator_for_initializers" && !(s = ParseBoolKey(key, value, &b)).ok())
-        return s;
+      if (key == "session.use_device_allocator_for_initializers") {
+        // ORT reads only "1" as on; accept the usual spellings and pass 1/0.
+        if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
+        out->session_config_entries.emplace_back(key, b ? "1" : "0");
+        continue;
+      }
       out->session_config_entries.emplace_back(key, value);
     } else if (key == "cudnn_conv_algo_search") {
       if (!(s = ParseIntIn(key, value, 0, 2, &n)).ok()) return s;

@@ -151,6 +151,9 @@ TEST(ParseModelSettings, PassesEverySessionKeyThrough) {
 TEST(ParseModelSettings, PassesUseDeviceAllocatorForInitializersThrough) {
   ModelSettings s = ParseOk(WithParameter("session.use_device_allocator_for_initializers", "1"));
   EXPECT_THAT(s.session_config_entries, ElementsAre(Pair("session.use_device_allocator_for_initializers", "1")));
+  // ORT reads only "1" as on, so "true" must reach it as "1".
+  EXPECT_THAT(ParseOk(WithParameter("session.use_device_allocator_for_initializers", "true")).session_config_entries,
+              ElementsAre(Pair("session.use_device_allocator_for_initializers", "1")));
 }
 
 // --- Deprecated CUDA keys --------------------------------------------------------
