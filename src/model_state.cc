@@ -97,7 +97,7 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
 }
 
 Status ModelState::ReadModelMetadata() {
-  return InspectModelFile(backend_->ort->env(), model_path_, &io_);
+  return InspectModelFile(backend_->ort->env(), model_path_, &io_, nullptr, settings_.custom_op_libraries);
 }
 
 Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json) {

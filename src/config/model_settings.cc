@@ -76,6 +76,18 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
   *out = ModelSettings();
   Status s = ParseGraphLevel(config, &out->graph_level);
   if (!s.ok()) return s;
+  if (auto ops = config.find("model_operations"); ops != config.end() && ops->is_object()) {
+    auto libs = ops->find("op_library_filename");
+    if (libs != ops->end() && !libs->is_null()) {
+      const nlohmann::json list = libs->is_array() ? *libs : nlohmann::json::array({*libs});
+      for (const auto& lib : list) {
+        if (!lib.is_string() || lib.get<std::string>().empty())
+          return Status::InvalidArgument("model_operations.op_library_filename must list file paths, got " +
+                                         libs->dump());
+        out->custom_op_libraries.push_back(lib.get<std::string>());
+      }
+    }
+  }
 
   auto params = config.find("parameters");
   if (params == config.end() || !params->is_object()) return Status::Ok();

@@ -37,6 +37,9 @@ struct ModelSettings {
   // <prefix>_<timestamp>.json when the session ends (model unload).
   std::string optimized_model_filepath;
   std::string profiling_file_prefix;
+  // model_operations { op_library_filename: [...] }: custom-op libraries ORT
+  // loads (RegisterCustomOpsLibrary) before it reads the model.
+  std::vector<std::string> custom_op_libraries;
   // Every "session.*" parameter, handed to ORT as a session config entry.
   std::vector<std::pair<std::string, std::string>> session_config_entries;
 

@@ -50,8 +50,10 @@ Status ResolveModelPath(const std::string& path, std::string* resolved) {
   return Status::Ok();
 }
 
-Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io, ModelMetadataInfo* metadata) {
+Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io, ModelMetadataInfo* metadata,
+                        const std::vector<std::string>& custom_op_libraries) {
   ModelSettings light;
+  light.custom_op_libraries = custom_op_libraries;
   light.graph_level = GraphLevel::kDisabled;
   SessionPlan plan;
   plan.intra_op_threads = 1;

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <onnxruntime_cxx_api.h>
 
@@ -40,7 +41,9 @@ Status ResolveModelPath(const std::string& path, std::string* resolved);
 // inputs/outputs are the same -- and reads its inputs and outputs into `io`
 // and, unless `metadata` is null, its metadata. The session is released
 // before returning. `env` must outlive the call only.
+// `custom_op_libraries` are registered first, for models that use their ops.
 Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io,
-                        ModelMetadataInfo* metadata = nullptr);
+                        ModelMetadataInfo* metadata = nullptr,
+                        const std::vector<std::string>& custom_op_libraries = {});
 
 }  // namespace ortbackend

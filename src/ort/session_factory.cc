@@ -35,6 +35,7 @@ Status BuildSessionOptions(const ModelSettings& settings, const SessionPlan& pla
     if (settings.enable_mem_pattern.has_value()) {
       if (*settings.enable_mem_pattern) so.EnableMemPattern(); else so.DisableMemPattern();
     }
+    for (const auto& lib : settings.custom_op_libraries) so.RegisterCustomOpsLibrary(lib.c_str());
     if (!settings.optimized_model_filepath.empty()) so.SetOptimizedModelFilePath(settings.optimized_model_filepath.c_str());
     if (!settings.profiling_file_prefix.empty()) so.EnableProfiling(settings.profiling_file_prefix.c_str());
     for (const auto& [key, value] : settings.session_config_entries) so.AddConfigEntry(key.c_str(), value.c_str());

@@ -321,3 +321,24 @@ TEST(ParseModelSettings, InvalidBoolMessageStatesTheAllowedValues) {
 
 }  // namespace
 }  // namespace ortbackend
+
+namespace ortbackend {
+namespace {
+
+TEST(ParseModelSettings, ReadsCustomOpLibrariesFromModelOperations) {
+  ModelSettings s;
+  ASSERT_TRUE(ParseModelSettings(nlohmann::json::parse(
+                  R"({"model_operations": {"op_library_filename": ["/a/libops.so", "/b/more.so"]}})"), &s).ok());
+  EXPECT_EQ(s.custom_op_libraries, (std::vector<std::string>{"/a/libops.so", "/b/more.so"}));
+}
+
+TEST(ParseModelSettings, RejectsNonStringCustomOpLibrary) {
+  ModelSettings s;
+  Status status = ParseModelSettings(
+      nlohmann::json::parse(R"({"model_operations": {"op_library_filename": [7]}})"), &s);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("op_library_filename"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ortbackend
