@@ -12,4 +12,6 @@ if ! dpkg -s libb64-0d >/dev/null 2>&1; then
 fi
 "$VENV/bin/pip" install -q -r "$ROOT/bench/requirements.txt"
 export TRITONSERVER_BIN="$(tritonserver_bin)"
-exec "$VENV/bin/python" "$ROOT/bench/run.py" --build "${BUILD_DIR:-$ROOT/build}" --install "$ROOT/install" "$@"
+"$VENV/bin/python" "$ROOT/bench/run.py" --build "${BUILD_DIR:-$ROOT/build}" --install "$ROOT/install" "$@"
+step "RSS after 10k and 100k requests"
+"$VENV/bin/python" "$ROOT/bench/rss_growth.py"
