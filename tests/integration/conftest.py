@@ -121,16 +121,17 @@ class TritonServer:
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=30)
+                # TRITONSERVER_STOP_TIMEOUT: seconds to wait before SIGKILL (scripts/sanitize.sh
+                # shortens it: under ASan the server never finishes exit(), see there).
+                self.proc.wait(timeout=float(os.environ.get("TRITONSERVER_STOP_TIMEOUT", 30)))
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
         self._log.close()
 
 
-@pytest.fixture
-def start_server():
-    """A factory: start_server(repo, args=[...]) -> TritonServer, stopped after the test."""
+def _server_factory():
+    """Yields start(repo, args=[...], **kw) -> TritonServer; stops them all after."""
     servers = []
 
     def start(repo, args=(), **kw):
@@ -141,20 +142,18 @@ def start_server():
     yield start
     for s in servers:
         s.stop()
+
+
+@pytest.fixture
+def start_server():
+    """A server per test, stopped after it."""
+    yield from _server_factory()
 
 
 @pytest.fixture(scope="module")
 def module_server_factory():
-    servers = []
-
-    def start(repo, args=(), **kw):
-        server = TritonServer(repo, args, **kw)
-        servers.append(server)
-        return server
-
-    yield start
-    for s in servers:
-        s.stop()
+    """A server per test module, stopped after its last test."""
+    yield from _server_factory()
 
 
 @pytest.fixture(params=["http", "grpc"])
