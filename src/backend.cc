@@ -115,3 +115,25 @@ TRITONSERVER_Error* TRITONBACKEND_ModelInstanceExecute(TRITONBACKEND_ModelInstan
 }
 
 }  // extern "C"
+
+extern "C" {
+
+// Where instances go when a config names no instance_group: on the GPU when
+// this build can use one and the machine has one, else on the CPU (Triton
+// takes the first kind it can satisfy). Instances of a model may load in
+// parallel: the only state they share, the CPU session, is created under a lock.
+TRITONSERVER_Error* TRITONBACKEND_GetBackendAttribute(TRITONBACKEND_Backend* backend,
+                                                      TRITONBACKEND_BackendAttribute* attribute) {
+  TRITONSERVER_Error* err = nullptr;
+#ifdef TRITON_ENABLE_GPU
+  err = TRITONBACKEND_BackendAttributeAddPreferredInstanceGroup(attribute, TRITONSERVER_INSTANCEGROUPKIND_GPU, 0,
+                                                                nullptr, 0);
+#endif
+  if (err == nullptr)
+    err = TRITONBACKEND_BackendAttributeAddPreferredInstanceGroup(attribute, TRITONSERVER_INSTANCEGROUPKIND_CPU, 0,
+                                                                  nullptr, 0);
+  if (err == nullptr) err = TRITONBACKEND_BackendAttributeSetParallelModelInstanceLoading(attribute, true);
+  return err;
+}
+
+}  // extern "C"

@@ -90,15 +90,18 @@ class TritonServer:
     def wait_ready(self, timeout=90):
         client = httpclient.InferenceServerClient(self.http_url)
         deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"tritonserver exited ({self.proc.returncode}):\n{self.log()[-4000:]}")
-            try:
-                if client.is_server_ready():
-                    return
-            except Exception:
-                pass
-            time.sleep(0.2)
+        try:
+            while time.time() < deadline:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"tritonserver exited ({self.proc.returncode}):\n{self.log()[-4000:]}")
+                try:
+                    if client.is_server_ready():
+                        return
+                except Exception:
+                    pass
+                time.sleep(0.2)
+        finally:
+            client.close()  # an open connection makes the server wait out its exit timeout
         raise RuntimeError(f"tritonserver not ready after {timeout}s:\n{self.log()[-4000:]}")
 
     def wait_exit(self, timeout=60):

@@ -5,7 +5,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 
 OPSET = 17
 
@@ -61,7 +61,7 @@ def add_sub(shape=("batch", 4), elem_type=TensorProto.FLOAT):
 def scale_by_weights(shape=("batch", 8)):
     """OUTPUT = INPUT * W with W a stored initializer (used for external data)."""
     w = np.arange(1, shape[-1] + 1, dtype=np.float32)
-    init = helper.make_tensor("W", TensorProto.FLOAT, [shape[-1]], w.tolist())
+    init = numpy_helper.from_array(w, "W")  # raw_data, so it can move to an external file
     return make_model([helper.make_node("Mul", ["INPUT", "W"], ["OUTPUT"])],
                       [tensor("INPUT", TensorProto.FLOAT, list(shape))],
                       [tensor("OUTPUT", TensorProto.FLOAT, list(shape))], [init]), w

@@ -1,0 +1,140 @@
+"""Models the backend must refuse to load, each with a message naming the
+model and the cause. A failed load affects only that model: after each one a
+good model still serves."""
+import numpy as np
+import pytest
+import tritonclient.http as httpclient
+from onnx import TensorProto, helper
+from tritonclient.utils import InferenceServerException
+
+import models
+
+
+def _sequence_input():
+    """Input S is a sequence of FP32 tensors (not a tensor)."""
+    return models.make_model(
+        [helper.make_node("ConcatFromSequence", ["S"], ["Y"], axis=0)],
+        [helper.make_tensor_sequence_value_info("S", TensorProto.FLOAT, ["n"])],
+        [models.tensor("Y", TensorProto.FLOAT, ["m"])])
+
+
+def _fixed_output_first_dim():
+    """X [batch,4] -> Y [1,4] (the mean over the batch): the output cannot batch."""
+    return models.make_model(
+        [helper.make_node("ReduceMean", ["X"], ["Y"], axes=[0], keepdims=1)],
+        [models.tensor("X", TensorProto.FLOAT, ["batch", 4])],
+        [models.tensor("Y", TensorProto.FLOAT, [1, 4])])
+
+
+def _no_such_op():
+    return models.make_model([helper.make_node("NoSuchOp", ["X"], ["Y"])],
+                             [models.tensor("X", TensorProto.FLOAT, ["n"])],
+                             [models.tensor("Y", TensorProto.FLOAT, ["n"])])
+
+
+def _type_clash():
+    """Add of an FP32 and an INT64 tensor: fails ONNX type inference."""
+    return models.make_model([helper.make_node("Add", ["A", "B"], ["C"])],
+                             [models.tensor("A", TensorProto.FLOAT, ["n"]),
+                              models.tensor("B", TensorProto.INT64, ["n"])],
+                             [models.tensor("C", TensorProto.FLOAT, ["n"])])
+
+
+def _ir_version(v):
+    m = models.add_sub()
+    m.ir_version = v
+    return m
+
+
+# name -> fragments the load error must contain (besides the model's name).
+CASES = {
+    "opset_999": ["opset_999/1/model.onnx", "999"],
+    "ir_version_99": ["ir_version_99/1/model.onnx", "99"],
+    "missing_external_data": ["missing_external_data/1/model.onnx", "weights.bin"],
+    "no_such_op": ["no_such_op/1/model.onnx", "NoSuchOp"],
+    "type_clash": ["type_clash/1/model.onnx"],
+    "empty_file": ["empty_file/1/model.onnx"],
+    "sequence_input": ["'S'", "not a tensor"],
+    "sequence_input_in_config": ["'S'", "not a tensor"],
+    "sequence_output": ["'S'", "not a tensor"],
+    "float8_input": ["'Z'", "which Triton cannot represent"],
+    "output_dtype_mismatch": ["'OUTPUT0'", "TYPE_INT32", "TYPE_FP32"],
+    "reshape_count_mismatch": ["'INPUT'", "[-1,2,3]", "[-1,2,2]"],
+    "reshape_count_differs_from_dims": ["'INPUT'", "different size for dims and reshape"],
+    "fixed_output_first_dim": ["max_batch_size is 4", "'Y'", "[1,4]"],
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, module_server_factory):
+    repo = tmp_path_factory.mktemp("bad_models") / "models"
+    models.save(repo, "good", models.add_sub())
+    models.save(repo, "opset_999", models.make_model(
+        [helper.make_node("Add", ["A", "B"], ["C"])],
+        [models.tensor("A", TensorProto.FLOAT, ["n"]), models.tensor("B", TensorProto.FLOAT, ["n"])],
+        [models.tensor("C", TensorProto.FLOAT, ["n"])], opset=999))
+    models.save(repo, "ir_version_99", _ir_version(99))
+    # matmul_with_weights stores its initializers as raw data, which is what
+    # onnx moves to external data (scale_by_weights' float_data stays inline).
+    weighted, _ = models.matmul_with_weights()
+    d = models.save(repo, "missing_external_data", weighted, external_data=True)
+    (d / "1" / "model.onnx" / "weights.bin").unlink()
+    models.save(repo, "no_such_op", _no_such_op())
+    models.save(repo, "type_clash", _type_clash())
+    models.save(repo, "empty_file", models.add_sub())
+    (repo / "empty_file" / "1" / "model.onnx").write_bytes(b"")
+    models.save(repo, "sequence_input", _sequence_input())
+    models.save(repo, "sequence_input_in_config", _sequence_input(),
+                models.config("sequence_input_in_config", [("S", "TYPE_FP32", [-1])], [("Y", "TYPE_FP32", [-1])],
+                              max_batch_size=0))
+    models.save(repo, "sequence_output", models.sequence_output())
+    models.save(repo, "float8_input", models.float8_input())
+    models.save(repo, "output_dtype_mismatch", models.add_sub(),
+                models.config("output_dtype_mismatch",
+                              [("INPUT0", "TYPE_FP32", [4]), ("INPUT1", "TYPE_FP32", [4])],
+                              [("OUTPUT0", "TYPE_INT32", [4])], max_batch_size=4))
+    models.save(repo, "reshape_count_mismatch", models.identity(TensorProto.FLOAT, ["batch", 2, 2]),
+                models.config("reshape_count_mismatch",
+                              [("INPUT", "TYPE_FP32", [4], "reshape: { shape: [2, 3] }")],
+                              [("OUTPUT", "TYPE_FP32", [4], "reshape: { shape: [2, 2] }")], max_batch_size=8))
+    # The reshape agrees with the model, but not with the config's own dims
+    # (4 elements vs 6): only that comparison can catch it.
+    models.save(repo, "reshape_count_differs_from_dims", models.identity(TensorProto.FLOAT, ["batch", 2, 3]),
+                models.config("reshape_count_differs_from_dims",
+                              [("INPUT", "TYPE_FP32", [4], "reshape: { shape: [2, 3] }")],
+                              [("OUTPUT", "TYPE_FP32", [6], "reshape: { shape: [2, 3] }")], max_batch_size=8))
+    models.save(repo, "fixed_output_first_dim", _fixed_output_first_dim(),
+                models.config("fixed_output_first_dim", max_batch_size=4))
+    return module_server_factory(repo, ["--model-control-mode=explicit", "--load-model=good"])
+
+
+def _good_still_serves(client):
+    a = np.arange(4, dtype=np.float32).reshape(1, 4)
+    inputs = []
+    for n in ("INPUT0", "INPUT1"):
+        i = httpclient.InferInput(n, [1, 4], "FP32")
+        i.set_data_from_numpy(a)
+        inputs.append(i)
+    np.testing.assert_array_equal(client.infer("good", inputs).as_numpy("OUTPUT0"), 2 * a)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_model_fails_only_its_own_load(server, name):
+    client = server.http()
+    with pytest.raises(InferenceServerException) as e:
+        client.load_model(name)
+    msg = str(e.value)
+    print(f"{name}: {msg}")
+    assert name in msg, msg
+    for f in CASES[name]:
+        assert f in msg, f"{f!r} not in {msg!r}"
+    assert server.alive()
+    assert not client.is_model_ready(name)
+    assert client.is_model_ready("good")
+    _good_still_serves(client)
+
+
+def test_bad_model_count():
+    """The bad-model cases (see CASES): 14."""
+    print(f"\n{len(CASES)} bad-model cases: " + ", ".join(CASES))
+    assert len(CASES) >= 14
