@@ -26,3 +26,13 @@ export ORT_MODEL_CONFIG_BIN="${INSTALL_DIR:-$ROOT/install}/bin/ort-model-config"
 export ORT_TEST_CUSTOM_OP_LIB="${BUILD_DIR:-$ROOT/build}/tests/unit/libortb_test_custom_op.so"
 cd "$ROOT"
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/integration tests/docs "$@"
+cd - >/dev/null
+
+# Reliability (issue 5): a short soak, a fuzz smoke run, sanitizers and valgrind.
+step "soak (short mode)"
+SOAK_SECONDS="${SOAK_SECONDS:-120}" "$ROOT/scripts/soak.sh"
+step "fuzz smoke run"
+"$ROOT/scripts/fuzz.sh"
+step "AddressSanitizer + UndefinedBehaviorSanitizer, then valgrind"
+"$ROOT/scripts/sanitize.sh"
+step "all tests passed"

@@ -72,12 +72,13 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
   batch_.Begin(requests, count);
   const size_t groups = batch_.group_count();
   for (size_t g = 0; g < groups; ++g) RunGroup(g);
-  batch_.Finish(instance_, exec_start, NowNs());
-  // The copy counters are how tests see the zero-copy paths at work.
+  // The copy counters are how tests see the zero-copy paths at work. Logged
+  // before the responses go out, so a client that has its answer can read it.
   ORTB_LOG_VERBOSE("model '" + model_->name() + "', instance '" + name_ + "': executed " + std::to_string(count) +
                    " request(s) in " + std::to_string(groups) + " run(s); copied " +
                    std::to_string(gatherer_.bytes_copied() - copied_in) + " input bytes and " +
                    std::to_string(scatterer_.bytes_copied() - copied_out) + " output bytes");
+  batch_.Finish(instance_, exec_start, NowNs());
 }
 
 void ModelInstanceState::RunGroup(size_t g) {

@@ -109,7 +109,8 @@ int CountInstances(const nlohmann::json& config, const std::string& wanted) {
     if (kind != wanted) continue;
     int64_t count = 1;
     if (g.contains("count") && !ReadInt64(g["count"], "count", &count).ok()) count = 1;
-    total += count;
+    // Triton's count is an int32; clamp so arbitrary JSON cannot overflow the sum.
+    total += std::clamp<int64_t>(count, 0, std::numeric_limits<int>::max());
   }
   return static_cast<int>(std::clamp<int64_t>(total, 1, std::numeric_limits<int>::max()));
 }
