@@ -83,9 +83,7 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
 
 void ModelInstanceState::RunGroup(size_t g) {
   const uint64_t group_start = NowNs();
-  int64_t total_batch = 0;
-  for (const uint32_t* r = batch_.group_begin(g); r != batch_.group_end(g); ++r)
-    total_batch += batch_.request(*r).batch_size;
+  const int64_t total_batch = batch_.group_batch_size(g);
 
   Status s = gatherer_.Gather(batch_, g);
   if (s.ok()) s = scatterer_.Prepare(batch_, g);

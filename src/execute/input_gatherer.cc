@@ -23,9 +23,7 @@ void InputGatherer::Clear() {
 
 Status InputGatherer::Gather(RequestBatch& batch, size_t g) {
   Clear();
-  int64_t total_batch = 0;
-  for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r)
-    total_batch += batch.request(*r).batch_size;
+  const int64_t total_batch = batch.group_batch_size(g);
   const uint32_t leader = *batch.group_begin(g);
   for (size_t i = 0; i < spec_.inputs.size(); ++i) {
     const RequestInputView& v = batch.input(leader, i);

@@ -139,9 +139,7 @@ Status OutputScatterer::ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort:
   if (type != t.ort_type)
     return Status::Internal(what() + ": the model produced " + OrtTypeName(type) + " but the config says " +
                             DataTypeToConfig(t.dtype));
-  int64_t total_batch = 0;
-  for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r)
-    total_batch += batch.request(*r).batch_size;
+  const int64_t total_batch = batch.group_batch_size(g);
   if (spec_.batching() && (shape_.empty() || shape_[0] != total_batch))
     return Status::Internal(what() + ": the model produced shape " + ShapeToString(shape_) + " for a batch of " +
                             std::to_string(total_batch) + "; its first dim must be the batch size");

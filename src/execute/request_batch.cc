@@ -10,6 +10,17 @@
 
 namespace ortbackend {
 
+namespace {
+
+// "'a', 'b'": the names users may give, for error messages.
+std::string QuotedNames(const std::vector<TensorSpec>& specs) {
+  std::string names;
+  for (const auto& t : specs) names += (names.empty() ? "'" : ", '") + t.name + "'";
+  return names;
+}
+
+}  // namespace
+
 uint64_t NowNs() {
   return static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -62,10 +73,8 @@ Status RequestBatch::Validate(size_t r) {
     if (!s.ok()) return s;
     const int idx = spec_.FindInput(name);
     if (idx < 0) {
-      std::string expected;
-      for (const auto& t : spec_.inputs) expected += (expected.empty() ? "'" : ", '") + t.name + "'";
       return Status::InvalidArgument("model '" + spec_.model_name + "': unexpected input '" + name +
-                                     "'; the model's inputs are " + expected);
+                                     "'; the model's inputs are " + QuotedNames(spec_.inputs));
     }
     RequestInputView& v = inputs_[r * n_in + idx];
     if (v.present)
@@ -128,10 +137,8 @@ Status RequestBatch::Validate(size_t r) {
     if (!s.ok()) return s;
     const int idx = spec_.FindOutput(name);
     if (idx < 0) {
-      std::string expected;
-      for (const auto& t : spec_.outputs) expected += (expected.empty() ? "'" : ", '") + t.name + "'";
       return Status::InvalidArgument("model '" + spec_.model_name + "': unknown output '" + name +
-                                     "' requested; the model's outputs are " + expected);
+                                     "' requested; the model's outputs are " + QuotedNames(spec_.outputs));
     }
     wants_[r * n_out + idx] = 1;
   }
@@ -181,6 +188,12 @@ void RequestBatch::FormGroups() {
       for (size_t h = g + 1; h < group_starts_.size(); ++h) ++group_starts_[h];
     }
   }
+}
+
+int64_t RequestBatch::group_batch_size(size_t g) const {
+  int64_t total = 0;
+  for (const uint32_t* r = group_begin(g); r != group_end(g); ++r) total += requests_[*r].batch_size;
+  return total;
 }
 
 void RequestBatch::FailGroup(size_t g, const Status& status) {

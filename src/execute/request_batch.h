@@ -60,6 +60,9 @@ class RequestBatch {
     return order_.data() + (g + 1 < group_starts_.size() ? group_starts_[g + 1] : order_.size());
   }
 
+  // Sum of the batch sizes of group g's requests (the ORT batch dim).
+  int64_t group_batch_size(size_t g) const;
+
   // Marks every request of group g as failed with `status`.
   void FailGroup(size_t g, const Status& status);
 
