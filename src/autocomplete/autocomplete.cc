@@ -128,6 +128,20 @@ Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batchin
   return Status::Ok();
 }
 
+// Every config tensor of one kind exists in the model and agrees with it.
+Status CheckConfigTensors(const std::vector<TensorConfig>& configured, const std::vector<ModelTensorInfo>& model,
+                          bool batching, const std::string& kind) {
+  for (const auto& c : configured) {
+    const ModelTensorInfo* t = FindIn(model, c.name);
+    if (t == nullptr)
+      return Status::InvalidArgument("config " + kind + " '" + c.name + "' is not an " + kind +
+                                     " of the model; the model's " + kind + "s are " + NameList(model));
+    Status s = CheckTensor(c, *t, batching, kind.c_str());
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const ModelTensorInfo* ModelIoInfo::FindInput(const std::string& name) const { return FindIn(inputs, name); }
@@ -184,14 +198,8 @@ Status ValidateConfigAgainstModel(const ModelConfig& config, const ModelIoInfo& 
               " but the model cannot batch: tensor '" + t.name + "' has shape " + ShapeToString(t.shape) +
               ", whose first dim is not dynamic; set max_batch_size to 0");
   }
-  for (const auto& c : config.inputs) {
-    const ModelTensorInfo* t = io.FindInput(c.name);
-    if (t == nullptr)
-      return Status::InvalidArgument("config input '" + c.name + "' is not an input of the model; the model's inputs are " +
-                                     NameList(io.inputs));
-    Status s = CheckTensor(c, *t, batching, "input");
-    if (!s.ok()) return s;
-  }
+  Status s = CheckConfigTensors(config.inputs, io.inputs, batching, "input");
+  if (!s.ok()) return s;
   for (const auto& t : io.inputs) {
     bool found = false;
     for (const auto& c : config.inputs) found = found || c.name == t.name;
@@ -200,14 +208,8 @@ Status ValidateConfigAgainstModel(const ModelConfig& config, const ModelIoInfo& 
                                      std::to_string(config.inputs.size()) + " of the model's " +
                                      std::to_string(io.inputs.size()) + " inputs)");
   }
-  for (const auto& c : config.outputs) {
-    const ModelTensorInfo* t = io.FindOutput(c.name);
-    if (t == nullptr)
-      return Status::InvalidArgument("config output '" + c.name + "' is not an output of the model; the model's outputs are " +
-                                     NameList(io.outputs));
-    Status s = CheckTensor(c, *t, batching, "output");
-    if (!s.ok()) return s;
-  }
+  s = CheckConfigTensors(config.outputs, io.outputs, batching, "output");
+  if (!s.ok()) return s;
   if (config.outputs.empty()) return Status::InvalidArgument("the config lists no outputs");
   return Status::Ok();
 }
