@@ -8,7 +8,10 @@
 // sends it from, with no copy. After the run, Scatter() handles the rest:
 // ORT allocated them, so each request's slice is copied once into its
 // response buffer (a group of several requests shares one ORT tensor, which
-// must be split).
+// must be split). Outputs that feed a sequence's implicit state are always
+// computed and, after the run, each request's slice is copied once into the
+// state buffer Triton hands out (its memory is Triton's, allocated per
+// request, so ORT cannot write there in advance).
 
 #include <cstdint>
 #include <vector>
@@ -40,8 +43,21 @@ class OutputScatterer {
   uint64_t bytes_copied() const { return bytes_copied_; }
 
  private:
+  // One run's output as read back from ORT: raw data (fixed-size types) or
+  // strings_/offsets_ (BYTES), and the elements per batch item.
+  struct OutputView {
+    const char* data = nullptr;
+    int64_t whole_elements = 0;
+    int64_t item_elements = 0;
+  };
   bool TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Value* value);
-  Status ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort::Value& value);
+  Status ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort::Value& value, OutputView* view);
+  // Per request of the group: its element range of the whole output.
+  int64_t SliceElements(const PendingRequest& p, const OutputView& view) const;
+  uint64_t SliceBytes(const TensorSpec& t, int64_t begin, int64_t n) const;
+  void WriteSlice(const TensorSpec& t, const OutputView& view, int64_t begin, int64_t n, void* dst);
+  void ToResponses(RequestBatch& batch, size_t g, size_t o, const OutputView& view);
+  void ToStates(RequestBatch& batch, size_t g, size_t o, const OutputView& view);
 
   const ExecutionSpec& spec_;
   Ort::MemoryInfo cpu_info_{nullptr};
