@@ -261,6 +261,9 @@ def main():
                                 "time_ratio_cold": server_us / cold["mean_us"] if cold and cold["mean_us"] else None,
                                 "throughput_ratio": r["throughput"] / raw["infer_per_s"],
                             })
+                            # Kept as it goes, so a run cut short still leaves its rows.
+                            with open(args.out / "rows.jsonl", "a") as f:
+                                f.write(json.dumps(rows[-1]) + "\n")
             finally:
                 if server:
                     server.stop()
