@@ -9,8 +9,16 @@
 // ORT allocated them, so each request's slice is copied once into its
 // response buffer (a group of several requests shares one ORT tensor, which
 // must be split).
+//
+// GPU instances: a response buffer in GPU memory (the client registered CUDA
+// shared memory for the output) on the instance's GPU is bound as CUDA memory,
+// so ORT's kernels write the response directly; outputs that cannot be bound
+// are copied once, host or device, on the instance's stream. With CUDA graphs
+// every output is computed into a persistent device buffer per graph (the
+// graph writes the same addresses every replay) and copied out after the run.
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include <onnxruntime_cxx_api.h>
@@ -18,6 +26,7 @@
 #include "common/status.h"
 #include "execute/request_batch.h"
 #include "execute/tensor_spec.h"
+#include "gpu/gpu_io.h"
 
 namespace ortbackend {
 
@@ -25,7 +34,11 @@ class OutputScatterer {
  public:
   explicit OutputScatterer(const ExecutionSpec& spec);
 
-  Status Prepare(RequestBatch& batch, size_t g);
+  // Makes this the scatterer of a GPU instance (`gpu` outlives it).
+  void UseGpu(GpuIo* gpu);
+
+  // `graph_id`: the run's CUDA graph (InputGatherer::graph_id), or -1.
+  Status Prepare(RequestBatch& batch, size_t g, int64_t graph_id = -1);
   // A problem with one output of one request fails that request only; a
   // problem with the whole output (wrong type, wrong batch) is returned.
   Status Scatter(RequestBatch& batch, size_t g);
@@ -41,10 +54,19 @@ class OutputScatterer {
 
  private:
   bool TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Value* value);
+  bool RecipeShape(RequestBatch& batch, uint32_t r, size_t o, int64_t batch_size, Shape* out) const;
+  Status BindGraphOutput(RequestBatch& batch, size_t g, int64_t graph_id, size_t o, Ort::Value* value);
+  Status CopyOut(void* dst, MemoryLocation dst_where, const void* src, bool src_on_gpu, uint64_t bytes,
+                 const std::string& what);
   Status ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort::Value& value);
 
   const ExecutionSpec& spec_;
   Ort::MemoryInfo cpu_info_{nullptr};
+  GpuIo* gpu_ = nullptr;
+  Ort::MemoryInfo cuda_info_{nullptr};
+  // CUDA graphs: per graph id, one persistent device buffer per output.
+  std::map<int64_t, std::vector<gpu::CudaBuffer>> graph_buffers_;
+  bool device_copies_ = false;  // copies issued on the stream this Scatter
   std::vector<const char*> names_;   // this run's outputs
   std::vector<Ort::Value> values_;   // parallel to names_
   std::vector<uint32_t> index_;      // parallel to names_: index into spec.outputs

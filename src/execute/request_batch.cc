@@ -34,6 +34,7 @@ void RequestBatch::Begin(TRITONBACKEND_Request** requests, uint32_t count) {
   inputs_.assign(static_cast<size_t>(count) * n_in, RequestInputView());
   wants_.assign(static_cast<size_t>(count) * n_out, 0);
   chunks_.clear();
+  locations_.clear();
   for (uint32_t r = 0; r < count; ++r) {
     PendingRequest& p = requests_[r];
     p.request = requests[r];
@@ -103,10 +104,12 @@ Status RequestBatch::Validate(size_t r) {
       int64_t mem_id = 0;
       s = FromTritonError(TRITONBACKEND_InputBuffer(handle, b, &data, &size, &mem, &mem_id), "reading input data");
       if (!s.ok()) return s;
-      if (mem == TRITONSERVER_MEMORY_GPU)
-        return Status::Unsupported("model '" + spec_.model_name + "', input '" + name +
-                                   "': data is in GPU memory, which this CPU build cannot read");
+      // CUDA shared memory arrives as GPU memory; pinned host memory is host memory.
+      const MemoryLocation where{mem == TRITONSERVER_MEMORY_GPU, mem_id};
+      s = CheckInputLocation(spec_.model_name, t, where, gpu_device_, kGpuBuild);
+      if (!s.ok()) return s;
       chunks_.push_back(Chunk{static_cast<const char*>(data), size});
+      locations_.push_back(where);
       total += size;
     }
     if (total != bytes)

@@ -13,6 +13,7 @@
 
 #include "common/status.h"
 #include "execute/bytes_codec.h"
+#include "execute/memory_placement.h"
 #include "execute/tensor_spec.h"
 #include "triton_api/tritonbackend_api.h"
 
@@ -41,6 +42,10 @@ class RequestBatch {
  public:
   explicit RequestBatch(const ExecutionSpec& spec) : spec_(spec) {}
 
+  // The instance's GPU (-1: a CPU instance). Inputs in GPU memory are
+  // accepted only by a GPU instance of a GPU build (see CheckInputLocation).
+  void set_gpu_device(int device) { gpu_device_ = device; }
+
   // Creates a response per request and validates every request; invalid ones
   // carry their error and are left out of every group.
   void Begin(TRITONBACKEND_Request** requests, uint32_t count);
@@ -49,6 +54,8 @@ class RequestBatch {
   PendingRequest& request(size_t r) { return requests_[r]; }
   const RequestInputView& input(size_t r, size_t i) const { return inputs_[r * spec_.inputs.size() + i]; }
   const Chunk* chunks(const RequestInputView& v) const { return chunks_.data() + v.first_chunk; }
+  // Parallel to chunks(v): where each buffer lives.
+  const MemoryLocation* locations(const RequestInputView& v) const { return locations_.data() + v.first_chunk; }
   bool wants_output(size_t r, size_t o) const { return wants_[r * spec_.outputs.size() + o] != 0; }
 
   // Groups of valid requests that can run together in one ORT call
@@ -79,6 +86,8 @@ class RequestBatch {
   std::vector<RequestInputView> inputs_;  // size() * spec.inputs.size()
   std::vector<char> wants_;               // size() * spec.outputs.size()
   std::vector<Chunk> chunks_;
+  std::vector<MemoryLocation> locations_;  // parallel to chunks_
+  int gpu_device_ = -1;
   std::vector<uint32_t> order_;
   std::vector<uint32_t> group_starts_;
 };
