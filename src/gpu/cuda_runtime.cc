@@ -19,16 +19,18 @@ StatusOr<const CudaRuntime*> Load() {
   std::string tried;
   void* lib = nullptr;
   const char* found = nullptr;
-  for (const char* name : kNames) {
-    // RTLD_NOLOAD first: prefer the copy ORT's CUDA provider already loaded.
-    lib = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
-    if (lib == nullptr) lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (lib != nullptr) {
-      found = name;
-      break;
+  // First a copy already in the process (the one ORT's CUDA provider uses,
+  // whatever its version), then the newest that loads.
+  for (int pass = 0; pass < 2 && lib == nullptr; ++pass) {
+    for (const char* name : kNames) {
+      lib = dlopen(name, RTLD_NOW | RTLD_LOCAL | (pass == 0 ? RTLD_NOLOAD : 0));
+      if (lib != nullptr) {
+        found = name;
+        break;
+      }
+      const char* err = dlerror();
+      if (pass == 1) tried += std::string(tried.empty() ? "" : "; ") + (err ? err : name);
     }
-    const char* err = dlerror();
-    tried += std::string(tried.empty() ? "" : "; ") + (err ? err : name);
   }
   if (lib == nullptr)
     return Status::Unavailable("CUDA runtime library not found (tried libcudart.so.13, libcudart.so.12, "
