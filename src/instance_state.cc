@@ -119,6 +119,7 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
   // Device buffers are allocated on the calling thread's current device.
   if (gpu_ != nullptr) (void)gpu_->cuda->SetDevice(gpu_->device);
   const uint64_t copied_in = gatherer_.bytes_copied(), copied_out = scatterer_.bytes_copied();
+  const uint64_t gpu_in = gatherer_.device_inputs_in_place(), gpu_out = scatterer_.device_outputs_in_place();
   batch_.Begin(requests, count);
   const size_t groups = batch_.group_count();
   for (size_t g = 0; g < groups; ++g) RunGroup(g);
@@ -127,7 +128,12 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
   ORTB_LOG_VERBOSE("model '" + model_->name() + "', instance '" + name_ + "': executed " + std::to_string(count) +
                    " request(s) in " + std::to_string(groups) + " run(s); copied " +
                    std::to_string(gatherer_.bytes_copied() - copied_in) + " input bytes and " +
-                   std::to_string(scatterer_.bytes_copied() - copied_out) + " output bytes");
+                   std::to_string(scatterer_.bytes_copied() - copied_out) + " output bytes" +
+                   (gpu_ == nullptr ? std::string()
+                                    : "; " + std::to_string(gatherer_.device_inputs_in_place() - gpu_in) +
+                                          " input(s) read in place from GPU memory, " +
+                                          std::to_string(scatterer_.device_outputs_in_place() - gpu_out) +
+                                          " output(s) written in place to GPU memory"));
   batch_.Finish(instance_, exec_start, NowNs());
 }
 

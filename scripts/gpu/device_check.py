@@ -8,23 +8,42 @@ Checks, each printed as PASS/FAIL with numbers:
   3. ORT's profile shows the CUDA execution provider ran the nodes;
   4. a tensorrt accelerator fails the load with "TensorRT libraries not found"
      (no TensorRT on that machine);
-  5. throughput of the conv net at batch 32 through Triton (perf_analyzer, gRPC)
-     vs raw ORT with the CUDA EP in the same run.
+  5. inputs AND outputs in CUDA shared memory (tritonclient's cuda_shared_memory
+     utilities): correct results, and the backend's verbose counter says 0
+     bytes copied with both inputs read and both outputs written in place;
+  6. a batch mixing a CUDA shared memory request and a host request: correct
+     results for both, one copy of each (the counter's bytes);
+  7. CUDA graphs (optimization.cuda.graphs): correct results, and ORT's
+     profile shows the nodes ran for the first runs only (later runs are
+     graph replays, which run no nodes); a model with variable dims and
+     graphs fails its load with a message naming the input;
+  8. throughput of the conv net at batch 32: Triton over gRPC with inputs and
+     outputs in CUDA shared memory (perf_analyzer --shared-memory cuda) vs raw
+     ORT with the CUDA EP and its inputs/outputs in device memory
+     (raw_ort_gpu_bench), same number of sessions (instances), same number of
+     callers (concurrency), in the same run; the ratio is printed (target >= 0.95).
 """
+import base64
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
+import threading
 import time
+import types
 import urllib.error
 import urllib.request
 
 import numpy as np
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "tests" / "integration"))
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+# In the repo: bench/ and tests/integration/; carried alone (prepare.sh's
+# copy beside this file): the same modules, copied here.
+for extra in (ROOT / "bench", ROOT / "tests" / "integration", HERE):
+    sys.path.insert(0, str(extra))
 import make_models  # noqa: E402
 import models  # noqa: E402
 
@@ -74,6 +93,156 @@ def infer(model, inputs):
     return out
 
 
+EXEC_LINE = re.compile(r"model '(\w+)', instance '[^']*': executed (\d+) request\(s\) in (\d+) run\(s\); "
+                       r"copied (\d+) input bytes and (\d+) output bytes(?:; (\d+) input\(s\) read in place "
+                       r"from GPU memory, (\d+) output\(s\) written in place)?")
+
+
+def exec_lines(model, since):
+    """The backend's per-Execute verbose lines for `model` after byte `since` of server.log."""
+    text = (OUT / "server.log").read_text(errors="replace")[since:]
+    return [tuple(int(g) if g is not None else None for g in m.groups()[1:])
+            for m in EXEC_LINE.finditer(text) if m.group(1) == model]
+
+
+def log_size():
+    return (OUT / "server.log").stat().st_size
+
+
+def wait_exec_lines(model, since, count=1):
+    for _ in range(50):
+        lines = exec_lines(model, since)
+        if len(lines) >= count:
+            return lines
+        time.sleep(0.1)
+    return exec_lines(model, since)
+
+
+def cudashm_module():
+    """tritonclient's CUDA shared memory utilities. They import `cuda.cudart`
+    (cuda-python 12); cuda-bindings 13 names the same modules
+    cuda.bindings.runtime / .driver, so alias them when the old names are gone."""
+    try:
+        import tritonclient.utils.cuda_shared_memory as m
+        return m, "tritonclient.utils.cuda_shared_memory"
+    except Exception as first:  # noqa: BLE001
+        err = first
+    import cuda
+    from cuda.bindings import driver, runtime
+    sys.modules["cuda.cudart"], sys.modules["cuda.cuda"] = runtime, driver
+    cuda.cudart, cuda.cuda = runtime, driver
+    try:
+        import pkg_resources  # noqa: F401
+    except ImportError:
+        sys.modules["pkg_resources"] = types.ModuleType("pkg_resources")
+    for k in [k for k in sys.modules if k.startswith("tritonclient.utils.cuda_shared_memory")]:
+        del sys.modules[k]
+    import tritonclient.utils.cuda_shared_memory as m
+    return m, f"tritonclient.utils.cuda_shared_memory (cuda.cudart aliased to cuda.bindings.runtime after: {err})"
+
+
+class ShmRegion:
+    """One CUDA shared memory region, registered with the server."""
+
+    def __init__(self, shm, name, nbytes):
+        self.shm, self.name, self.nbytes = shm, name, nbytes
+        self.handle = shm.create_shared_memory_region(name, nbytes, 0)
+        raw = shm.get_raw_handle(self.handle)
+        raw = raw.decode() if isinstance(raw, bytes) else raw
+        status, resp = http("POST", f"/v2/cudasharedmemory/region/{name}/register",
+                            {"raw_handle": {"b64": raw}, "device_id": 0, "byte_size": nbytes})
+        if status != 200:
+            raise RuntimeError(f"registering CUDA shared memory region {name}: {status} {resp}")
+
+    def set(self, array):
+        self.shm.set_shared_memory_region(self.handle, [np.ascontiguousarray(array)])
+
+    def get(self, shape):
+        return self.shm.get_contents_as_numpy(self.handle, np.float32, shape)
+
+    def close(self):
+        http("POST", f"/v2/cudasharedmemory/region/{self.name}/unregister", {})
+        self.shm.destroy_shared_memory_region(self.handle)
+
+
+def infer_json(model, inputs, outputs):
+    """A JSON request whose tensors may name shared memory regions:
+    inputs: {name: (array | ShmRegion, shape)}; outputs: {name: ShmRegion | None}."""
+    body = {"inputs": [], "outputs": []}
+    for name, (data, shape) in inputs.items():
+        entry = {"name": name, "shape": list(shape), "datatype": "FP32"}
+        if isinstance(data, ShmRegion):
+            entry["parameters"] = {"shared_memory_region": data.name, "shared_memory_byte_size": data.nbytes}
+        else:
+            entry["data"] = data.flatten().tolist()
+        body["inputs"].append(entry)
+    for name, region in outputs.items():
+        entry = {"name": name}
+        if region is not None:
+            entry["parameters"] = {"shared_memory_region": region.name, "shared_memory_byte_size": region.nbytes}
+        body["outputs"].append(entry)
+    status, resp = http("POST", f"/v2/models/{model}/infer", body)
+    if status != 200:
+        raise RuntimeError(f"{model}: {status} {resp}")
+    return {o["name"]: np.array(o["data"], np.float32).reshape(o["shape"]) if "data" in o else None
+            for o in resp["outputs"]}
+
+
+def set_verbose(level):
+    status, resp = http("POST", "/v2/logging", {"log_verbose_level": level})
+    return status == 200, resp
+
+
+def profile_events(prefix):
+    for _ in range(100):
+        files = list(WORK.glob(f"{prefix}*.json"))
+        try:
+            events = json.loads(files[0].read_text()) if files else None
+        except json.JSONDecodeError:
+            events = None
+        if events:
+            return events
+        time.sleep(0.2)
+    return []
+
+
+def check(name, fn):
+    """Runs one check; an exception is that check's FAIL, not the end of the run."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001
+        report(name, False, f"{type(e).__name__}: {str(e)[:600]}")
+
+
+def perf_analyzer(model, concurrency, extra, tag):
+    csv = WORK / f"pa_{tag}.csv"
+    cmd = ["taskset", "-c", PA_CPUS, os.environ["PERF_ANALYZER"], "-m", model, "-u", "127.0.0.1:18001", "-i", "grpc",
+           "-b", "32", "--concurrency-range", str(concurrency), "--measurement-interval", "4000",
+           "--stability-percentage", "15", "--max-trials", "8", "-f", str(csv), "--verbose-csv"] + extra
+    pa = subprocess.run(cmd, capture_output=True, text=True)
+    with open(OUT / "perf_analyzer.txt", "a") as f:
+        f.write(f"=== {tag}: {' '.join(cmd)}\n{pa.stdout}{pa.stderr}\n")
+    import csv as csvmod
+    row = next(csvmod.DictReader(open(csv))) if csv.exists() else {}
+    return float(row.get("Inferences/Second", 0) or 0), row
+
+
+def raw_gpu(concurrency, sessions, device_io, seconds=5):
+    out = subprocess.run(["taskset", "-c", SERVER_CPUS, os.environ["RAW_ORT_GPU_BENCH"], "--model",
+                          str(WORK / "conv.onnx"), "--batch", "32", "--concurrency", str(concurrency), "--sessions",
+                          str(sessions), "--seconds", str(seconds), "--cuda", "0", "--device-io",
+                          "1" if device_io else "0"], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"raw_ort_gpu_bench: {out.stderr[-800:]}")
+    return json.loads(out.stdout)
+
+
+# The server and raw ORT get the same cores; perf_analyzer gets the rest, so
+# the client never competes with the side being measured.
+SERVER_CPUS = "0-11"
+PA_CPUS = "12-15"
+
+
 def profile_providers(prefix):
     for _ in range(100):
         files = list(WORK.glob(f"{prefix}*.json"))
@@ -85,6 +254,129 @@ def profile_providers(prefix):
             return sorted({e["args"]["provider"] for e in events if e.get("cat") == "Node" and "provider" in e.get("args", {})})
         time.sleep(0.2)
     return []
+
+
+def check_cudashm():
+    ok, resp = set_verbose(1)
+    if not ok:
+        raise RuntimeError(f"turning verbose logging on through /v2/logging failed: {resp}")
+    shm, how = cudashm_module()
+    a = np.random.default_rng(3).uniform(-1, 1, (2, 4)).astype(np.float32)
+    b = np.random.default_rng(4).uniform(-1, 1, (2, 4)).astype(np.float32)
+    regions = [ShmRegion(shm, n, a.nbytes) for n in ("in0", "in1", "out0", "out1")]
+    try:
+        regions[0].set(a)
+        regions[1].set(b)
+        since = log_size()
+        infer_json("add_shm", {"INPUT0": (regions[0], a.shape), "INPUT1": (regions[1], b.shape)},
+                   {"OUTPUT0": regions[2], "OUTPUT1": regions[3]})
+        sum_, diff = regions[2].get(a.shape), regions[3].get(a.shape)
+        lines = wait_exec_lines("add_shm", since)
+    finally:
+        for r in regions:
+            r.close()
+    correct = np.allclose(sum_, a + b) and np.allclose(diff, a - b)
+    # (requests, runs, input bytes copied, output bytes copied, inputs in place, outputs in place)
+    zero = lines == [(1, 1, 0, 0, 2, 2)]
+    report("cudashm_in_and_out_zero_copy", correct and zero,
+           f"results {'correct' if correct else 'WRONG'} (max |err| {float(np.abs(sum_ - (a + b)).max()):.1e}); "
+           f"backend counter (requests, runs, input bytes copied, output bytes copied, inputs read in place "
+           f"from GPU, outputs written in place to GPU) = {lines}; client: {how}")
+
+
+def check_mixed_batch():
+    shm, _ = cudashm_module()
+    a = np.random.default_rng(5).uniform(-1, 1, (1, 4)).astype(np.float32)
+    b = np.random.default_rng(6).uniform(-1, 1, (1, 4)).astype(np.float32)
+    regions = [ShmRegion(shm, n, a.nbytes) for n in ("min0", "min1", "mout0", "mout1")]
+    results = {}
+    try:
+        regions[0].set(a)
+        regions[1].set(b)
+        since = log_size()
+
+        def on_gpu():
+            infer_json("add_mixed", {"INPUT0": (regions[0], a.shape), "INPUT1": (regions[1], b.shape)},
+                       {"OUTPUT0": regions[2], "OUTPUT1": regions[3]})
+            results["gpu"] = (regions[2].get(a.shape), regions[3].get(a.shape))
+
+        def on_host():
+            out = infer_json("add_mixed", {"INPUT0": (b, b.shape), "INPUT1": (a, a.shape)},
+                             {"OUTPUT0": None, "OUTPUT1": None})
+            results["host"] = (out["OUTPUT0"], out["OUTPUT1"])
+
+        threads = [threading.Thread(target=on_gpu), threading.Thread(target=on_host)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        lines = wait_exec_lines("add_mixed", since)
+    finally:
+        for r in regions:
+            r.close()
+    correct = ("gpu" in results and "host" in results and np.allclose(results["gpu"][0], a + b)
+               and np.allclose(results["gpu"][1], a - b) and np.allclose(results["host"][0], a + b)
+               and np.allclose(results["host"][1], b - a))
+    # One run of 2 requests: each of the 4 input tensors (16 bytes) copied once
+    # into the device batch; each of the 4 output slices copied once out of it.
+    batched = lines == [(2, 1, 64, 64, 0, 0)]
+    report("cudashm_mixed_batch", correct and batched,
+           f"results {'correct' if correct else 'WRONG'}; backend counter {lines} (expected [(2, 1, 64, 64, 0, 0)])")
+
+
+def check_graphs():
+    x = np.random.default_rng(7).uniform(-1, 1, (4, 3, 224, 224)).astype(np.float32)
+    ref = infer("conv_cpu", {"INPUT": x})["OUTPUT"]
+    runs = 8
+    worst = 0.0
+    for _ in range(runs):
+        got = infer("conv_graph", {"INPUT": x})["OUTPUT"]
+        worst = max(worst, float(np.abs(got - ref).max()))
+    # Another batch size: a graph of its own.
+    y = x[:2].copy()
+    got2 = infer("conv_graph", {"INPUT": y})["OUTPUT"]
+    worst = max(worst, float(np.abs(got2 - ref[:2]).max()))
+    http("POST", "/v2/repository/models/conv_graph/unload", {})
+    events = profile_events("graph_profile")
+    node_runs = sum(1 for e in events if e.get("cat") == "Node" and e.get("name", "").endswith("_kernel_time")
+                    and "Conv" in e.get("args", {}).get("op_name", ""))
+    model_runs = sum(1 for e in events if e.get("cat") == "Session" and e.get("name") == "model_run")
+    # Without graphs each run runs both Conv nodes; with replay, later runs run none.
+    replayed = model_runs >= runs + 1 and node_runs < 2 * model_runs
+    report("cuda_graphs_conv", worst < 1e-3 and replayed,
+           f"max |graph - cpu| {worst:.2e} over {runs + 1} requests (batch 4 x{runs}, batch 2 x1); ORT profile: "
+           f"{model_runs} model_run events, {node_runs} Conv kernel events (2 per run without replay)")
+
+
+def check_graph_refusal():
+    status, resp = http("POST", "/v2/repository/models/graph_variable/load", {})
+    msg = resp.get("error", "")
+    report("cuda_graphs_variable_dims_refused", status != 200 and "CUDA graphs" in msg and "INPUT0" in msg, msg[:400])
+
+
+def check_throughput():
+    set_verbose(0)
+    out_bytes = 32 * 10 * 4
+    shm = ["--shared-memory", "cuda", "--output-shared-memory-size", str(out_bytes)]
+    lines = []
+    best = None
+    for conc in (4, 8):
+        triton, row = perf_analyzer("conv_shm", conc, shm, f"shm_c{conc}")
+        raw = raw_gpu(conc, 2, True)
+        ratio = triton / raw["infer_per_s"] if raw["infer_per_s"] else 0
+        lines.append(f"concurrency {conc}: triton {triton:.0f} infer/s vs raw {raw['infer_per_s']:.0f} "
+                     f"(ratio {ratio:.3f}; server compute input/infer/output us {row.get('Server Compute Input')}/"
+                     f"{row.get('Server Compute Infer')}/{row.get('Server Compute Output')}, raw p50 "
+                     f"{raw['p50_us']:.0f} us)")
+        best = max(best or 0, ratio)
+    graph_tput, _ = perf_analyzer("conv_shm_graph", 4, shm, "shm_graph_c4")
+    raw_host = raw_gpu(4, 2, False)
+    RESULTS["throughput_extra"] = {"triton_cudashm_cuda_graphs_c4": graph_tput,
+                                   "raw_host_io_c4": raw_host["infer_per_s"]}
+    report("conv_b32_throughput_vs_raw", best >= 0.95,
+           "; ".join(lines) + f"; for reference: Triton with CUDA graphs c4 {graph_tput:.0f} infer/s, raw ORT with "
+           f"host inputs/outputs c4 {raw_host['infer_per_s']:.0f} infer/s. Both sides: 2 sessions (instances) on "
+           f"GPU 0, the same callers, data already in GPU memory, cores {SERVER_CPUS}")
 
 
 def main():
@@ -111,11 +403,30 @@ def main():
                                                         extra="instance_group [{ kind: KIND_CPU count: 1 }]"))
     models.save(repo, "conv_trt", conv, models.config(
         "conv_trt", *conv_io, max_batch_size=32, extra=f"instance_group [{{ kind: KIND_GPU count: 1 }}]\n{trt}"))
+    gpu1 = "instance_group [{ kind: KIND_GPU count: 1 gpus: [0] }]"
+    models.save(repo, "add_shm", models.add_sub(), models.config("add_shm", max_batch_size=8, extra=gpu1))
+    models.save(repo, "add_mixed", models.add_sub(), models.config(
+        "add_mixed", max_batch_size=8,
+        extra=gpu1 + "\ndynamic_batching { max_queue_delay_microseconds: 2000000 preferred_batch_size: [ 2 ] }"))
+    graphs = "optimization { cuda { graphs: true } }"
+    models.save(repo, "conv_graph", conv, models.config(
+        "conv_graph", *conv_io, max_batch_size=32,
+        extra=f"{gpu1}\n{graphs}\n" + prof.format(WORK / "graph_profile")))
+    models.save(repo, "graph_variable", models.add_sub(shape=("batch", "n")), models.config(
+        "graph_variable", [("INPUT0", "TYPE_FP32", [-1]), ("INPUT1", "TYPE_FP32", [-1])],
+        [("OUTPUT0", "TYPE_FP32", [-1]), ("OUTPUT1", "TYPE_FP32", [-1])], max_batch_size=8,
+        extra=f"{gpu1}\n{graphs}"))
+    # The throughput models: CUDA EP defaults, like raw_ort_gpu_bench.
+    models.save(repo, "conv_shm", conv, models.config(
+        "conv_shm", *conv_io, max_batch_size=32, extra="instance_group [{ kind: KIND_GPU count: 2 gpus: [0] }]"))
+    models.save(repo, "conv_shm_graph", conv, models.config(
+        "conv_shm_graph", *conv_io, max_batch_size=32,
+        extra=f"instance_group [{{ kind: KIND_GPU count: 2 gpus: [0] }}]\n{graphs}"))
     import onnx
     onnx.save(conv, WORK / "conv.onnx")
 
     log = open(OUT / "server.log", "w")
-    server = subprocess.Popen([os.environ["TRITONSERVER_BIN"], f"--model-repository={repo}",
+    server = subprocess.Popen(["taskset", "-c", SERVER_CPUS, os.environ["TRITONSERVER_BIN"], f"--model-repository={repo}",
                                f"--backend-directory={os.environ['GPU_BACKEND_DIR']}",
                                "--model-control-mode=explicit", "--http-port=18000", "--grpc-port=18001",
                                "--metrics-port=18002", "--log-verbose=0"], stdout=log, stderr=subprocess.STDOUT)
@@ -127,7 +438,8 @@ def main():
             except OSError:
                 pass
             time.sleep(0.2)
-        for m in ("add_gpu", "conv_gpu", "conv_gpu_profiled", "conv_cpu"):
+        for m in ("add_gpu", "conv_gpu", "conv_gpu_profiled", "conv_cpu", "add_shm", "add_mixed", "conv_graph",
+                  "conv_shm", "conv_shm_graph"):
             status, resp = http("POST", f"/v2/repository/models/{m}/load", {})
             print(f"load {m}: {status} {resp}", flush=True)
 
@@ -153,27 +465,11 @@ def main():
         msg = resp.get("error", "")
         report("tensorrt_missing_is_clear", status != 200 and "TensorRT libraries not found" in msg, msg[:400])
 
-        # Throughput at batch 32: Triton (2 GPU instances, gRPC) vs raw ORT CUDA EP (2 callers).
-        data = WORK / "conv.input.json"
-        vals = np.random.default_rng(0).uniform(-1, 1, 3 * 224 * 224).astype(np.float32).round(4).tolist()
-        data.write_text(json.dumps({"data": [{"INPUT": vals}]}))
-        csv = WORK / "pa.csv"
-        pa = subprocess.run([os.environ["PERF_ANALYZER"], "-m", "conv_gpu", "-u", "127.0.0.1:18001", "-i", "grpc",
-                             "-b", "32", "--concurrency-range", "4", "--input-data", str(data),
-                             "--measurement-interval", "3000", "--stability-percentage", "50", "-f", str(csv),
-                             "--verbose-csv"], capture_output=True, text=True)
-        (OUT / "perf_analyzer.txt").write_text(pa.stdout + pa.stderr)
-        import csv as csvmod
-        row = next(csvmod.DictReader(open(csv))) if csv.exists() else {}
-        triton_tput = float(row.get("Inferences/Second", 0) or 0)
-        raw = json.loads(subprocess.run([os.environ["RAW_ORT_BENCH"], "--model", str(WORK / "conv.onnx"),
-                                         "--batch", "32", "--concurrency", "2", "--seconds", "4", "--cuda", "0"],
-                                        capture_output=True, text=True, check=True).stdout)
-        ratio = triton_tput / raw["infer_per_s"] if raw["infer_per_s"] else 0
-        report("conv_b32_throughput_vs_raw", ratio >= 0.95,
-               f"triton {triton_tput:.0f} infer/s, raw ORT CUDA {raw['infer_per_s']:.0f} infer/s, ratio {ratio:.3f}; "
-               f"server compute input/infer/output us {row.get('Server Compute Input')}/"
-               f"{row.get('Server Compute Infer')}/{row.get('Server Compute Output')}")
+        check("cudashm_in_and_out_zero_copy", check_cudashm)
+        check("cudashm_mixed_batch", check_mixed_batch)
+        check("cuda_graphs_conv", check_graphs)
+        check("cuda_graphs_variable_dims_refused", check_graph_refusal)
+        check("conv_b32_throughput_vs_raw", check_throughput)
     finally:
         server.terminate()
         server.wait(timeout=60)

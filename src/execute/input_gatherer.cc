@@ -82,7 +82,10 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int6
       // Zero copy: ORT only reads inputs, so handing it Triton's buffer (host
       // or CUDA shared memory on this GPU) is safe.
       data = const_cast<char*>(batch.chunks(lead)[0].data);
-      if (summary.gpu_chunks > 0) info = &cuda_info_;
+      if (summary.gpu_chunks > 0) {
+        info = &cuda_info_;
+        ++device_in_place_;
+      }
       break;
     case InputRoute::kStageHost: {
       // Stacking several requests (or joining split buffers) needs one

@@ -47,6 +47,9 @@ class InputGatherer {
   // Bytes of tensor data copied since construction, host or device (a test
   // hook: the single-request path, CPU or CUDA memory, must not add to it).
   uint64_t bytes_copied() const { return bytes_copied_; }
+  // Inputs handed to ORT in place in GPU memory since construction (a test
+  // hook: CUDA shared memory inputs must count here, not in bytes_copied).
+  uint64_t device_inputs_in_place() const { return device_in_place_; }
 
  private:
   Status GatherTensor(RequestBatch& batch, size_t g, size_t i, int64_t total_batch);
@@ -68,6 +71,7 @@ class InputGatherer {
   std::vector<const char*> names_;
   std::vector<Ort::Value> values_;
   uint64_t bytes_copied_ = 0;
+  uint64_t device_in_place_ = 0;
 };
 
 }  // namespace ortbackend

@@ -157,7 +157,9 @@ bool OutputScatterer::TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Va
     return true;
   }
   static char empty_tensor;  // ORT wants a non-null address even for zero bytes
-  const Ort::MemoryInfo& info = route == OutputRoute::kBindDevice && buffer != nullptr ? cuda_info_ : cpu_info_;
+  const bool on_device = route == OutputRoute::kBindDevice && buffer != nullptr;
+  const Ort::MemoryInfo& info = on_device ? cuda_info_ : cpu_info_;
+  if (on_device) ++device_in_place_;
   Status cs = OrtTry([&] { return "model '" + spec_.model_name + "', output '" + t.name + "'"; }, [&] {
     *value = Ort::Value::CreateTensor(info, buffer ? buffer : &empty_tensor, bytes, shape_.data(), shape_.size(),
                                       t.ort_type);

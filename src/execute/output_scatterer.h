@@ -51,6 +51,8 @@ class OutputScatterer {
 
   // Bytes of tensor data copied into responses since construction (a test hook).
   uint64_t bytes_copied() const { return bytes_copied_; }
+  // Outputs ORT wrote in place into GPU response buffers (a test hook).
+  uint64_t device_outputs_in_place() const { return device_in_place_; }
 
  private:
   bool TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Value* value);
@@ -76,6 +78,7 @@ class OutputScatterer {
   std::vector<char> strings_;        // BYTES output content
   std::vector<size_t> offsets_;      // BYTES element offsets
   uint64_t bytes_copied_ = 0;
+  uint64_t device_in_place_ = 0;
 };
 
 }  // namespace ortbackend

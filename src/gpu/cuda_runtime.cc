@@ -19,18 +19,18 @@ StatusOr<const CudaRuntime*> Load() {
   std::string tried;
   void* lib = nullptr;
   const char* found = nullptr;
-  // First a copy already in the process (the one ORT's CUDA provider uses,
-  // whatever its version), then the newest that loads.
-  for (int pass = 0; pass < 2 && lib == nullptr; ++pass) {
-    for (const char* name : kNames) {
-      lib = dlopen(name, RTLD_NOW | RTLD_LOCAL | (pass == 0 ? RTLD_NOLOAD : 0));
-      if (lib != nullptr) {
-        found = name;
-        break;
-      }
-      const char* err = dlerror();
-      if (pass == 1) tried += std::string(tried.empty() ? "" : "; ") + (err ? err : name);
+  // The newest first: the one onnxruntime-gpu 1.31 uses. Another version
+  // (the server's own, or ORT 1.24's CUDA 12) would work as well: streams and
+  // device pointers are driver objects of the device's primary context,
+  // which every runtime in the process shares.
+  for (const char* name : kNames) {
+    lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (lib != nullptr) {
+      found = name;
+      break;
     }
+    const char* err = dlerror();
+    tried += std::string(tried.empty() ? "" : "; ") + (err ? err : name);
   }
   if (lib == nullptr)
     return Status::Unavailable("CUDA runtime library not found (tried libcudart.so.13, libcudart.so.12, "

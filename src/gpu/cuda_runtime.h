@@ -3,12 +3,13 @@
 // host buffers, a stream per instance, async copies), loaded at run time.
 //
 // Why dlopen and not the CUDA headers: the CI and build machines have no CUDA
-// toolkit, and the CPU build must compile and run without one. The runtime
-// library is the one ONNX Runtime's CUDA provider already loaded into the
-// process (libcudart.so.13 for onnxruntime-gpu 1.31, .12 for 1.24), so
-// dlopen finds the same copy and the same primary context: device pointers
-// and streams made here are valid for ORT's kernels. The declarations below
-// are the runtime's documented C signatures and enum values, nothing more.
+// toolkit (and the pip CUDA runtime wheel in .deps is CUDA 12 only), and the
+// CPU build must compile and run without one. The runtime library is the one
+// ONNX Runtime's CUDA provider loads too (libcudart.so.13 for
+// onnxruntime-gpu 1.31, .12 for 1.24); all runtimes in a process share the
+// device's primary context, so device pointers and streams made here are
+// valid for ORT's kernels. The declarations below are the runtime's
+// documented C signatures and enum values, nothing more.
 //
 // Every handle is owned by a move-only RAII type. Errors come back as Status
 // values naming what was being done.
