@@ -1,6 +1,7 @@
 #include "instance_state.h"
 
 #include "execute/memory_placement.h"
+#include "gpu/capture_lock.h"
 #include "ort/ort_try.h"
 #include "triton/error.h"
 #include "triton/log.h"
@@ -140,6 +141,17 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
 void ModelInstanceState::RunGroup(size_t g) {
   const uint64_t group_start = NowNs();
   const int64_t total_batch = batch_.group_batch_size(g);
+
+  // GPU instances: see gpu/capture_lock.h. Held from the first copy on the
+  // device to the last, so no other instance's CUDA call lands in a capture.
+  gpu::CaptureGate::Entry gate;
+  if (gpu_ != nullptr) {
+    const int64_t graph_id = gatherer_.GraphIdFor(batch_, g);
+    int* runs = graph_id >= 0 ? &graph_runs_[graph_id] : nullptr;
+    const bool may_capture = runs != nullptr && *runs < gpu::kRunsUntilCaptured;
+    if (may_capture) ++*runs;
+    gate = gpu::CaptureGate::Entry(&gpu::CaptureGate::Get(), may_capture);
+  }
 
   Status s = gatherer_.Gather(batch_, g);
   if (s.ok()) s = scatterer_.Prepare(batch_, g, gatherer_.graph_id());

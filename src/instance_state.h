@@ -45,6 +45,7 @@ class ModelInstanceState {
   std::shared_ptr<Ort::Session> session_;
   Ort::RunOptions run_options_{nullptr};
   std::map<int64_t, Ort::RunOptions> graph_run_options_;
+  std::map<int64_t, int> graph_runs_;  // runs per CUDA graph id, up to kRunsUntilCaptured
   ExecutionSpec spec_;
   RequestBatch batch_;
   InputGatherer gatherer_;

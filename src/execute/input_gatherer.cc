@@ -33,16 +33,19 @@ void InputGatherer::Clear() {
   values_.clear();
 }
 
+int64_t InputGatherer::GraphIdFor(RequestBatch& batch, size_t g) const {
+  if (gpu_ == nullptr || !gpu_->cuda_graphs) return -1;
+  const uint32_t leader = *batch.group_begin(g);
+  bool all_present = true;
+  for (size_t i = 0; i < spec_.inputs.size(); ++i) all_present = all_present && batch.input(leader, i).present;
+  return CudaGraphId(spec_, batch.group_batch_size(g), all_present);
+}
+
 Status InputGatherer::Gather(RequestBatch& batch, size_t g) {
   Clear();
   const int64_t total_batch = batch.group_batch_size(g);
   const uint32_t leader = *batch.group_begin(g);
-  graph_id_ = -1;
-  if (gpu_ != nullptr && gpu_->cuda_graphs) {
-    bool all_present = true;
-    for (size_t i = 0; i < spec_.inputs.size(); ++i) all_present = all_present && batch.input(leader, i).present;
-    graph_id_ = CudaGraphId(spec_, total_batch, all_present);
-  }
+  graph_id_ = GraphIdFor(batch, g);
   for (size_t i = 0; i < spec_.inputs.size(); ++i) {
     const RequestInputView& v = batch.input(leader, i);
     if (!v.present) continue;  // an optional input nobody in this group sent

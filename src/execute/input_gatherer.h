@@ -43,6 +43,8 @@ class InputGatherer {
   size_t count() const { return values_.size(); }
   // The last Gather's CUDA graph id (CudaGraphId), or -1 without graphs.
   int64_t graph_id() const { return graph_id_; }
+  // The CUDA graph id group g will run with, or -1 without graphs.
+  int64_t GraphIdFor(RequestBatch& batch, size_t g) const;
 
   // Bytes of tensor data copied since construction, host or device (a test
   // hook: the single-request path, CPU or CUDA memory, must not add to it).
