@@ -83,6 +83,7 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
   if (!stream.ok()) return stream.status().WithContext("GPU instance '" + name_ + "'");
   gpu->stream = stream.take();
   gpu_ = std::move(gpu);
+  responder_ = std::make_unique<AsyncResponder>(instance_, model_->name());
   batch_.set_gpu_device(device_id);
   gatherer_.UseGpu(gpu_.get());
   scatterer_.UseGpu(gpu_.get());
@@ -135,7 +136,8 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
                                           " input(s) read in place from GPU memory, " +
                                           std::to_string(scatterer_.device_outputs_in_place() - gpu_out) +
                                           " output(s) written in place to GPU memory"));
-  batch_.Finish(instance_, exec_start, NowNs());
+  if (responder_ != nullptr) responder_->Push(batch_, exec_start, NowNs());
+  else batch_.Finish(instance_, exec_start, NowNs());
 }
 
 void ModelInstanceState::RunGroup(size_t g) {

@@ -11,6 +11,7 @@
 #include <onnxruntime_cxx_api.h>
 
 #include "common/status.h"
+#include "execute/async_responder.h"
 #include "execute/input_gatherer.h"
 #include "execute/output_scatterer.h"
 #include "execute/request_batch.h"
@@ -50,6 +51,10 @@ class ModelInstanceState {
   RequestBatch batch_;
   InputGatherer gatherer_;
   OutputScatterer scatterer_;
+  // GPU instances send responses from a thread of their own (see
+  // async_responder.h). Last: destroyed first, so everything it sends is sent
+  // while the rest of the instance still exists.
+  std::unique_ptr<AsyncResponder> responder_;
 };
 
 }  // namespace ortbackend

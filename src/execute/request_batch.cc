@@ -204,7 +204,17 @@ void RequestBatch::FailGroup(size_t g, const Status& status) {
 }
 
 void RequestBatch::Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_start_ns, uint64_t exec_end_ns) {
-  for (auto& p : requests_) {
+  SendAll(requests_, instance, exec_start_ns, exec_end_ns, spec_.model_name);
+}
+
+void RequestBatch::TakeRequests(std::vector<PendingRequest>* out) {
+  out->clear();
+  out->swap(requests_);
+}
+
+void RequestBatch::SendAll(std::vector<PendingRequest>& requests, TRITONBACKEND_ModelInstance* instance,
+                           uint64_t exec_start_ns, uint64_t exec_end_ns, const std::string& model_name) {
+  for (auto& p : requests) {
     // Statistics first: once the response is sent the client may ask for
     // them, and they must already count this request.
     const bool ok = p.error.ok() && p.response != nullptr;
@@ -219,7 +229,7 @@ void RequestBatch::Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_s
           TRITONBACKEND_ResponseSend(p.response, TRITONSERVER_RESPONSE_COMPLETE_FINAL, err);
       if (err != nullptr) TRITONSERVER_ErrorDelete(err);
       if (send_err != nullptr) {
-        ORTB_LOG_ERROR("model '" + spec_.model_name + "': failed to send a response: " +
+        ORTB_LOG_ERROR("model '" + model_name + "': failed to send a response: " +
                        TRITONSERVER_ErrorMessage(send_err));
         TRITONSERVER_ErrorDelete(send_err);
       }
@@ -227,12 +237,12 @@ void RequestBatch::Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_s
     }
     TRITONSERVER_Error* rel_err = TRITONBACKEND_RequestRelease(p.request, TRITONSERVER_REQUEST_RELEASE_ALL);
     if (rel_err != nullptr) {
-      ORTB_LOG_ERROR("model '" + spec_.model_name + "': failed to release a request: " +
+      ORTB_LOG_ERROR("model '" + model_name + "': failed to release a request: " +
                      TRITONSERVER_ErrorMessage(rel_err));
       TRITONSERVER_ErrorDelete(rel_err);
     }
   }
-  requests_.clear();
+  requests.clear();
 }
 
 }  // namespace ortbackend

@@ -9,6 +9,7 @@
 // paths, so after Execute nothing is left owned.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common/status.h"
@@ -75,6 +76,13 @@ class RequestBatch {
 
   // Sends responses, reports per-request statistics and releases requests.
   void Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_start_ns, uint64_t exec_end_ns);
+
+  // Instead of Finish: hands the requests over (swapped with `*out`, whose
+  // capacity is then reused) for SendAll on another thread.
+  void TakeRequests(std::vector<PendingRequest>* out);
+  // What Finish does, for requests taken with TakeRequests.
+  static void SendAll(std::vector<PendingRequest>& requests, TRITONBACKEND_ModelInstance* instance,
+                      uint64_t exec_start_ns, uint64_t exec_end_ns, const std::string& model_name);
 
  private:
   Status Validate(size_t r);
