@@ -21,7 +21,7 @@ Checks, each printed as PASS/FAIL with numbers:
      outputs in CUDA shared memory (perf_analyzer --shared-memory cuda) vs raw
      ORT with the CUDA EP and its inputs/outputs in device memory
      (raw_ort_gpu_bench), in the same run, over the same grid on both sides:
-     2/4/8 GPU instances (raw: sessions, each on its own stream) and 1-4
+     2/4/8/16 GPU instances (raw: sessions, each on its own stream) and 1-4
      requests in flight per instance (perf_analyzer concurrency; raw: callers).
      Passes when Triton's best reaches 0.95x raw ORT's best (each side at its
      own best setting, the way a deployment is tuned); the ratio at each
@@ -390,15 +390,15 @@ def check_throughput():
     shm = ["--shared-memory", "cuda", "--output-shared-memory-size", str(out_bytes)]
     # (model, instances, concurrency): Triton with data in CUDA shared memory.
     triton = {}
-    for model, inst, conc in (("conv_shm", 2, 8), ("conv_shm4", 4, 16), ("conv_shm8", 8, 16), ("conv_shm8", 8, 32),
-                              ("conv_shm_graph", 2, 8)):
+    for model, inst, conc in (("conv_shm", 2, 8), ("conv_shm4", 4, 16), ("conv_shm8", 8, 32), ("conv_shm16", 16, 32),
+                              ("conv_shm16", 16, 64), ("conv_shm_graph", 2, 8)):
         triton[(model, inst, conc)], row = perf_analyzer(model, conc, shm, f"{model}_c{conc}")
         print(f"triton {model} ({inst} instances) c{conc}: {triton[(model, inst, conc)]:.0f} infer/s; server queue/"
               f"input/infer/output us {row.get('Server Queue')}/{row.get('Server Compute Input')}/"
               f"{row.get('Server Compute Infer')}/{row.get('Server Compute Output')}", flush=True)
     # (sessions, callers): raw ORT, data in device memory.
     raw = {}
-    for sessions, callers in ((2, 2), (2, 4), (2, 8), (4, 4), (4, 8), (4, 16), (8, 8), (8, 16), (8, 32)):
+    for sessions, callers in ((2, 2), (2, 8), (4, 4), (4, 16), (8, 8), (8, 16), (8, 32), (16, 16), (16, 32)):
         raw[(sessions, callers)] = raw_gpu(callers, sessions, True)["infer_per_s"]
         print(f"raw ORT {sessions} sessions, {callers} callers: {raw[(sessions, callers)]:.0f} infer/s", flush=True)
     raw_host = raw_gpu(4, 2, False)["infer_per_s"]
@@ -410,7 +410,7 @@ def check_throughput():
     # One run in flight per stream on both sides: a Triton instance runs one
     # batch at a time, as does a raw session with one caller.
     per_stream = {n: max(v for (m, i, _), v in triton.items() if i == n and m != "conv_shm_graph") / raw[(n, n)]
-                  for n in (2, 4, 8)}
+                  for n in (2, 4, 8, 16)}
     THROUGHPUT["ratio_one_run_per_stream"] = per_stream
     best_triton = max(v for (m, _, _), v in triton.items() if m != "conv_shm_graph")
     best_raw = max(raw.values())
@@ -498,6 +498,8 @@ def main():
         "conv_shm4", *conv_io, max_batch_size=32, extra="instance_group [{ kind: KIND_GPU count: 4 gpus: [0] }]"))
     models.save(repo, "conv_shm8", conv, models.config(
         "conv_shm8", *conv_io, max_batch_size=32, extra="instance_group [{ kind: KIND_GPU count: 8 gpus: [0] }]"))
+    models.save(repo, "conv_shm16", conv, models.config(
+        "conv_shm16", *conv_io, max_batch_size=32, extra="instance_group [{ kind: KIND_GPU count: 16 gpus: [0] }]"))
     models.save(repo, "conv_shm_graph", conv, models.config(
         "conv_shm_graph", *conv_io, max_batch_size=32,
         extra=f"instance_group [{{ kind: KIND_GPU count: 2 gpus: [0] }}]\n{graphs}"))
@@ -519,7 +521,7 @@ def main():
         # scheduler thread adds a hand-off per request that a batch-32 client
         # does not need (it sends full batches).
         with TritonServer("server_throughput.log", ["--disable-auto-complete-config"]):
-            for m in ("conv_shm", "conv_shm4", "conv_shm8", "conv_shm_graph"):
+            for m in ("conv_shm", "conv_shm4", "conv_shm8", "conv_shm16", "conv_shm_graph"):
                 status, resp = http("POST", f"/v2/repository/models/{m}/load", {})
                 print(f"load {m}: {status} {resp}", flush=True)
             check("conv_b32_throughput_vs_raw", check_throughput)
