@@ -6,6 +6,9 @@
 //   raw_ort_bench --model M.onnx --batch 1 --threads 0 --concurrency 1 --seconds 5 [--cuda 0]
 // --threads 0 leaves ORT's default session options untouched (what "raw ORT
 // with default options" means in bench/README.md); N > 0 sets intra-op threads.
+// --input-sets K cycles each caller through K distinct input buffers, so a
+// large input is not already in the cache when Run reads it -- as in a
+// server, where every request's data arrives in fresh memory.
 
 #include <sys/resource.h>
 
@@ -31,8 +34,9 @@ struct Args {
   int concurrency = 1;
   double seconds = 5;
   double warmup_seconds = 1;
-  int gap_us = 0;
-  int cuda_device = -1;  // >= 0: run on that GPU through the CUDA execution provider  // idle time between calls, to mimic a server waiting for requests
+  int gap_us = 0;         // idle time between calls, to mimic a server waiting for requests
+  int cuda_device = -1;   // >= 0: run on that GPU through the CUDA execution provider
+  int input_sets = 1;     // > 1: cycle through this many distinct input buffers per caller
 };
 
 Args Parse(int argc, char** argv) {
@@ -47,6 +51,7 @@ Args Parse(int argc, char** argv) {
     else if (k == "--warmup") a.warmup_seconds = std::atof(v.c_str());
     else if (k == "--gap-us") a.gap_us = std::atoi(v.c_str());
     else if (k == "--cuda") a.cuda_device = std::atoi(v.c_str());
+    else if (k == "--input-sets") a.input_sets = std::max(1, std::atoi(v.c_str()));
     else { std::fprintf(stderr, "unknown flag %s\n", k.c_str()); std::exit(2); }
   }
   if (a.model.empty()) { std::fprintf(stderr, "--model is required\n"); std::exit(2); }
@@ -106,16 +111,21 @@ int main(int argc, char** argv) {
       std::uniform_real_distribution<float> dist(-1, 1);
       Ort::MemoryInfo mem = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
       std::vector<std::vector<float>> data;
-      std::vector<Ort::Value> inputs;
-      for (auto& s : shapes) {
-        size_t n = 1;
-        for (auto d : s) n *= static_cast<size_t>(d);
-        data.emplace_back(n);
-        for (auto& x : data.back()) x = dist(rng);
-        inputs.push_back(Ort::Value::CreateTensor<float>(mem, data.back().data(), n, s.data(), s.size()));
+      std::vector<std::vector<Ort::Value>> sets(args.input_sets);
+      for (auto& inputs : sets) {
+        for (auto& s : shapes) {
+          size_t n = 1;
+          for (auto d : s) n *= static_cast<size_t>(d);
+          data.emplace_back(n);
+          for (auto& x : data.back()) x = dist(rng);
+          inputs.push_back(Ort::Value::CreateTensor<float>(mem, data.back().data(), n, s.data(), s.size()));
+        }
       }
       Ort::RunOptions ro;
+      size_t next = 0;
       while (!stop.load(std::memory_order_relaxed)) {
+        const auto& inputs = sets[next];
+        next = (next + 1) % sets.size();
         const auto t0 = std::chrono::steady_clock::now();
         auto out = session.Run(ro, in_ptrs.data(), inputs.data(), inputs.size(), out_ptrs.data(), out_ptrs.size());
         const auto t1 = std::chrono::steady_clock::now();

@@ -29,8 +29,30 @@ sys.path.insert(0, str(HERE))
 import make_models  # noqa: E402
 
 SITE = pathlib.Path(sys.prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
-PA_LIBS = [SITE / "nvidia/cuda_runtime/lib", SITE / "nvidia_pytriton.libs"]
-PERF_ANALYZER = pathlib.Path(sys.prefix) / "bin" / "perf_analyzer"
+# Defaults are the project venv's; bench/device/run.sh points them at the
+# unpacked wheels on a machine without the venv.
+PYTRITON_LIBS = pathlib.Path(os.environ.get("BENCH_PYTRITON_LIBS", SITE / "nvidia_pytriton.libs"))
+PA_LIBS = [pathlib.Path(p) for p in os.environ.get("BENCH_PA_LIBS", str(SITE / "nvidia/cuda_runtime/lib")).split(":")]
+PA_LIBS.append(PYTRITON_LIBS)
+PERF_ANALYZER = pathlib.Path(os.environ.get("BENCH_PERF_ANALYZER", pathlib.Path(sys.prefix) / "bin" / "perf_analyzer"))
+# CPU sets (None: no pinning): the server and the raw baseline share
+# SERVER_CPUS; the gRPC client runs on CLIENT_CPUS, so the comparison is of
+# the same cores doing ORT work in both.
+SERVER_CPUS = None
+CLIENT_CPUS = None
+
+
+def parse_cpus(text):
+    cpus = set()
+    for part in text.split(","):
+        a, _, b = part.partition("-")
+        cpus.update(range(int(a), int(b or a) + 1))
+    return sorted(cpus)
+
+
+def pinned(cpus):
+    """preexec_fn that pins the child to `cpus` (or nothing)."""
+    return (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
 
 
 def free_port():
@@ -78,7 +100,9 @@ def run_perf_analyzer(args, model, batch, conc, data, csv_path, extra, env, retr
     cmd = [str(PERF_ANALYZER), "-m", model, "-b", str(batch), "--concurrency-range", str(conc),
            "--input-data", str(data), "--measurement-interval", str(args.window_ms),
            "--stability-percentage", "100", "--max-trials", "4", "-f", str(csv_path), "--verbose-csv", *extra]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    in_process = "--service-kind=triton_c_api" in extra  # the server runs inside perf_analyzer
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                            preexec_fn=pinned(SERVER_CPUS if in_process else CLIENT_CPUS))
     out = proc.stdout.read().decode(errors="replace")
     _, status, rusage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0 and retry and "stable measurement" in out:
@@ -93,31 +117,40 @@ def run_perf_analyzer(args, model, batch, conc, data, csv_path, extra, env, retr
     return result
 
 
-def run_raw(args, model_path, batch, threads, callers):
+def run_raw(args, model_path, batch, threads, callers, input_sets=1):
+    if threads == 0 and SERVER_CPUS:
+        # ORT's default thread count follows the machine's cores, not the
+        # affinity mask; on the pinned cores "default" means one per core.
+        threads = len(SERVER_CPUS)
     out = subprocess.run([str(args.build / "raw_ort_bench"), "--model", str(model_path), "--batch", str(batch),
                           "--threads", str(threads), "--concurrency", str(callers),
-                          "--seconds", str(args.raw_seconds)], capture_output=True, text=True, check=True).stdout
+                          "--seconds", str(args.raw_seconds), "--input-sets", str(input_sets)],
+                         capture_output=True, text=True, check=True, preexec_fn=pinned(SERVER_CPUS)).stdout
     return json.loads(out)
 
 
 class GrpcServer:
     def __init__(self, repo, install, log):
-        self.port = free_port()
+        self.port, self.http_port = free_port(), free_port()
         self.log = open(log, "w")
         self.proc = subprocess.Popen(
             [os.environ["TRITONSERVER_BIN"], f"--model-repository={repo}",
-             f"--backend-directory={install}/backends", f"--grpc-port={self.port}", f"--http-port={free_port()}",
+             f"--backend-directory={install}/backends", f"--grpc-port={self.port}", f"--http-port={self.http_port}",
              f"--metrics-port={free_port()}", "--exit-timeout-secs=5",
              # Auto-complete's max_batch_size would be 4; the bench sends batches of 8.
-             "--backend-config=onnxruntime,default-max-batch-size=8"], stdout=self.log, stderr=subprocess.STDOUT)
-        import tritonclient.grpc as grpcclient
-        client = grpcclient.InferenceServerClient(f"127.0.0.1:{self.port}")
+             "--backend-config=onnxruntime,default-max-batch-size=8"], stdout=self.log, stderr=subprocess.STDOUT,
+            preexec_fn=pinned(SERVER_CPUS))
+        # Readiness over plain HTTP, so the bench needs no client library.
+        import urllib.request
         for _ in range(300):
             try:
-                if client.is_server_ready():
-                    return
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/v2/health/ready", timeout=2) as r:
+                    if r.status == 200:
+                        return
             except Exception:
                 pass
+            if self.proc.poll() is not None:
+                break
             time.sleep(0.2)
         raise RuntimeError(f"server not ready; see {log}")
 
@@ -145,7 +178,12 @@ def main():
     p.add_argument("--out", type=pathlib.Path, default=HERE / "results")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--models", default="add16,mlp,conv")
+    p.add_argument("--server-cpus", help="pin the server and the raw baseline to these CPUs, e.g. 0-1")
+    p.add_argument("--client-cpus", help="pin the gRPC client (perf_analyzer) to these CPUs, e.g. 4-11")
     args = p.parse_args()
+    global SERVER_CPUS, CLIENT_CPUS
+    SERVER_CPUS = parse_cpus(args.server_cpus) if args.server_cpus else None
+    CLIENT_CPUS = parse_cpus(args.client_cpus) if args.client_cpus else None
     args.build, args.install = args.build.resolve(), args.install.resolve()
     args.window_ms = 1000 if args.quick else 2000
     args.raw_seconds = 2 if args.quick else 4
@@ -163,7 +201,7 @@ def main():
     # so our backend (which does not link it by name) resolves them.
     server_dir = work / "server_dir"
     (server_dir / "lib").mkdir(parents=True, exist_ok=True)
-    lib = next((SITE / "nvidia_pytriton.libs").glob("libtritonserver-*.so"))
+    lib = next(PYTRITON_LIBS.glob("libtritonserver-*.so"))
     link = server_dir / "lib" / "libtritonserver.so"
     if link.is_symlink() or link.exists():
         link.unlink()
@@ -204,6 +242,13 @@ def main():
                                 r["server_rss_kb"] = r["client_rss_kb"]  # the server runs inside perf_analyzer
                             raw = run_raw(args, work / f"{model}.onnx", batch, raw_threads,
                                           min(conc, callers_max))
+                            cold = None
+                            if conc == 1:
+                                # A second baseline whose input is not in the cache when Run
+                                # reads it, as a request's freshly received data is not.
+                                item_bytes = 4 * sum(int(np.prod(d)) for d in dims[model].values())
+                                sets = min(4096, max(2, (128 << 20) // (item_bytes * batch)))
+                                cold = run_raw(args, work / f"{model}.onnx", batch, raw_threads, 1, sets)
                             server_us = r["compute_input_us"] + r["compute_infer_us"] + r["compute_output_us"]
                             rows.append({
                                 "scenario": scenario, "mode": mode, "model": model, "batch": batch,
@@ -212,6 +257,8 @@ def main():
                                 "raw_throughput": raw["infer_per_s"], "raw_rss_kb": raw["peak_rss_kb"],
                                 "time_ratio": server_us / raw["mean_us"] if raw["mean_us"] else None,
                                 "time_over_raw_us": server_us - raw["mean_us"],
+                                "raw_cold_mean_us": cold["mean_us"] if cold else None,
+                                "time_ratio_cold": server_us / cold["mean_us"] if cold and cold["mean_us"] else None,
                                 "throughput_ratio": r["throughput"] / raw["infer_per_s"],
                             })
             finally:
@@ -224,7 +271,7 @@ def main():
 def report(rows, out):
     header = (f"{'scenario':<10} {'mode':<4} {'model':<5} {'b':>2} {'c':>2} | {'infer/s':>9} {'p50us':>7} {'p99us':>7} "
               f"| {'queue':>5} {'in':>4} {'infer':>6} {'out':>4} {'srv_us':>7} | {'raw_us':>7} {'ratio':>5} {'+us':>6} "
-              f"| {'raw/s':>9} {'tput':>5} | {'rssMB':>5}")
+              f"| {'cold_us':>7} {'cratio':>6} | {'raw/s':>9} {'tput':>5} | {'rssMB':>5}")
     lines = [header, "-" * len(header)]
     for r in rows:
         lines.append(
@@ -232,6 +279,8 @@ def report(rows, out):
             f"{r['throughput']:>9.1f} {r['p50_us']:>7.0f} {r['p99_us']:>7.0f} | {r['queue_us']:>5.0f} "
             f"{r['compute_input_us']:>4.0f} {r['compute_infer_us']:>6.0f} {r['compute_output_us']:>4.0f} "
             f"{r['server_us']:>7.0f} | {r['raw_mean_us']:>7.1f} {r['time_ratio']:>5.2f} {r['time_over_raw_us']:>6.1f} | "
+            + (f"{r['raw_cold_mean_us']:>7.1f} {r['time_ratio_cold']:>6.2f} | " if r.get("raw_cold_mean_us") else
+               f"{'':>7} {'':>6} | ") +
             f"{r['raw_throughput']:>9.1f} {r['throughput_ratio']:>5.2f} | {r['server_rss_kb'] / 1024:>5.0f}")
     table = "\n".join(lines)
     print(table)

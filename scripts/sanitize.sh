@@ -4,7 +4,8 @@
 #   1. builds with -DORT_BACKEND_SANITIZE=ON (gcc) into build-asan/ and installs
 #      into install-asan/;
 #   2. runs the unit tests (ctest) under the sanitizers, LeakSanitizer included;
-#   3. runs tests/integration/test_inference.py and test_bad_input.py against
+#   3. runs tests/integration/test_inference.py, test_bad_input.py and
+#      test_sequence_batching.py against
 #      that backend, loaded into the real tritonserver with the ASan runtime
 #      preloaded into the server process (TRITONSERVER_ENV_PRELOAD);
 #      then a short soak (tests/soak, SANITIZE_SOAK_SECONDS, default 30; 0 skips
@@ -90,6 +91,7 @@ step "integration tests with the ASan backend in tritonserver"
 t2=$SECONDS
 rc=0
 pytest_with_asan_server tests/integration/test_inference.py tests/integration/test_bad_input.py \
+  tests/integration/test_sequence_batching.py \
   "${pytest_args[@]}" || rc=$?
 t_integration=$((SECONDS - t2))
 

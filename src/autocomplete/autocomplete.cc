@@ -2,6 +2,7 @@
 
 #include "common/data_type.h"
 #include "config/json_read.h"
+#include "config/sequence_config.h"
 
 namespace ortbackend {
 namespace {
@@ -48,13 +49,22 @@ Status CheckServable(const ModelTensorInfo& t, const char* kind) {
   return Status::Ok();
 }
 
-// Completes one of the "input"/"output" lists.
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  for (const auto& n : names)
+    if (n == name) return true;
+  return false;
+}
+
+// Completes one of the "input"/"output" lists. Tensors in `skip` belong to
+// the sequence batcher (control and state tensors) and are not listed.
 Status CompleteTensors(const std::vector<ModelTensorInfo>& model, bool batching, const char* kind,
-                       nlohmann::json* config, std::vector<std::string>* notes) {
+                       const std::vector<std::string>& skip, nlohmann::json* config,
+                       std::vector<std::string>* notes) {
   nlohmann::json& list = (*config)[kind];
   if (list.is_null() || (list.is_array() && list.empty())) {
     list = nlohmann::json::array();
     for (const auto& t : model) {
+      if (Contains(skip, t.name)) continue;
       Status s = CheckServable(t, kind);
       if (!s.ok()) return s;
       nlohmann::json e;
@@ -129,13 +139,15 @@ Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batchin
 }
 
 // Every config tensor of one kind exists in the model and agrees with it.
+// `kind` names the config entries in messages; `model_kind` is "input" or
+// "output", the model list they must be found in.
 Status CheckConfigTensors(const std::vector<TensorConfig>& configured, const std::vector<ModelTensorInfo>& model,
-                          bool batching, const std::string& kind) {
+                          bool batching, const std::string& kind, const std::string& model_kind) {
   for (const auto& c : configured) {
     const ModelTensorInfo* t = FindIn(model, c.name);
     if (t == nullptr)
-      return Status::InvalidArgument("config " + kind + " '" + c.name + "' is not an " + kind +
-                                     " of the model; the model's " + kind + "s are " + NameList(model));
+      return Status::InvalidArgument("config " + kind + " '" + c.name + "' is not an " + model_kind +
+                                     " of the model; the model's " + model_kind + "s are " + NameList(model));
     Status s = CheckTensor(c, *t, batching, kind.c_str());
     if (!s.ok()) return s;
   }
@@ -174,9 +186,9 @@ Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size,
     notes->push_back("set max_batch_size to " + std::to_string(mbs) + " (the model has a dynamic batch dim)");
   }
   const bool batching = mbs > 0;
-  Status s = CompleteTensors(io.inputs, batching, "input", config, notes);
+  Status s = CompleteTensors(io.inputs, batching, "input", SequenceInputNames(*config), config, notes);
   if (!s.ok()) return s;
-  s = CompleteTensors(io.outputs, batching, "output", config, notes);
+  s = CompleteTensors(io.outputs, batching, "output", SequenceOutputNames(*config), config, notes);
   if (!s.ok()) return s;
   const bool has_scheduler = (config->contains("dynamic_batching") && !(*config)["dynamic_batching"].is_null()) ||
                              (config->contains("sequence_batching") && !(*config)["sequence_batching"].is_null());
@@ -198,19 +210,35 @@ Status ValidateConfigAgainstModel(const ModelConfig& config, const ModelIoInfo& 
               " but the model cannot batch: tensor '" + t.name + "' has shape " + ShapeToString(t.shape) +
               ", whose first dim is not dynamic; set max_batch_size to 0");
   }
-  Status s = CheckConfigTensors(config.inputs, io.inputs, batching, "input");
+  // The sequence batcher's tensors are model inputs/outputs like any other;
+  // each model input must come from exactly one place.
+  std::vector<TensorConfig> sequence_inputs = config.control_inputs, state_outputs;
+  for (const auto& st : config.states) {
+    sequence_inputs.push_back(st.input);
+    state_outputs.push_back(st.output);
+  }
+  Status s = CheckConfigTensors(config.inputs, io.inputs, batching, "input", "input");
+  if (s.ok()) s = CheckConfigTensors(sequence_inputs, io.inputs, batching, "sequence_batching input", "input");
+  if (s.ok())
+    s = CheckConfigTensors(state_outputs, io.outputs, batching, "sequence_batching state output", "output");
+  if (s.ok()) s = CheckConfigTensors(config.outputs, io.outputs, batching, "output", "output");
   if (!s.ok()) return s;
   for (const auto& t : io.inputs) {
-    bool found = false;
-    for (const auto& c : config.inputs) found = found || c.name == t.name;
-    if (!found)
+    int sources = 0;
+    for (const auto& c : config.inputs) sources += c.name == t.name;
+    for (const auto& c : sequence_inputs) sources += c.name == t.name;
+    if (sources > 1)
+      return Status::InvalidArgument("the model's input '" + t.name +
+                                     "' is configured twice (under input and in sequence_batching, or twice "
+                                     "in sequence_batching)");
+    if (sources == 0)
       return Status::InvalidArgument("the model's input '" + t.name + "' is missing from the config (config has " +
                                      std::to_string(config.inputs.size()) + " of the model's " +
-                                     std::to_string(io.inputs.size()) + " inputs)");
+                                     std::to_string(io.inputs.size()) + " inputs" +
+                                     (sequence_inputs.empty() ? "" : ", plus sequence_batching's") + ")");
   }
-  s = CheckConfigTensors(config.outputs, io.outputs, batching, "output");
-  if (!s.ok()) return s;
-  if (config.outputs.empty()) return Status::InvalidArgument("the config lists no outputs");
+  if (config.outputs.empty() && config.states.empty())
+    return Status::InvalidArgument("the config lists no outputs");
   return Status::Ok();
 }
 

@@ -5,6 +5,7 @@
 
 #include "common/data_type.h"
 #include "config/json_read.h"
+#include "config/sequence_config.h"
 
 namespace ortbackend {
 namespace {
@@ -79,6 +80,10 @@ Status ParseModelConfig(const nlohmann::json& j, ModelConfig* out) {
   }
   out->has_dynamic_batching = j.contains("dynamic_batching") && !j["dynamic_batching"].is_null();
   out->has_sequence_batching = j.contains("sequence_batching") && !j["sequence_batching"].is_null();
+  if (Status s = ParseSequenceBatching(j.value("sequence_batching", nlohmann::json()), &out->control_inputs,
+                                       &out->states);
+      !s.ok())
+    return s;
   out->parameters.clear();
   if (auto p = j.find("parameters"); p != j.end() && p->is_object()) {
     for (auto it = p->begin(); it != p->end(); ++it) {

@@ -28,6 +28,13 @@ struct TensorConfig {
   const Shape& model_dims() const { return has_reshape ? reshape : dims; }
 };
 
+// One `sequence_batching { state [...] }` entry: Triton feeds `input` from
+// the sequence's stored state and stores what the model writes to `output`.
+struct SequenceStateConfig {
+  TensorConfig input;   // name = input_name
+  TensorConfig output;  // name = output_name; same dtype and dims
+};
+
 struct ModelConfig {
   std::string name;
   std::string platform;
@@ -38,6 +45,9 @@ struct ModelConfig {
   std::vector<TensorConfig> outputs;
   bool has_dynamic_batching = false;
   bool has_sequence_batching = false;
+  // Model inputs/outputs that sequence_batching adds (see sequence_config.h).
+  std::vector<TensorConfig> control_inputs;
+  std::vector<SequenceStateConfig> states;
   // parameters { key: K value: { string_value: V } }
   std::map<std::string, std::string> parameters;
 

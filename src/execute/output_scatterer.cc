@@ -7,6 +7,7 @@
 #include "execute/memory_placement.h"
 #include "ort/ort_try.h"
 #include "triton/error.h"
+#include "triton/sequence_state.h"
 
 namespace ortbackend {
 namespace {
@@ -80,11 +81,12 @@ Status OutputScatterer::Prepare(RequestBatch& batch, size_t g, int64_t graph_id)
   for (size_t o = 0; o < spec_.outputs.size(); ++o) {
     bool wanted = false;
     for (const uint32_t* r = begin; r != end && !wanted; ++r) wanted = batch.wants_output(*r, o);
-    if (!wanted) continue;  // nobody asked: ORT need not compute it
+    // Nobody asked and no state needs it: ORT need not compute it.
+    if (!wanted && !spec_.outputs[o].feeds_state) continue;
     names_.push_back(spec_.outputs[o].name.c_str());
     index_.push_back(static_cast<uint32_t>(o));
     values_.emplace_back(nullptr);
-    bound_.push_back(end - begin == 1 && TryBind(batch, *begin, o, &values_.back()));
+    bound_.push_back(wanted && end - begin == 1 && TryBind(batch, *begin, o, &values_.back()));
   }
   if (names_.empty()) {
     // ORT needs at least one output; compute the first and return nothing.
@@ -185,18 +187,24 @@ Status OutputScatterer::Scatter(RequestBatch& batch, size_t g) {
   device_copies_ = false;
   Status s;
   for (size_t k = 0; k < names_.size() && s.ok(); ++k) {
-    if (bound_[k]) continue;
-    s = ScatterOne(batch, g, index_[k], values_[k]);
+    const size_t o = index_[k];
+    const bool to_responses = !bound_[k], to_states = spec_.outputs[o].feeds_state;
+    if (!to_responses && !to_states) continue;
+    OutputView view;
+    s = ReadOutput(batch, g, o, values_[k], &view);
+    if (s.ok() && to_responses) s = ToResponses(batch, g, o, view);
+    if (s.ok() && to_states) s = ToStates(batch, g, o, view);
   }
-  // The responses go out after this returns: their bytes must be in place.
+  // The responses and states are handed to the server after this returns:
+  // their bytes must be in place.
   if (device_copies_) {
-    Status w = gpu_->stream.Synchronize("model '" + spec_.model_name + "': waiting for the response copies");
+    Status w = gpu_->stream.Synchronize("model '" + spec_.model_name + "': waiting for the output copies");
     if (s.ok()) s = w;
   }
   return s;
 }
 
-Status OutputScatterer::ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort::Value& value) {
+Status OutputScatterer::ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort::Value& value, OutputView* view) {
   const TensorSpec& t = spec_.outputs[o];
   auto what = [&] { return "model '" + spec_.model_name + "', output '" + t.name + "'"; };
   ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
@@ -215,72 +223,105 @@ Status OutputScatterer::ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort:
   if (spec_.batching() && (shape_.empty() || shape_[0] != total_batch))
     return Status::Internal(what() + ": the model produced shape " + ShapeToString(shape_) + " for a batch of " +
                             std::to_string(total_batch) + "; its first dim must be the batch size");
-  int64_t whole_elements = 0;
-  if (!CheckedElementCount(shape_, &whole_elements)) return Status::Internal(what() + ": invalid output shape");
-  const int64_t item_elements = spec_.batching() ? (total_batch ? whole_elements / total_batch : 0) : whole_elements;
-
-  const char* data = nullptr;
-  bool src_on_gpu = false;
+  if (!CheckedElementCount(shape_, &view->whole_elements)) return Status::Internal(what() + ": invalid output shape");
+  view->item_elements = spec_.batching() ? (total_batch ? view->whole_elements / total_batch : 0)
+                                         : view->whole_elements;
   if (t.is_bytes()) {
-    s = OrtTry(what, [&] {
+    const int64_t whole = view->whole_elements;
+    return OrtTry(what, [&] {
       const size_t len = value.GetStringTensorDataLength();
       strings_.resize(len + 1);  // +1 so data() is never null
-      offsets_.resize(static_cast<size_t>(whole_elements) + 1);
-      if (whole_elements > 0)
-        value.GetStringTensorContent(strings_.data(), len, offsets_.data(), static_cast<size_t>(whole_elements));
-      offsets_[static_cast<size_t>(whole_elements)] = len;
-    });
-  } else {
-    s = OrtTry(what, [&] {
-      data = static_cast<const char*>(value.GetTensorRawData());
-      // Device memory when ORT wrote into a CUDA graph's buffer.
-      src_on_gpu = value.GetTensorMemoryInfo().GetDeviceType() == OrtMemoryInfoDeviceType_GPU;
+      offsets_.resize(static_cast<size_t>(whole) + 1);
+      if (whole > 0) value.GetStringTensorContent(strings_.data(), len, offsets_.data(), static_cast<size_t>(whole));
+      offsets_[static_cast<size_t>(whole)] = len;
     });
   }
-  if (!s.ok()) return s;
+  return OrtTry(what, [&] {
+    view->data = static_cast<const char*>(value.GetTensorRawData());
+    // Device memory when ORT wrote into a CUDA graph's buffer.
+    view->on_gpu = value.GetTensorMemoryInfo().GetDeviceType() == OrtMemoryInfoDeviceType_GPU;
+  });
+}
 
+int64_t OutputScatterer::SliceElements(const PendingRequest& p, const OutputView& view) const {
+  return spec_.batching() ? p.batch_size * view.item_elements : view.whole_elements;
+}
+
+uint64_t OutputScatterer::SliceBytes(const TensorSpec& t, int64_t begin, int64_t n) const {
+  if (!t.is_bytes()) return static_cast<uint64_t>(n) * t.element_size;
+  const size_t b = static_cast<size_t>(begin), e = static_cast<size_t>(begin + n);
+  return EncodedBytesSize(static_cast<uint64_t>(n), offsets_[e] - offsets_[b]);
+}
+
+Status OutputScatterer::WriteSlice(const TensorSpec& t, const OutputView& view, int64_t begin, int64_t n, void* dst,
+                                   MemoryLocation dst_where) {
+  const uint64_t bytes = SliceBytes(t, begin, n);
+  if (bytes == 0) return Status::Ok();
+  if (t.is_bytes()) {
+    char* w = static_cast<char*>(dst);
+    for (int64_t k = begin; k < begin + n; ++k) {
+      const size_t a = offsets_[static_cast<size_t>(k)], z = offsets_[static_cast<size_t>(k) + 1];
+      w = WriteBytesElement(w, strings_.data() + a, static_cast<uint32_t>(z - a));
+    }
+  } else {
+    // ORT allocated this output (its shape was not known before the run, a
+    // batch shares it, or a CUDA graph wrote it), so each slice is copied once.
+    Status s = CopyOut(dst, dst_where, view.data + static_cast<uint64_t>(begin) * t.element_size, view.on_gpu, bytes,
+                       "model '" + spec_.model_name + "', output '" + t.name + "'");
+    if (!s.ok()) return s;
+  }
+  bytes_copied_ += bytes;
+  return Status::Ok();
+}
+
+Status OutputScatterer::ToResponses(RequestBatch& batch, size_t g, size_t o, const OutputView& view) {
+  const TensorSpec& t = spec_.outputs[o];
   int64_t first_element = 0;
   for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
     PendingRequest& p = batch.request(*r);
-    const int64_t n = spec_.batching() ? p.batch_size * item_elements : whole_elements;
-    const int64_t begin = first_element;
+    const int64_t n = SliceElements(p, view), begin = first_element;
     first_element += n;
     if (!batch.wants_output(*r, o) || !p.error.ok()) continue;
     SliceShape(spec_, t, shape_, p.batch_size, &response_shape_);
-    uint64_t bytes = 0;
-    if (t.is_bytes()) {
-      const size_t b = static_cast<size_t>(begin), e = static_cast<size_t>(begin + n);
-      bytes = EncodedBytesSize(static_cast<uint64_t>(n), offsets_[e] - offsets_[b]);
-    } else {
-      bytes = static_cast<uint64_t>(n) * t.element_size;
-    }
+    const uint64_t bytes = SliceBytes(t, begin, n);
     void* buffer = nullptr;
     MemoryLocation where;
     Status rs = NewOutputBuffer(p.response, t, response_shape_, bytes, &buffer, &where);
     if (!rs.ok()) {
-      p.error = rs.WithContext(what());
+      p.error = rs.WithContext("model '" + spec_.model_name + "', output '" + t.name + "'");
       continue;
     }
-    const int gpu_device = gpu_ != nullptr ? gpu_->device : -1;
     if (bytes > 0 && where.gpu && (gpu_ == nullptr || t.is_bytes())) {
-      p.error = Status::Unsupported(OutputLocationError(spec_.model_name, t, where, gpu_device, kGpuBuild));
+      p.error = Status::Unsupported(
+          OutputLocationError(spec_.model_name, t, where, gpu_ != nullptr ? gpu_->device : -1, kGpuBuild));
       continue;
     }
-    if (bytes == 0) continue;
-    if (t.is_bytes()) {
-      char* w = static_cast<char*>(buffer);
-      for (int64_t k = begin; k < begin + n; ++k) {
-        const size_t a = offsets_[static_cast<size_t>(k)], z = offsets_[static_cast<size_t>(k) + 1];
-        w = WriteBytesElement(w, strings_.data() + a, static_cast<uint32_t>(z - a));
-      }
-    } else {
-      // ORT allocated this output (its shape was not known before the run,
-      // or a batch shares it), so each request's slice is copied once.
-      Status cs = CopyOut(buffer, where, data + static_cast<uint64_t>(begin) * t.element_size, src_on_gpu, bytes,
-                          what());
-      if (!cs.ok()) return cs;
+    Status ws = WriteSlice(t, view, begin, n, buffer, where);
+    if (!ws.ok()) return ws;
+  }
+  return Status::Ok();
+}
+
+Status OutputScatterer::ToStates(RequestBatch& batch, size_t g, size_t o, const OutputView& view) {
+  const TensorSpec& t = spec_.outputs[o];
+  int64_t first_element = 0;
+  for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
+    PendingRequest& p = batch.request(*r);
+    const int64_t n = SliceElements(p, view), begin = first_element;
+    first_element += n;
+    // A failed request leaves its sequence's state as it was.
+    if (!p.error.ok() || !p.in_sequence) continue;
+    SliceShape(spec_, t, shape_, p.batch_size, &response_shape_);
+    StateWrite state;
+    Status s = state.Begin(p.request, t.name.c_str(), t.dtype, response_shape_, SliceBytes(t, begin, n));
+    if (s.ok()) {
+      // StateWrite asks for a CPU buffer; a device source (a CUDA graph's
+      // output) is copied on the stream, waited for before Scatter returns,
+      // and the server reads the state only for the sequence's next request.
+      s = WriteSlice(t, view, begin, n, state.buffer(), MemoryLocation{});
+      if (s.ok()) s = state.Commit();
     }
-    bytes_copied_ += bytes;
+    if (!s.ok()) p.error = s.WithContext("model '" + spec_.model_name + "', state output '" + t.name + "'");
   }
   return Status::Ok();
 }

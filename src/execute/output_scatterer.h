@@ -8,7 +8,10 @@
 // sends it from, with no copy. After the run, Scatter() handles the rest:
 // ORT allocated them, so each request's slice is copied once into its
 // response buffer (a group of several requests shares one ORT tensor, which
-// must be split).
+// must be split). Outputs that feed a sequence's implicit state are always
+// computed and, after the run, each request's slice is copied once into the
+// state buffer Triton hands out (its memory is Triton's, allocated per
+// request, so ORT cannot write there in advance).
 //
 // GPU instances: a response buffer in GPU memory (the client registered CUDA
 // shared memory for the output) on the instance's GPU is bound as CUDA memory,
@@ -19,6 +22,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 #include <onnxruntime_cxx_api.h>
@@ -55,12 +59,29 @@ class OutputScatterer {
   uint64_t device_outputs_in_place() const { return device_in_place_; }
 
  private:
+  // One run's output as read back from ORT: raw data (fixed-size types) or
+  // strings_/offsets_ (BYTES), and the elements per batch item.
+  struct OutputView {
+    const char* data = nullptr;
+    bool on_gpu = false;  // data is device memory (a CUDA graph's output buffer)
+    int64_t whole_elements = 0;
+    int64_t item_elements = 0;
+  };
   bool TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Value* value);
   bool RecipeShape(RequestBatch& batch, uint32_t r, size_t o, int64_t batch_size, Shape* out) const;
   Status BindGraphOutput(RequestBatch& batch, size_t g, int64_t graph_id, size_t o, Ort::Value* value);
+  // One copy of `bytes`: memcpy host to host, else on the instance's stream.
   Status CopyOut(void* dst, MemoryLocation dst_where, const void* src, bool src_on_gpu, uint64_t bytes,
                  const std::string& what);
-  Status ScatterOne(RequestBatch& batch, size_t g, size_t o, Ort::Value& value);
+  Status ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort::Value& value, OutputView* view);
+  // Per request of the group: its element range of the whole output.
+  int64_t SliceElements(const PendingRequest& p, const OutputView& view) const;
+  uint64_t SliceBytes(const TensorSpec& t, int64_t begin, int64_t n) const;
+  Status WriteSlice(const TensorSpec& t, const OutputView& view, int64_t begin, int64_t n, void* dst,
+                    MemoryLocation dst_where);
+  // A problem with one request fails that request; a failed copy is returned.
+  Status ToResponses(RequestBatch& batch, size_t g, size_t o, const OutputView& view);
+  Status ToStates(RequestBatch& batch, size_t g, size_t o, const OutputView& view);
 
   const ExecutionSpec& spec_;
   Ort::MemoryInfo cpu_info_{nullptr};

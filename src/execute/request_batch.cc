@@ -129,6 +129,7 @@ Status RequestBatch::Validate(size_t r) {
                                      std::to_string(input_count) + ")");
   }
   p.batch_size = batch < 0 ? 1 : batch;
+  p.in_sequence = spec_.has_states && HasCorrelationId(p.request);
 
   uint32_t output_count = 0;
   s = FromTritonError(TRITONBACKEND_RequestOutputCount(p.request, &output_count), "reading requested outputs");
@@ -146,6 +147,19 @@ Status RequestBatch::Validate(size_t r) {
     wants_[r * n_out + idx] = 1;
   }
   return Status::Ok();
+}
+
+bool RequestBatch::HasCorrelationId(TRITONBACKEND_Request* request) {
+  uint64_t id = 0;
+  TRITONSERVER_Error* err = TRITONBACKEND_RequestCorrelationId(request, &id);
+  if (err == nullptr) return id != 0;
+  // The numeric form fails when the id is a string.
+  TRITONSERVER_ErrorDelete(err);
+  const char* text = nullptr;
+  err = TRITONBACKEND_RequestCorrelationIdString(request, &text);
+  if (err == nullptr) return text != nullptr && text[0] != '\0';
+  TRITONSERVER_ErrorDelete(err);
+  return false;
 }
 
 bool RequestBatch::Compatible(size_t a, size_t b) const {

@@ -35,6 +35,10 @@ struct PendingRequest {
   TRITONBACKEND_Response* response = nullptr;
   Status error;
   int64_t batch_size = 1;
+  // Part of a sequence with implicit state (a correlation id is set). Model
+  // warmup sends sequence models requests outside any sequence; those have
+  // no state to update.
+  bool in_sequence = false;
   uint64_t compute_start_ns = 0;
   uint64_t compute_end_ns = 0;
 };
@@ -86,6 +90,7 @@ class RequestBatch {
 
  private:
   Status Validate(size_t r);
+  static bool HasCorrelationId(TRITONBACKEND_Request* request);
   bool Compatible(size_t a, size_t b) const;
   void FormGroups();
 

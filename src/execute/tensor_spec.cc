@@ -73,17 +73,40 @@ int FindIn(const std::vector<TensorSpec>& v, const char* name) {
   return -1;
 }
 
+// Marks the outputs that feed a sequence state, adding those the config does
+// not list as outputs of their own (computed every run, never sent).
+void AddStateOutputs(const ModelConfig& config, const ModelIoInfo& io, ExecutionSpec* spec) {
+  for (const auto& st : config.states) {
+    int o = FindIn(spec->outputs, st.output.name.c_str());
+    if (o < 0) {
+      spec->outputs.push_back(MakeSpec(st.output, io.FindOutput(st.output.name), config.batching()));
+      spec->outputs.back().requestable = false;
+      o = static_cast<int>(spec->outputs.size()) - 1;
+    }
+    spec->outputs[o].feeds_state = true;
+    spec->has_states = true;
+  }
+}
+
 }  // namespace
 
 int ExecutionSpec::FindInput(const char* name) const { return FindIn(inputs, name); }
-int ExecutionSpec::FindOutput(const char* name) const { return FindIn(outputs, name); }
+int ExecutionSpec::FindOutput(const char* name) const {
+  const int o = FindIn(outputs, name);
+  return o >= 0 && outputs[o].requestable ? o : -1;
+}
 
 ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& io) {
   ExecutionSpec spec;
   spec.model_name = config.name;
   spec.max_batch_size = config.max_batch_size;
-  for (const auto& c : config.inputs) spec.inputs.push_back(MakeSpec(c, io.FindInput(c.name), config.batching()));
+  // Control and state inputs arrive in each request like any other input.
+  for (const auto* list : {&config.inputs, &config.control_inputs})
+    for (const auto& c : *list) spec.inputs.push_back(MakeSpec(c, io.FindInput(c.name), config.batching()));
+  for (const auto& st : config.states)
+    spec.inputs.push_back(MakeSpec(st.input, io.FindInput(st.input.name), config.batching()));
   for (const auto& c : config.outputs) spec.outputs.push_back(MakeSpec(c, io.FindOutput(c.name), config.batching()));
+  AddStateOutputs(config, io, &spec);
   for (auto& o : spec.outputs) {
     const ModelTensorInfo* m = io.FindOutput(o.name);
     if (m != nullptr && !o.implicit_scalar && !o.is_bytes()) DeriveShapeRecipe(*m, spec, io, &o);

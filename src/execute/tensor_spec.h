@@ -35,6 +35,11 @@ struct TensorSpec {
   // A non-batching model's rank-0 tensor, sent by clients as [1].
   bool implicit_scalar = false;
   bool optional = false;
+  // Outputs only: written back as a sequence's implicit state after each run.
+  bool feeds_state = false;
+  // Outputs only: false for a state output the config does not list under
+  // `output`, which clients cannot ask for.
+  bool requestable = true;
   // Outputs only: how to compute the whole output's shape from the request
   // before running (fixed dims, the batch size, or an input dim with the same
   // symbolic name); empty when some dim cannot be known in advance.
@@ -52,13 +57,14 @@ struct ExecutionSpec {
 
   std::string model_name;
   int64_t max_batch_size = 0;
+  bool has_states = false;  // some output feeds a sequence's implicit state
   std::vector<TensorSpec> inputs;
   std::vector<TensorSpec> outputs;
   // Names in ORT's calling convention, pointing into the specs above.
   std::vector<const char*> output_names;
 
   bool batching() const { return max_batch_size > 0; }
-  // Index of a configured input/output by name, or -1.
+  // Index of a configured input / requestable output by name, or -1.
   int FindInput(const char* name) const;
   int FindOutput(const char* name) const;
 };

@@ -135,3 +135,61 @@ def matmul_with_weights():
                        inits + [strings], name="weights_graph")
     model.producer_name, model.producer_version = "models.py", "1.2"
     return model, 32 * 4 + 8 * 8 + 3 * 2 + len(b"abc") + len(b"de")
+
+
+def sequence_accumulator(batching=True, start_type=TensorProto.INT32, end_type=TensorProto.FLOAT,
+                         ready_type=TensorProto.BOOL):
+    """A stateful model driven by the sequence batcher's controls and one
+    implicit state ACC_IN -> ACC_OUT (INT32):
+      OUTPUT = INPUT if START else ACC_IN + INPUT   (the running sum; ACC_OUT = OUTPUT)
+      CORRID_OUT = CORRID                          (UINT64, the sequence id)
+      FLAGS = START + 2*END + 4*READY              (INT32, which controls were set)
+    START/END/READY use the given element types (int32 / fp32 / bool controls)."""
+    dims = ["batch", 1] if batching else [1]
+
+    def as_int(name):
+        return [helper.make_node("Cast", [name], [name + "_i"], to=TensorProto.INT32)]
+
+    nodes = as_int("START") + as_int("END") + as_int("READY") + [
+        helper.make_node("Cast", ["START"], ["START_b"], to=TensorProto.BOOL),
+        helper.make_node("Add", ["ACC_IN", "INPUT"], ["SUM"]),
+        helper.make_node("Where", ["START_b", "INPUT", "SUM"], ["OUTPUT"]),
+        helper.make_node("Identity", ["OUTPUT"], ["ACC_OUT"]),
+        helper.make_node("Identity", ["CORRID"], ["CORRID_OUT"]),
+        helper.make_node("Constant", [], ["TWO"], value=helper.make_tensor("TWO", TensorProto.INT32, [], [2])),
+        helper.make_node("Constant", [], ["FOUR"], value=helper.make_tensor("FOUR", TensorProto.INT32, [], [4])),
+        helper.make_node("Mul", ["END_i", "TWO"], ["END2"]),
+        helper.make_node("Mul", ["READY_i", "FOUR"], ["READY4"]),
+        helper.make_node("Add", ["START_i", "END2"], ["SE"]),
+        helper.make_node("Add", ["SE", "READY4"], ["FLAGS"]),
+    ]
+    inputs = [tensor("INPUT", TensorProto.INT32, dims), tensor("ACC_IN", TensorProto.INT32, dims),
+              tensor("START", start_type, dims), tensor("END", end_type, dims), tensor("READY", ready_type, dims),
+              tensor("CORRID", TensorProto.UINT64, dims)]
+    outputs = [tensor("OUTPUT", TensorProto.INT32, dims), tensor("ACC_OUT", TensorProto.INT32, dims),
+               tensor("CORRID_OUT", TensorProto.UINT64, dims), tensor("FLAGS", TensorProto.INT32, dims)]
+    return make_model(nodes, inputs, outputs)
+
+
+def state_sum(elem_type=TensorProto.INT32, dims=("batch", 1)):
+    """OUTPUT = STATE_IN + INPUT, STATE_OUT = OUTPUT: a running sum kept only in
+    Triton's implicit state (no control inputs), so the first request sees
+    the configured initial state."""
+    dims = list(dims)
+    return make_model([helper.make_node("Add", ["STATE_IN", "INPUT"], ["OUTPUT"]),
+                       helper.make_node("Identity", ["OUTPUT"], ["STATE_OUT"])],
+                      [tensor("INPUT", elem_type, dims), tensor("STATE_IN", elem_type, dims)],
+                      [tensor("OUTPUT", elem_type, dims), tensor("STATE_OUT", elem_type, dims)])
+
+
+def state_concat(dims=("batch", 1)):
+    """A string state: TEXT = TEXT_IN + INPUT (ONNX StringConcat, opset 20),
+    TEXT_OUT = TEXT, so each sequence accumulates the strings it was sent."""
+    dims = list(dims)
+    model = make_model([helper.make_node("StringConcat", ["TEXT_IN", "INPUT"], ["TEXT"]),
+                        helper.make_node("Identity", ["TEXT"], ["TEXT_OUT"])],
+                       [tensor("INPUT", TensorProto.STRING, dims), tensor("TEXT_IN", TensorProto.STRING, dims)],
+                       [tensor("TEXT", TensorProto.STRING, dims), tensor("TEXT_OUT", TensorProto.STRING, dims)],
+                       opset=20)
+    model.ir_version = 9
+    return model

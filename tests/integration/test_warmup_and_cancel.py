@@ -52,7 +52,8 @@ def test_cancelled_request_is_not_run(server):
         i = grpcclient.InferInput(n, [1, 4], "FP32")
         i.set_data_from_numpy(a)
         inputs.append(i)
-    future = client.async_infer("slow_queue", inputs, callback=lambda r, e: None)
+    answers = []
+    future = client.async_infer("slow_queue", inputs, callback=lambda result, error: answers.append((result, error)))
     time.sleep(0.3)  # queued, waiting for the batch to fill
     future.cancel()  # the gRPC frontend marks the request cancelled
     time.sleep(2.5)  # the batcher hands it to the backend, which must not run it
@@ -61,6 +62,9 @@ def test_cancelled_request_is_not_run(server):
     assert int(after["execution_count"]) == int(before["execution_count"])
     failed = int(after["inference_stats"]["fail"]["count"]) - int(before["inference_stats"]["fail"]["count"])
     assert failed == 1  # answered with an error (CANCELLED)
+    # The client got CANCELLED, not a result.
+    assert len(answers) == 1 and answers[0][0] is None
+    assert "CANCELLED" in str(answers[0][1]).upper()
     # The server still serves that model.
     ok = client.infer("slow_queue", inputs)
     np.testing.assert_array_equal(ok.as_numpy("OUTPUT0"), 2 * a)
