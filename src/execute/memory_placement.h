@@ -78,7 +78,8 @@ std::string OutputLocationError(const std::string& model, const TensorSpec& outp
 // CUDA graphs replay fixed shapes at fixed addresses, so every input must
 // have fixed dims (the batch dim aside: each batch size gets its own graph),
 // no BYTES tensors, and every output's shape must be known before the run.
-// Ok, or a load error naming the tensor that breaks the rule.
+// Ok, or a load error naming the tensor that breaks the rule (the caller
+// adds the model's name, as for every instance load error).
 Status CheckCudaGraphShapes(const ExecutionSpec& spec);
 
 // ORT's "gpu_graph_id" for a run: one graph per batch size (ids start at 1;
