@@ -1,5 +1,7 @@
 #include "instance_state.h"
 
+#include "execute/memory_placement.h"
+#include "gpu/capture_lock.h"
 #include "ort/ort_try.h"
 #include "triton/error.h"
 #include "triton/log.h"
@@ -42,7 +44,10 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
   if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU) {
     int32_t device_id = 0;
     s = FromTritonError(TRITONBACKEND_ModelInstanceDeviceId(instance, &device_id), "reading the device id");
-    if (s.ok()) s = model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), &state->session_);
+    if (s.ok()) s = state->SetUpGpu(device_id);
+    if (s.ok())
+      s = model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->gpu_->stream.get(),
+                            &state->session_);
   } else {
     bool created = false;
     s = model->CpuSession(CountInstances(config, "KIND_CPU"), &state->session_, &created);
@@ -54,21 +59,69 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
   }
   if (!s.ok()) return s;
 
-  s = OrtTry("creating run options", [&] {
-    state->run_options_ = Ort::RunOptions();
-    if (!model->settings().arena_shrinkage.empty())
-      state->run_options_.AddConfigEntry("memory.enable_memory_arena_shrinkage",
-                                         model->settings().arena_shrinkage.c_str());
-  });
+  s = state->MakeRunOptions(-1, &state->run_options_);
   if (!s.ok()) return s;
   ORTB_LOG_INFO("model '" + model->name() + "': instance '" + state->name_ + "' ready");
   *out = std::move(state);
   return Status::Ok();
 }
 
+Status ModelInstanceState::SetUpGpu(int device_id) {
+  StatusOr<const gpu::CudaRuntime*> cuda = gpu::CudaRuntime::Get();
+  if (!cuda.ok()) return cuda.status().WithContext("GPU instance '" + name_ + "'");
+  auto gpu = std::make_unique<GpuIo>();
+  gpu->cuda = cuda.value();
+  gpu->device = device_id;
+  gpu->cuda_graphs = CudaGraphsEnabled(model_->providers());
+  if (gpu->cuda_graphs) {
+    // Refused at load rather than falling back silently: a user who asked
+    // for graphs on a model with variable shapes should change one or the other.
+    Status s = CheckCudaGraphShapes(spec_);
+    if (!s.ok()) return s;
+  }
+  StatusOr<gpu::CudaStream> stream = gpu::CudaStream::Create(gpu->cuda, device_id);
+  if (!stream.ok()) return stream.status().WithContext("GPU instance '" + name_ + "'");
+  gpu->stream = stream.take();
+  gpu_ = std::move(gpu);
+  responder_ = std::make_unique<AsyncResponder>(instance_, model_->name());
+  batch_.set_gpu_device(device_id);
+  gatherer_.UseGpu(gpu_.get());
+  scatterer_.UseGpu(gpu_.get());
+  ORTB_LOG_INFO("model '" + model_->name() + "': instance '" + name_ + "' on GPU " + std::to_string(device_id) +
+                " computes on its own CUDA stream (" + gpu_->cuda->library + ")" +
+                (gpu_->cuda_graphs ? ", with CUDA graphs (one per batch size)" : ""));
+  return Status::Ok();
+}
+
+Status ModelInstanceState::MakeRunOptions(int64_t graph_id, Ort::RunOptions* out) const {
+  return OrtTry("creating run options", [&] {
+    Ort::RunOptions options;
+    if (!model_->settings().arena_shrinkage.empty())
+      options.AddConfigEntry("memory.enable_memory_arena_shrinkage", model_->settings().arena_shrinkage.c_str());
+    if (gpu_ != nullptr && gpu_->cuda_graphs)
+      options.AddConfigEntry("gpu_graph_id", std::to_string(graph_id).c_str());
+    *out = std::move(options);
+  });
+}
+
+StatusOr<Ort::RunOptions*> ModelInstanceState::RunOptionsFor(int64_t graph_id) {
+  if (gpu_ == nullptr || !gpu_->cuda_graphs) return &run_options_;
+  auto it = graph_run_options_.find(graph_id);
+  if (it == graph_run_options_.end()) {
+    Ort::RunOptions options{nullptr};
+    Status s = MakeRunOptions(graph_id, &options);
+    if (!s.ok()) return s;
+    it = graph_run_options_.emplace(graph_id, std::move(options)).first;
+  }
+  return &it->second;
+}
+
 void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t count) {
   const uint64_t exec_start = NowNs();
+  // Device buffers are allocated on the calling thread's current device.
+  if (gpu_ != nullptr) (void)gpu_->cuda->SetDevice(gpu_->device);
   const uint64_t copied_in = gatherer_.bytes_copied(), copied_out = scatterer_.bytes_copied();
+  const uint64_t gpu_in = gatherer_.device_inputs_in_place(), gpu_out = scatterer_.device_outputs_in_place();
   batch_.Begin(requests, count);
   const size_t groups = batch_.group_count();
   for (size_t g = 0; g < groups; ++g) RunGroup(g);
@@ -77,27 +130,53 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
   ORTB_LOG_VERBOSE("model '" + model_->name() + "', instance '" + name_ + "': executed " + std::to_string(count) +
                    " request(s) in " + std::to_string(groups) + " run(s); copied " +
                    std::to_string(gatherer_.bytes_copied() - copied_in) + " input bytes and " +
-                   std::to_string(scatterer_.bytes_copied() - copied_out) + " output bytes");
-  batch_.Finish(instance_, exec_start, NowNs());
+                   std::to_string(scatterer_.bytes_copied() - copied_out) + " output bytes" +
+                   (gpu_ == nullptr ? std::string()
+                                    : "; " + std::to_string(gatherer_.device_inputs_in_place() - gpu_in) +
+                                          " input(s) read in place from GPU memory, " +
+                                          std::to_string(scatterer_.device_outputs_in_place() - gpu_out) +
+                                          " output(s) written in place to GPU memory"));
+  if (responder_ != nullptr) responder_->Push(batch_, exec_start, NowNs());
+  else batch_.Finish(instance_, exec_start, NowNs());
 }
 
 void ModelInstanceState::RunGroup(size_t g) {
   const uint64_t group_start = NowNs();
   const int64_t total_batch = batch_.group_batch_size(g);
 
+  // GPU instances: see gpu/capture_lock.h. Held from the first copy on the
+  // device to the last, so no other instance's CUDA call lands in a capture.
+  gpu::CaptureGate::Entry gate;
+  if (gpu_ != nullptr) {
+    const int64_t graph_id = gatherer_.GraphIdFor(batch_, g);
+    int* runs = graph_id >= 0 ? &graph_runs_[graph_id] : nullptr;
+    const bool may_capture = runs != nullptr && *runs < gpu::kRunsUntilCaptured;
+    if (may_capture) ++*runs;
+    gate = gpu::CaptureGate::Entry(&gpu::CaptureGate::Get(), may_capture);
+  }
+
   Status s = gatherer_.Gather(batch_, g);
-  if (s.ok()) s = scatterer_.Prepare(batch_, g);
+  if (s.ok()) s = scatterer_.Prepare(batch_, g, gatherer_.graph_id());
+  Ort::RunOptions* run_options = &run_options_;
+  if (s.ok()) {
+    StatusOr<Ort::RunOptions*> r = RunOptionsFor(gatherer_.graph_id());
+    if (r.ok()) run_options = r.value(); else s = r.status();
+  }
   // A lone request that already failed (e.g. no response buffer) need not run.
   const bool runnable = batch_.group_end(g) - batch_.group_begin(g) > 1 || batch_.request(*batch_.group_begin(g)).error.ok();
   const uint64_t compute_start = NowNs();
   if (s.ok() && runnable) {
     s = OrtTry([&] { return "model '" + model_->name() + "': ONNX Runtime failed to run"; }, [&] {
-      session_->Run(run_options_, gatherer_.names(), gatherer_.values(), gatherer_.count(), scatterer_.names(),
+      session_->Run(*run_options, gatherer_.names(), gatherer_.values(), gatherer_.count(), scatterer_.names(),
                     scatterer_.values(), scatterer_.count());
     });
   }
   const uint64_t compute_end = NowNs();
   if (s.ok() && runnable) s = scatterer_.Scatter(batch_, g);
+  // A failed group may leave copies queued on the stream (ORT waits for its
+  // work only when Run succeeds); the requests' buffers go back to Triton
+  // once this returns, so wait for them here.
+  if (!s.ok() && gpu_ != nullptr) (void)gpu_->stream.Synchronize("model '" + model_->name() + "'");
   gatherer_.Clear();
   scatterer_.Clear();
   if (!s.ok()) batch_.FailGroup(g, s);

@@ -4,16 +4,19 @@
 // gather inputs -> run -> scatter outputs -> report statistics; then every
 // response is sent and every request released.
 
+#include <map>
 #include <memory>
 #include <vector>
 
 #include <onnxruntime_cxx_api.h>
 
 #include "common/status.h"
+#include "execute/async_responder.h"
 #include "execute/input_gatherer.h"
 #include "execute/output_scatterer.h"
 #include "execute/request_batch.h"
 #include "execute/tensor_spec.h"
+#include "gpu/gpu_io.h"
 #include "model_state.h"
 
 namespace ortbackend {
@@ -29,16 +32,29 @@ class ModelInstanceState {
  private:
   ModelInstanceState(ModelState* model, TRITONBACKEND_ModelInstance* instance);
   void RunGroup(size_t g);
+  Status SetUpGpu(int device_id);
+  Status MakeRunOptions(int64_t graph_id, Ort::RunOptions* out) const;
+  // The run options of CUDA graph `graph_id` (-1: no graph), made on first use.
+  StatusOr<Ort::RunOptions*> RunOptionsFor(int64_t graph_id);
 
   ModelState* model_;
   TRITONBACKEND_ModelInstance* instance_;
   std::string name_;
+  // GPU instances only; declared before the session so that it outlives it
+  // (ORT computes on its stream until the session is gone).
+  std::unique_ptr<GpuIo> gpu_;
   std::shared_ptr<Ort::Session> session_;
   Ort::RunOptions run_options_{nullptr};
+  std::map<int64_t, Ort::RunOptions> graph_run_options_;
+  std::map<int64_t, int> graph_runs_;  // runs per CUDA graph id, up to kRunsUntilCaptured
   ExecutionSpec spec_;
   RequestBatch batch_;
   InputGatherer gatherer_;
   OutputScatterer scatterer_;
+  // GPU instances send responses from a thread of their own (see
+  // async_responder.h). Last: destroyed first, so everything it sends is sent
+  // while the rest of the instance still exists.
+  std::unique_ptr<AsyncResponder> responder_;
 };
 
 }  // namespace ortbackend

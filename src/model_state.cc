@@ -116,11 +116,11 @@ Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* conf
 
 Status ModelState::CpuSession(int instances, std::shared_ptr<Ort::Session>* out, bool* created) {
   *created = true;
-  if (!settings_.share_session.value_or(true)) return CreateSession(DefaultIntraOpThreads(instances), false, 0, out);
+  if (!settings_.share_session.value_or(true)) return CreateSession(DefaultIntraOpThreads(instances), false, 0, nullptr, out);
   // Instances may initialize in parallel; the first one creates the session.
   std::lock_guard<std::mutex> lock(shared_session_mutex_);
   if (!shared_session_) {
-    Status s = CreateSession(UsableCores(), false, 0, &shared_session_);
+    Status s = CreateSession(UsableCores(), false, 0, nullptr, &shared_session_);
     if (!s.ok()) return s;
   } else {
     *created = false;
@@ -129,12 +129,13 @@ Status ModelState::CpuSession(int instances, std::shared_ptr<Ort::Session>* out,
   return Status::Ok();
 }
 
-Status ModelState::GpuSession(int device_id, int instances, std::shared_ptr<Ort::Session>* out) {
+Status ModelState::GpuSession(int device_id, int instances, void* cuda_stream, std::shared_ptr<Ort::Session>* out) {
   // The GPU does the math; host threads only feed it, so split the cores.
-  return CreateSession(DefaultIntraOpThreads(instances), true, device_id, out);
+  return CreateSession(DefaultIntraOpThreads(instances), true, device_id, cuda_stream, out);
 }
 
-Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, std::shared_ptr<Ort::Session>* out) {
+Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, void* cuda_stream,
+                                 std::shared_ptr<Ort::Session>* out) {
   SessionPlan plan;
   plan.use_global_threadpool = backend_->ort->global_threadpool();
   if (plan.use_global_threadpool) {
@@ -148,12 +149,13 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   Ort::SessionOptions options{nullptr};
   Status s = BuildSessionOptions(settings_, plan, &options);
   if (!s.ok()) return s;
-  s = AppendExecutionProviders(providers_, gpu, device_id, &options);
+  s = AppendExecutionProviders(providers_, gpu, device_id, &options, cuda_stream);
   if (!s.ok()) return s;
   ORTB_LOG_INFO("model '" + name_ + "': created an ONNX Runtime session (intra_op_threads=" +
                 std::to_string(plan.intra_op_threads) + ", inter_op_threads=" + std::to_string(plan.inter_op_threads) +
                 (plan.use_global_threadpool ? ", global thread pool" : "") +
-                (gpu ? ", GPU " + std::to_string(device_id) : "") + (providers_.openvino && !gpu ? ", OpenVINO" : "") +
+                (gpu ? ", GPU " + std::to_string(device_id) : "") +
+                (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") + (providers_.openvino && !gpu ? ", OpenVINO" : "") +
                 ")");
   std::unique_ptr<Ort::Session> session;
   s = ortbackend::CreateSession(backend_->ort->env(), model_path_, options, &session);

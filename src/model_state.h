@@ -51,11 +51,14 @@ class ModelState {
   // reported once, by the instance that made it).
   Status CpuSession(int instances, std::shared_ptr<Ort::Session>* out, bool* created);
   // A session of its own for a KIND_GPU instance on `device_id`, with the
-  // CUDA execution provider (after TensorRT when configured).
-  Status GpuSession(int device_id, int instances, std::shared_ptr<Ort::Session>* out);
+  // CUDA execution provider (after TensorRT when configured) computing on
+  // `cuda_stream` (the instance's; it must outlive the session).
+  Status GpuSession(int device_id, int instances, void* cuda_stream, std::shared_ptr<Ort::Session>* out);
+  const ExecutionProviderSettings& providers() const { return providers_; }
 
  private:
-  Status CreateSession(int intra_op_default, bool gpu, int device_id, std::shared_ptr<Ort::Session>* out);
+  Status CreateSession(int intra_op_default, bool gpu, int device_id, void* cuda_stream,
+                       std::shared_ptr<Ort::Session>* out);
   Status Load(TRITONBACKEND_Model* model);
   Status ReadModelMetadata();
   Status AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json);

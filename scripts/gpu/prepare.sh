@@ -3,9 +3,16 @@
 # backend against onnxruntime-gpu 1.31.1 (CUDA 13, matching the GPU machine)
 # and packs everything the GPU machine lacks -- the backend with its ONNX
 # Runtime libraries, the Triton server (pytriton wheel), tritonclient,
-# perf_analyzer's runtime libraries, the raw ORT bench -- into .gpu/, split
-# into parts under 60 MiB (the device tool carries at most 64 MiB a call).
-#   scripts/gpu/prepare.sh      then see scripts/gpu/README.md
+# perf_analyzer's runtime libraries, the raw ORT benches -- into parts under
+# 60 MiB (the device tool carries at most 64 MiB a call), then stages one
+# folder per device call:
+#   $CARRY_ROOT/.gpu-call/pNN/      one part + payload.sha256
+#   $CARRY_ROOT/.gpu-call/scripts/  device_run.sh, device_check.py and the
+#                                   model builders it imports
+# CARRY_ROOT is the checkout the device tool sends (the session's main
+# checkout, also when this runs in a worktree of it): by default the folder
+# holding the repository's common .git. See scripts/gpu/README.md.
+#   scripts/gpu/prepare.sh
 source "$(dirname "$0")/../lib/common.sh"
 ORT_GPU_VERSION=1.31.1
 BUILD_DIR="$ROOT/build-gpu13" INSTALL_DIR="$ROOT/install-gpu13" "$ROOT/scripts/build.sh" \
@@ -14,19 +21,33 @@ BUILD_DIR="$ROOT/build-gpu13" INSTALL_DIR="$ROOT/install-gpu13" "$ROOT/scripts/b
 "$VENV/bin/pip" install -q -r "$ROOT/bench/requirements.txt"
 if ! dpkg -s libb64-0d >/dev/null 2>&1; then apt-get install -y -qq libb64-0d >&2; fi
 
-out="$ROOT/.gpu"
+common_git=$(cd "$ROOT" && git rev-parse --path-format=absolute --git-common-dir)
+CARRY_ROOT="${CARRY_ROOT:-$(dirname "$common_git")}"
+out="$CARRY_ROOT/.gpu-call"
+# The staging folder must be ignored there, or it would travel in every call.
+grep -qx '/.gpu-call/' "$common_git/info/exclude" 2>/dev/null || echo '/.gpu-call/' >>"$common_git/info/exclude"
 stage="$DEPS/gpu-stage"
-rm -rf "$out" "$stage" && mkdir -p "$out" "$stage/extra"
+rm -rf "$out" "$stage" && mkdir -p "$out/scripts" "$stage/extra"
 step "packing the payload"
 site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 cp "$DEPS"/wheels/nvidia_pytriton-*.whl "$stage/"
 cp "$DEPS"/wheels/tritonclient-*.whl "$stage/"
-cp "$ROOT/build-gpu13/raw_ort_bench" "$stage/extra/"
+cp "$ROOT/build-gpu13/raw_ort_bench" "$ROOT/build-gpu13/raw_ort_gpu_bench" "$stage/extra/"
 cp -L "$site"/nvidia/cuda_runtime/lib/libcudart.so.12 "$stage/extra/"
 cp -L /usr/lib/x86_64-linux-gnu/libb64.so.0d "$stage/extra/"
 tar -C "$ROOT/install-gpu13/backends" -cf - onnxruntime | zstd -q -T0 -15 -o "$stage/backend.tar.zst"
 (cd "$stage" && tar -cf payload.tar nvidia_pytriton-*.whl tritonclient-*.whl extra backend.tar.zst)
-(cd "$stage" && sha256sum payload.tar | cut -d' ' -f1 >"$out/payload.sha256")
-split -b 58M -d "$stage/payload.tar" "$out/part"
+sha=$(cd "$stage" && sha256sum payload.tar | cut -d' ' -f1)
+split -b 58M -d "$stage/payload.tar" "$stage/part"
+for part in "$stage"/part*; do
+  n=${part##*/part}
+  mkdir -p "$out/p$n"
+  mv "$part" "$out/p$n/"
+  echo "$sha" >"$out/p$n/payload.sha256"
+done
 rm -rf "$stage"
-step "payload: $(ls "$out"/part* | wc -l) parts in .gpu/ ($(du -sh "$out" | cut -f1)); sha256 $(cat "$out/payload.sha256")"
+cp "$ROOT"/scripts/gpu/device_run.sh "$ROOT"/scripts/gpu/device_check.py "$ROOT"/bench/make_models.py \
+  "$ROOT"/tests/integration/models.py "$out/scripts/"
+parts=$(ls -d "$out"/p* | wc -l)
+step "payload: $parts parts in $out ($(du -sh "$out" | cut -f1)); sha256 $sha"
+step "device calls: see scripts/gpu/README.md (last part: p$(printf '%02d' $((parts - 1))))"

@@ -319,6 +319,11 @@ Status ParseKnownKeys(const std::string& accelerator, const std::vector<KeySpec>
 
 }  // namespace
 
+bool CudaGraphsEnabled(const ExecutionProviderSettings& eps) {
+  return std::any_of(eps.cuda_options.begin(), eps.cuda_options.end(),
+                     [](const auto& kv) { return kv.first == "enable_cuda_graph" && kv.second == "1"; });
+}
+
 const std::vector<std::string>& TensorRtParameterKeys() {
   static const std::vector<std::string> keys = [] {
     std::vector<std::string> k;
@@ -382,6 +387,10 @@ Status ParseExecutionProviders(const nlohmann::json& config, const ModelSettings
     }
     if (!s.ok()) return s;
   }
+  // optimization.cuda.graphs is the CUDA EP's enable_cuda_graph; the
+  // accelerator's own value of that key wins, like the deprecated keys.
+  if (settings.cuda_graphs && !HasOption(out->cuda_options, "enable_cuda_graph"))
+    SetOption(&out->cuda_options, "enable_cuda_graph", "1");
   for (const Accelerator& acc : cpu) {
     Status s;
     if (acc.name == "openvino") {

@@ -61,6 +61,11 @@ struct ExecutionProviderSettings {
 Status ParseExecutionProviders(const nlohmann::json& config, const ModelSettings& settings,
                                ExecutionProviderSettings* out);
 
+// Whether GPU instances capture CUDA graphs: the CUDA options say
+// enable_cuda_graph=1 (from the "cuda" accelerator, or from
+// optimization.cuda.graphs, which sets it unless the accelerator gives it).
+bool CudaGraphsEnabled(const ExecutionProviderSettings& eps);
+
 // The Triton-side TensorRT parameter keys this backend accepts, in the seed's
 // table order (for documentation and tests).
 const std::vector<std::string>& TensorRtParameterKeys();

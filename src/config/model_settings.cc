@@ -70,12 +70,32 @@ Status ParseGraphLevel(const nlohmann::json& config, GraphLevel* out) {
   return Status::Ok();
 }
 
+// optimization { cuda { graphs } }. Its other fields (busy_wait_events,
+// graph_spec, output_copy_stream) are TensorRT-backend settings with no ORT
+// counterpart and are left alone, as the original backend does.
+Status ParseCudaGraphs(const nlohmann::json& config, bool* out) {
+  *out = false;
+  auto opt = config.find("optimization");
+  if (opt == config.end() || !opt->is_object()) return Status::Ok();
+  auto cuda = opt->find("cuda");
+  if (cuda == opt->end() || !cuda->is_object()) return Status::Ok();
+  auto graphs = cuda->find("graphs");
+  if (graphs == cuda->end() || graphs->is_null()) return Status::Ok();
+  if (graphs->is_boolean()) {
+    *out = graphs->get<bool>();
+    return Status::Ok();
+  }
+  if (graphs->is_string() && ParseBool(graphs->get<std::string>(), out)) return Status::Ok();
+  return Status::InvalidArgument("optimization.cuda.graphs must be true or false, got " + graphs->dump());
+}
+
 }  // namespace
 
 Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
   *out = ModelSettings();
   Status s = ParseGraphLevel(config, &out->graph_level);
   if (!s.ok()) return s;
+  if (!(s = ParseCudaGraphs(config, &out->cuda_graphs)).ok()) return s;
   if (auto ops = config.find("model_operations"); ops != config.end() && ops->is_object()) {
     auto libs = ops->find("op_library_filename");
     if (libs != ops->end() && !libs->is_null()) {

@@ -43,6 +43,10 @@ struct ModelSettings {
   // Every "session.*" parameter, handed to ORT as a session config entry.
   std::vector<std::pair<std::string, std::string>> session_config_entries;
 
+  // optimization { cuda { graphs: true } }: GPU instances capture CUDA
+  // graphs (ORT's enable_cuda_graph); needs fixed shapes (CheckCudaGraphShapes).
+  bool cuda_graphs = false;
+
   // Deprecated CUDA keys (still honoured when the CUDA EP is used).
   std::optional<int> cudnn_conv_algo_search;
   std::optional<uint64_t> gpu_mem_limit;

@@ -16,15 +16,36 @@ InputGatherer::InputGatherer(const ExecutionSpec& spec)
   values_.reserve(spec.inputs.size());
 }
 
+void InputGatherer::UseGpu(GpuIo* gpu) {
+  gpu_ = gpu;
+  cuda_info_ = Ort::MemoryInfo("Cuda", OrtDeviceAllocator, gpu->device, OrtMemTypeDefault);
+  // Pinned host memory is CPU memory to ORT's kernels, but ORT's CUDA copy
+  // from it is asynchronous; from plain host memory it is a synchronous one.
+  pinned_info_ = Ort::MemoryInfo("CudaPinned", OrtDeviceAllocator, gpu->device, OrtMemTypeCPUOutput);
+  for (size_t i = 0; i < spec_.inputs.size(); ++i) {
+    pinned_.emplace_back(gpu->cuda, gpu::CudaBuffer::Kind::kPinnedHost);
+    device_.emplace_back(gpu->cuda, gpu::CudaBuffer::Kind::kDevice);
+  }
+}
+
 void InputGatherer::Clear() {
   names_.clear();
   values_.clear();
+}
+
+int64_t InputGatherer::GraphIdFor(RequestBatch& batch, size_t g) const {
+  if (gpu_ == nullptr || !gpu_->cuda_graphs) return -1;
+  const uint32_t leader = *batch.group_begin(g);
+  bool all_present = true;
+  for (size_t i = 0; i < spec_.inputs.size(); ++i) all_present = all_present && batch.input(leader, i).present;
+  return CudaGraphId(spec_, batch.group_batch_size(g), all_present);
 }
 
 Status InputGatherer::Gather(RequestBatch& batch, size_t g) {
   Clear();
   const int64_t total_batch = batch.group_batch_size(g);
   const uint32_t leader = *batch.group_begin(g);
+  graph_id_ = GraphIdFor(batch, g);
   for (size_t i = 0; i < spec_.inputs.size(); ++i) {
     const RequestInputView& v = batch.input(leader, i);
     if (!v.present) continue;  // an optional input nobody in this group sent
@@ -44,38 +65,99 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int6
   Shape& shape = shapes_[i];
   ModelShapeFor(spec_, t, DimsView(lead.shape, lead.rank), total_batch, &shape);
 
-  void* data = nullptr;
+  const int gpu_device = gpu_ != nullptr ? gpu_->device : -1;
+  ChunkSummary summary;
   uint64_t total = 0;
-  if (end - begin == 1 && lead.chunk_count == 1) {
-    // Zero copy: ORT only reads inputs, so handing it Triton's buffer is safe.
-    data = const_cast<char*>(batch.chunks(lead)[0].data);
-    total = lead.byte_size;
-  } else {
-    // Stacking several requests (or joining split buffers) needs one
-    // contiguous tensor, so this copy cannot be avoided.
-    for (const uint32_t* r = begin; r != end; ++r) total += batch.input(*r, i).byte_size;
-    std::vector<char>& buf = scratch_[i];
-    if (buf.size() < total) buf.resize(total);
-    char* out = buf.data();
-    for (const uint32_t* r = begin; r != end; ++r) {
-      const RequestInputView& v = batch.input(*r, i);
-      const Chunk* c = batch.chunks(v);
-      for (uint32_t k = 0; k < v.chunk_count; ++k) {
-        if (c[k].size) std::memcpy(out, c[k].data, c[k].size);
-        out += c[k].size;
+  for (const uint32_t* r = begin; r != end; ++r) {
+    const RequestInputView& v = batch.input(*r, i);
+    total += v.byte_size;
+    summary.AddRequest();
+    const MemoryLocation* where = batch.locations(v);
+    for (uint32_t k = 0; k < v.chunk_count; ++k) summary.Add(where[k], gpu_device);
+  }
+  auto what = [&] { return "model '" + spec_.model_name + "', input '" + t.name + "'"; };
+
+  void* data = nullptr;
+  const Ort::MemoryInfo* info = &cpu_info_;
+  switch (RouteInput(summary, gpu_device, gpu_ != nullptr && gpu_->cuda_graphs)) {
+    case InputRoute::kWrapHost:
+    case InputRoute::kWrapDevice:
+      // Zero copy: ORT only reads inputs, so handing it Triton's buffer (host
+      // or CUDA shared memory on this GPU) is safe.
+      data = const_cast<char*>(batch.chunks(lead)[0].data);
+      if (summary.gpu_chunks > 0) {
+        info = &cuda_info_;
+        ++device_in_place_;
       }
+      break;
+    case InputRoute::kStageHost: {
+      // Stacking several requests (or joining split buffers) needs one
+      // contiguous tensor, so this copy cannot be avoided.
+      char* out = nullptr;
+      if (gpu_ != nullptr) {
+        Status s = pinned_[i].Reserve(total, what());
+        if (!s.ok()) return s;
+        out = static_cast<char*>(pinned_[i].data());
+        info = &pinned_info_;
+      } else {
+        std::vector<char>& buf = scratch_[i];
+        if (buf.size() < total) buf.resize(total);
+        out = buf.data();
+      }
+      data = out;
+      for (const uint32_t* r = begin; r != end; ++r) {
+        const RequestInputView& v = batch.input(*r, i);
+        const Chunk* c = batch.chunks(v);
+        for (uint32_t k = 0; k < v.chunk_count; ++k) {
+          if (c[k].size) std::memcpy(out, c[k].data, c[k].size);
+          out += c[k].size;
+        }
+      }
+      bytes_copied_ += total;
+      break;
     }
-    bytes_copied_ += total;
-    data = buf.data();
+    case InputRoute::kStageDevice: {
+      // One contiguous device tensor: the parts of a batch, a buffer from
+      // another GPU, or (CUDA graphs) the persistent buffer the graph reads.
+      gpu::CudaBuffer* buf = &device_[i];
+      if (graph_id_ >= 0) {
+        auto& slots = graph_buffers_[graph_id_];
+        if (slots.empty())
+          for (size_t k = 0; k < spec_.inputs.size(); ++k)
+            slots.emplace_back(gpu_->cuda, gpu::CudaBuffer::Kind::kDevice);
+        buf = &slots[i];
+      }
+      Status s = buf->Reserve(total, what());
+      if (!s.ok()) return s;
+      char* out = static_cast<char*>(buf->data());
+      data = out;
+      info = &cuda_info_;
+      for (const uint32_t* r = begin; r != end; ++r) {
+        const RequestInputView& v = batch.input(*r, i);
+        const Chunk* c = batch.chunks(v);
+        for (uint32_t k = 0; k < v.chunk_count; ++k) {
+          // Ordered before ORT's kernels: ORT computes on the same stream.
+          if (c[k].size)
+            s = gpu_->cuda->Check(gpu_->cuda->MemcpyAsync(out, c[k].data, c[k].size, gpu::kCudaMemcpyDefault,
+                                                          gpu_->stream.get()),
+                                  what() + ": copying to GPU " + std::to_string(gpu_->device));
+          if (!s.ok()) return s;
+          out += c[k].size;
+        }
+      }
+      bytes_copied_ += total;
+      break;
+    }
   }
   if (data == nullptr) {
     // A zero-element tensor still needs a non-null address for ORT.
     std::vector<char>& buf = scratch_[i];
     if (buf.empty()) buf.resize(1);
     data = buf.data();
+    info = &cpu_info_;
   }
-  return OrtTry([&] { return "model '" + spec_.model_name + "', input '" + t.name + "'"; }, [&] {
-    values_.push_back(Ort::Value::CreateTensor(cpu_info_, data, total, shape.data(), shape.size(), t.ort_type));
+  return OrtTry(what, [&] {
+    values_.push_back(Ort::Value::CreateTensor(*info, data, total, shape.data(), shape.size(), t.ort_type));
   });
 }
 

@@ -1,14 +1,20 @@
 #pragma once
 // Requests of one group -> ORT input values.
 //
-// The common case — one request whose input arrived as one contiguous CPU
+// The common case — one request whose input arrived as one contiguous
 // buffer — is wrapped in place: ORT reads Triton's buffer, nothing is copied.
-// Otherwise (several requests stacked into one batch, or a tensor split over
-// several buffers) the data is copied once into a per-input scratch buffer
-// that is kept across calls. BYTES are decoded straight into ORT's string
-// storage.
+// That holds for GPU memory too (CUDA shared memory on the instance's GPU):
+// the tensor is given to ORT as CUDA memory, so no host round trip happens.
+// Otherwise (several requests stacked into one batch, a tensor split over
+// several buffers, a buffer on another GPU, or CUDA graphs, which need fixed
+// addresses) the data is copied once into a per-input scratch buffer kept
+// across calls: host memory (pinned, for GPU instances) when every part is on
+// the host, else device memory on the instance's GPU, copied on its stream.
+// See RouteInput in memory_placement.h. BYTES are decoded straight into
+// ORT's string storage.
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include <onnxruntime_cxx_api.h>
@@ -16,12 +22,16 @@
 #include "common/status.h"
 #include "execute/request_batch.h"
 #include "execute/tensor_spec.h"
+#include "gpu/gpu_io.h"
 
 namespace ortbackend {
 
 class InputGatherer {
  public:
   explicit InputGatherer(const ExecutionSpec& spec);
+
+  // Makes this the gatherer of a GPU instance (`gpu` outlives it).
+  void UseGpu(GpuIo* gpu);
 
   // Builds the inputs of group g. On success names()/values() hold count() entries.
   Status Gather(RequestBatch& batch, size_t g);
@@ -31,10 +41,17 @@ class InputGatherer {
   const char* const* names() const { return names_.data(); }
   const Ort::Value* values() const { return values_.data(); }
   size_t count() const { return values_.size(); }
+  // The last Gather's CUDA graph id (CudaGraphId), or -1 without graphs.
+  int64_t graph_id() const { return graph_id_; }
+  // The CUDA graph id group g will run with, or -1 without graphs.
+  int64_t GraphIdFor(RequestBatch& batch, size_t g) const;
 
-  // Bytes of tensor data copied since construction (a test hook: the
-  // single-request CPU path must not add to it).
+  // Bytes of tensor data copied since construction, host or device (a test
+  // hook: the single-request path, CPU or CUDA memory, must not add to it).
   uint64_t bytes_copied() const { return bytes_copied_; }
+  // Inputs handed to ORT in place in GPU memory since construction (a test
+  // hook: CUDA shared memory inputs must count here, not in bytes_copied).
+  uint64_t device_inputs_in_place() const { return device_in_place_; }
 
  private:
   Status GatherTensor(RequestBatch& batch, size_t g, size_t i, int64_t total_batch);
@@ -44,10 +61,19 @@ class InputGatherer {
   Ort::MemoryInfo cpu_info_{nullptr};
   Ort::AllocatorWithDefaultOptions allocator_;
   std::vector<std::vector<char>> scratch_;  // one per configured input
+  GpuIo* gpu_ = nullptr;
+  Ort::MemoryInfo cuda_info_{nullptr};
+  Ort::MemoryInfo pinned_info_{nullptr};
+  std::vector<gpu::CudaBuffer> pinned_;   // GPU instances: host staging, one per input
+  std::vector<gpu::CudaBuffer> device_;   // GPU instances: device staging, one per input
+  // CUDA graphs: per graph id, one persistent device buffer per input.
+  std::map<int64_t, std::vector<gpu::CudaBuffer>> graph_buffers_;
+  int64_t graph_id_ = -1;
   std::vector<Shape> shapes_;               // one per configured input
   std::vector<const char*> names_;
   std::vector<Ort::Value> values_;
   uint64_t bytes_copied_ = 0;
+  uint64_t device_in_place_ = 0;
 };
 
 }  // namespace ortbackend

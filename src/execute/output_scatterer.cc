@@ -4,6 +4,7 @@
 
 #include "common/data_type.h"
 #include "execute/bytes_codec.h"
+#include "execute/memory_placement.h"
 #include "ort/ort_try.h"
 #include "triton/error.h"
 #include "triton/sequence_state.h"
@@ -23,15 +24,18 @@ void SliceShape(const ExecutionSpec& spec, const TensorSpec& t, const Shape& who
 }
 
 Status NewOutputBuffer(TRITONBACKEND_Response* response, const TensorSpec& t, const Shape& shape, uint64_t bytes,
-                       void** buffer, TRITONSERVER_MemoryType* mem) {
+                       void** buffer, MemoryLocation* where) {
   TRITONBACKEND_Output* out = nullptr;
   TRITONSERVER_Error* err = TRITONBACKEND_ResponseOutput(response, &out, t.name.c_str(), t.dtype, shape.data(),
                                                          static_cast<uint32_t>(shape.size()));
   // Even an empty output gets a (zero-byte) buffer: the server's frontends
   // expect every output to have one.
+  // CPU is only the preference: a frontend returns the client's CUDA shared
+  // memory region when it registered one for this output, whatever we ask.
   int64_t mem_id = 0;
-  *mem = TRITONSERVER_MEMORY_CPU;
-  if (err == nullptr) err = TRITONBACKEND_OutputBuffer(out, buffer, bytes, mem, &mem_id);
+  TRITONSERVER_MemoryType mem = TRITONSERVER_MEMORY_CPU;
+  if (err == nullptr) err = TRITONBACKEND_OutputBuffer(out, buffer, bytes, &mem, &mem_id);
+  *where = MemoryLocation{mem == TRITONSERVER_MEMORY_GPU, mem_id};
   return FromTritonError(err, "creating a response output");
 }
 
@@ -45,6 +49,11 @@ OutputScatterer::OutputScatterer(const ExecutionSpec& spec)
   bound_.reserve(spec.outputs.size());
 }
 
+void OutputScatterer::UseGpu(GpuIo* gpu) {
+  gpu_ = gpu;
+  cuda_info_ = Ort::MemoryInfo("Cuda", OrtDeviceAllocator, gpu->device, OrtMemTypeDefault);
+}
+
 void OutputScatterer::Clear() {
   names_.clear();
   values_.clear();
@@ -52,10 +61,23 @@ void OutputScatterer::Clear() {
   bound_.clear();
 }
 
-Status OutputScatterer::Prepare(RequestBatch& batch, size_t g) {
+Status OutputScatterer::Prepare(RequestBatch& batch, size_t g, int64_t graph_id) {
   Clear();
   const uint32_t* begin = batch.group_begin(g);
   const uint32_t* end = batch.group_end(g);
+  if (graph_id >= 0) {
+    // A graph is captured for one set of outputs at fixed addresses, so every
+    // run computes all of them into the same buffers.
+    for (size_t o = 0; o < spec_.outputs.size(); ++o) {
+      names_.push_back(spec_.outputs[o].name.c_str());
+      index_.push_back(static_cast<uint32_t>(o));
+      values_.emplace_back(nullptr);
+      bound_.push_back(0);
+      Status s = BindGraphOutput(batch, g, graph_id, o, &values_.back());
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  }
   for (size_t o = 0; o < spec_.outputs.size(); ++o) {
     bool wanted = false;
     for (const uint32_t* r = begin; r != end && !wanted; ++r) wanted = batch.wants_output(*r, o);
@@ -76,59 +98,110 @@ Status OutputScatterer::Prepare(RequestBatch& batch, size_t g) {
   return Status::Ok();
 }
 
-bool OutputScatterer::TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Value* value) {
+bool OutputScatterer::RecipeShape(RequestBatch& batch, uint32_t r, size_t o, int64_t batch_size,
+                                  Shape* out) const {
   const TensorSpec& t = spec_.outputs[o];
   if (t.shape_recipe.empty()) return false;
-  PendingRequest& p = batch.request(r);
-  shape_.resize(t.shape_recipe.size());
+  out->resize(t.shape_recipe.size());
   for (size_t k = 0; k < t.shape_recipe.size(); ++k) {
     const DimSource& d = t.shape_recipe[k];
     if (d.kind == DimSource::kFixed) {
-      shape_[k] = d.value;
+      (*out)[k] = d.value;
     } else if (d.kind == DimSource::kBatch) {
-      shape_[k] = p.batch_size;
+      (*out)[k] = batch_size;
     } else {
       const RequestInputView& in = batch.input(r, static_cast<size_t>(d.input));
       if (!in.present || static_cast<uint32_t>(d.dim) >= in.rank) return false;
-      shape_[k] = in.shape[d.dim];
+      (*out)[k] = in.shape[d.dim];
     }
   }
+  return true;
+}
+
+Status OutputScatterer::BindGraphOutput(RequestBatch& batch, size_t g, int64_t graph_id, size_t o,
+                                        Ort::Value* value) {
+  const TensorSpec& t = spec_.outputs[o];
+  auto what = [&] { return "model '" + spec_.model_name + "', output '" + t.name + "'"; };
+  int64_t elements = 0;
+  uint64_t bytes = 0;
+  // CheckCudaGraphShapes made sure at load that every recipe is complete.
+  if (!RecipeShape(batch, *batch.group_begin(g), o, batch.group_batch_size(g), &shape_) ||
+      !CheckedElementCount(shape_, &elements) || !CheckedByteSize(elements, t.element_size, &bytes))
+    return Status::Internal(what() + ": the output shape is not known before the run, which CUDA graphs need");
+  auto& slots = graph_buffers_[graph_id];
+  if (slots.empty())
+    for (size_t k = 0; k < spec_.outputs.size(); ++k) slots.emplace_back(gpu_->cuda, gpu::CudaBuffer::Kind::kDevice);
+  Status s = slots[o].Reserve(bytes, what());
+  if (!s.ok()) return s;
+  return OrtTry(what, [&] {
+    *value = Ort::Value::CreateTensor(cuda_info_, slots[o].data(), bytes, shape_.data(), shape_.size(), t.ort_type);
+  });
+}
+
+bool OutputScatterer::TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Value* value) {
+  const TensorSpec& t = spec_.outputs[o];
+  PendingRequest& p = batch.request(r);
+  if (!RecipeShape(batch, r, o, p.batch_size, &shape_)) return false;
   int64_t elements = 0;
   uint64_t bytes = 0;
   if (!CheckedElementCount(shape_, &elements) || !CheckedByteSize(elements, t.element_size, &bytes)) return false;
   void* buffer = nullptr;
-  TRITONSERVER_MemoryType mem;
-  Status s = NewOutputBuffer(p.response, t, shape_, bytes, &buffer, &mem);
+  MemoryLocation where;
+  Status s = NewOutputBuffer(p.response, t, shape_, bytes, &buffer, &where);
   if (!s.ok()) {
     p.error = s.WithContext("model '" + spec_.model_name + "', output '" + t.name + "'");
     return true;  // the request has failed; nothing to scatter for it
   }
-  if (mem == TRITONSERVER_MEMORY_GPU) {
-    p.error = Status::Unsupported("model '" + spec_.model_name + "', output '" + t.name +
-                                  "': the response buffer is in GPU memory, which this CPU build cannot write");
+  const int gpu_device = gpu_ != nullptr ? gpu_->device : -1;
+  const OutputRoute route = RouteBoundOutput(where, gpu_device);
+  if (route == OutputRoute::kReject) {
+    p.error = Status::Unsupported(OutputLocationError(spec_.model_name, t, where, gpu_device, kGpuBuild));
     return true;
   }
   static char empty_tensor;  // ORT wants a non-null address even for zero bytes
+  const bool on_device = route == OutputRoute::kBindDevice && buffer != nullptr;
+  const Ort::MemoryInfo& info = on_device ? cuda_info_ : cpu_info_;
+  if (on_device) ++device_in_place_;
   Status cs = OrtTry([&] { return "model '" + spec_.model_name + "', output '" + t.name + "'"; }, [&] {
-    *value = Ort::Value::CreateTensor(cpu_info_, buffer ? buffer : &empty_tensor, bytes, shape_.data(),
-                                      shape_.size(), t.ort_type);
+    *value = Ort::Value::CreateTensor(info, buffer ? buffer : &empty_tensor, bytes, shape_.data(), shape_.size(),
+                                      t.ort_type);
   });
   if (!cs.ok()) p.error = cs;
   return true;
 }
 
+Status OutputScatterer::CopyOut(void* dst, MemoryLocation dst_where, const void* src, bool src_on_gpu, uint64_t bytes,
+                                const std::string& what) {
+  if (!dst_where.gpu && !src_on_gpu) {
+    std::memcpy(dst, src, bytes);
+    return Status::Ok();
+  }
+  // Device involved: one copy on the instance's stream (host->device,
+  // device->host or device->device), waited for once per Scatter.
+  device_copies_ = true;
+  return gpu_->cuda->Check(gpu_->cuda->MemcpyAsync(dst, src, bytes, gpu::kCudaMemcpyDefault, gpu_->stream.get()),
+                           what + ": copying the response");
+}
+
 Status OutputScatterer::Scatter(RequestBatch& batch, size_t g) {
-  for (size_t k = 0; k < names_.size(); ++k) {
+  device_copies_ = false;
+  Status s;
+  for (size_t k = 0; k < names_.size() && s.ok(); ++k) {
     const size_t o = index_[k];
     const bool to_responses = !bound_[k], to_states = spec_.outputs[o].feeds_state;
     if (!to_responses && !to_states) continue;
     OutputView view;
-    Status s = ReadOutput(batch, g, o, values_[k], &view);
-    if (!s.ok()) return s;
-    if (to_responses) ToResponses(batch, g, o, view);
-    if (to_states) ToStates(batch, g, o, view);
+    s = ReadOutput(batch, g, o, values_[k], &view);
+    if (s.ok() && to_responses) s = ToResponses(batch, g, o, view);
+    if (s.ok() && to_states) s = ToStates(batch, g, o, view);
   }
-  return Status::Ok();
+  // The responses and states are handed to the server after this returns:
+  // their bytes must be in place.
+  if (device_copies_) {
+    Status w = gpu_->stream.Synchronize("model '" + spec_.model_name + "': waiting for the output copies");
+    if (s.ok()) s = w;
+  }
+  return s;
 }
 
 Status OutputScatterer::ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort::Value& value, OutputView* view) {
@@ -163,7 +236,11 @@ Status OutputScatterer::ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort:
       offsets_[static_cast<size_t>(whole)] = len;
     });
   }
-  return OrtTry(what, [&] { view->data = static_cast<const char*>(value.GetTensorRawData()); });
+  return OrtTry(what, [&] {
+    view->data = static_cast<const char*>(value.GetTensorRawData());
+    // Device memory when ORT wrote into a CUDA graph's buffer.
+    view->on_gpu = value.GetTensorMemoryInfo().GetDeviceType() == OrtMemoryInfoDeviceType_GPU;
+  });
 }
 
 int64_t OutputScatterer::SliceElements(const PendingRequest& p, const OutputView& view) const {
@@ -176,9 +253,10 @@ uint64_t OutputScatterer::SliceBytes(const TensorSpec& t, int64_t begin, int64_t
   return EncodedBytesSize(static_cast<uint64_t>(n), offsets_[e] - offsets_[b]);
 }
 
-void OutputScatterer::WriteSlice(const TensorSpec& t, const OutputView& view, int64_t begin, int64_t n, void* dst) {
+Status OutputScatterer::WriteSlice(const TensorSpec& t, const OutputView& view, int64_t begin, int64_t n, void* dst,
+                                   MemoryLocation dst_where) {
   const uint64_t bytes = SliceBytes(t, begin, n);
-  if (bytes == 0) return;
+  if (bytes == 0) return Status::Ok();
   if (t.is_bytes()) {
     char* w = static_cast<char*>(dst);
     for (int64_t k = begin; k < begin + n; ++k) {
@@ -186,12 +264,17 @@ void OutputScatterer::WriteSlice(const TensorSpec& t, const OutputView& view, in
       w = WriteBytesElement(w, strings_.data() + a, static_cast<uint32_t>(z - a));
     }
   } else {
-    std::memcpy(dst, view.data + static_cast<uint64_t>(begin) * t.element_size, bytes);
+    // ORT allocated this output (its shape was not known before the run, a
+    // batch shares it, or a CUDA graph wrote it), so each slice is copied once.
+    Status s = CopyOut(dst, dst_where, view.data + static_cast<uint64_t>(begin) * t.element_size, view.on_gpu, bytes,
+                       "model '" + spec_.model_name + "', output '" + t.name + "'");
+    if (!s.ok()) return s;
   }
   bytes_copied_ += bytes;
+  return Status::Ok();
 }
 
-void OutputScatterer::ToResponses(RequestBatch& batch, size_t g, size_t o, const OutputView& view) {
+Status OutputScatterer::ToResponses(RequestBatch& batch, size_t g, size_t o, const OutputView& view) {
   const TensorSpec& t = spec_.outputs[o];
   int64_t first_element = 0;
   for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
@@ -202,19 +285,24 @@ void OutputScatterer::ToResponses(RequestBatch& batch, size_t g, size_t o, const
     SliceShape(spec_, t, shape_, p.batch_size, &response_shape_);
     const uint64_t bytes = SliceBytes(t, begin, n);
     void* buffer = nullptr;
-    TRITONSERVER_MemoryType mem;
-    Status rs = NewOutputBuffer(p.response, t, response_shape_, bytes, &buffer, &mem);
-    if (rs.ok() && bytes > 0 && mem == TRITONSERVER_MEMORY_GPU)
-      rs = Status::Unsupported("the response buffer is in GPU memory, which this CPU build cannot write");
+    MemoryLocation where;
+    Status rs = NewOutputBuffer(p.response, t, response_shape_, bytes, &buffer, &where);
     if (!rs.ok()) {
       p.error = rs.WithContext("model '" + spec_.model_name + "', output '" + t.name + "'");
       continue;
     }
-    WriteSlice(t, view, begin, n, buffer);
+    if (bytes > 0 && where.gpu && (gpu_ == nullptr || t.is_bytes())) {
+      p.error = Status::Unsupported(
+          OutputLocationError(spec_.model_name, t, where, gpu_ != nullptr ? gpu_->device : -1, kGpuBuild));
+      continue;
+    }
+    Status ws = WriteSlice(t, view, begin, n, buffer, where);
+    if (!ws.ok()) return ws;
   }
+  return Status::Ok();
 }
 
-void OutputScatterer::ToStates(RequestBatch& batch, size_t g, size_t o, const OutputView& view) {
+Status OutputScatterer::ToStates(RequestBatch& batch, size_t g, size_t o, const OutputView& view) {
   const TensorSpec& t = spec_.outputs[o];
   int64_t first_element = 0;
   for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
@@ -227,11 +315,15 @@ void OutputScatterer::ToStates(RequestBatch& batch, size_t g, size_t o, const Ou
     StateWrite state;
     Status s = state.Begin(p.request, t.name.c_str(), t.dtype, response_shape_, SliceBytes(t, begin, n));
     if (s.ok()) {
-      WriteSlice(t, view, begin, n, state.buffer());
-      s = state.Commit();
+      // StateWrite asks for a CPU buffer; a device source (a CUDA graph's
+      // output) is copied on the stream, waited for before Scatter returns,
+      // and the server reads the state only for the sequence's next request.
+      s = WriteSlice(t, view, begin, n, state.buffer(), MemoryLocation{});
+      if (s.ok()) s = state.Commit();
     }
     if (!s.ok()) p.error = s.WithContext("model '" + spec_.model_name + "', state output '" + t.name + "'");
   }
+  return Status::Ok();
 }
 
 }  // namespace ortbackend

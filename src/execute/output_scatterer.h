@@ -12,8 +12,17 @@
 // computed and, after the run, each request's slice is copied once into the
 // state buffer Triton hands out (its memory is Triton's, allocated per
 // request, so ORT cannot write there in advance).
+//
+// GPU instances: a response buffer in GPU memory (the client registered CUDA
+// shared memory for the output) on the instance's GPU is bound as CUDA memory,
+// so ORT's kernels write the response directly; outputs that cannot be bound
+// are copied once, host or device, on the instance's stream. With CUDA graphs
+// every output is computed into a persistent device buffer per graph (the
+// graph writes the same addresses every replay) and copied out after the run.
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include <onnxruntime_cxx_api.h>
@@ -21,6 +30,7 @@
 #include "common/status.h"
 #include "execute/request_batch.h"
 #include "execute/tensor_spec.h"
+#include "gpu/gpu_io.h"
 
 namespace ortbackend {
 
@@ -28,7 +38,11 @@ class OutputScatterer {
  public:
   explicit OutputScatterer(const ExecutionSpec& spec);
 
-  Status Prepare(RequestBatch& batch, size_t g);
+  // Makes this the scatterer of a GPU instance (`gpu` outlives it).
+  void UseGpu(GpuIo* gpu);
+
+  // `graph_id`: the run's CUDA graph (InputGatherer::graph_id), or -1.
+  Status Prepare(RequestBatch& batch, size_t g, int64_t graph_id = -1);
   // A problem with one output of one request fails that request only; a
   // problem with the whole output (wrong type, wrong batch) is returned.
   Status Scatter(RequestBatch& batch, size_t g);
@@ -41,26 +55,41 @@ class OutputScatterer {
 
   // Bytes of tensor data copied into responses since construction (a test hook).
   uint64_t bytes_copied() const { return bytes_copied_; }
+  // Outputs ORT wrote in place into GPU response buffers (a test hook).
+  uint64_t device_outputs_in_place() const { return device_in_place_; }
 
  private:
   // One run's output as read back from ORT: raw data (fixed-size types) or
   // strings_/offsets_ (BYTES), and the elements per batch item.
   struct OutputView {
     const char* data = nullptr;
+    bool on_gpu = false;  // data is device memory (a CUDA graph's output buffer)
     int64_t whole_elements = 0;
     int64_t item_elements = 0;
   };
   bool TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Value* value);
+  bool RecipeShape(RequestBatch& batch, uint32_t r, size_t o, int64_t batch_size, Shape* out) const;
+  Status BindGraphOutput(RequestBatch& batch, size_t g, int64_t graph_id, size_t o, Ort::Value* value);
+  // One copy of `bytes`: memcpy host to host, else on the instance's stream.
+  Status CopyOut(void* dst, MemoryLocation dst_where, const void* src, bool src_on_gpu, uint64_t bytes,
+                 const std::string& what);
   Status ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort::Value& value, OutputView* view);
   // Per request of the group: its element range of the whole output.
   int64_t SliceElements(const PendingRequest& p, const OutputView& view) const;
   uint64_t SliceBytes(const TensorSpec& t, int64_t begin, int64_t n) const;
-  void WriteSlice(const TensorSpec& t, const OutputView& view, int64_t begin, int64_t n, void* dst);
-  void ToResponses(RequestBatch& batch, size_t g, size_t o, const OutputView& view);
-  void ToStates(RequestBatch& batch, size_t g, size_t o, const OutputView& view);
+  Status WriteSlice(const TensorSpec& t, const OutputView& view, int64_t begin, int64_t n, void* dst,
+                    MemoryLocation dst_where);
+  // A problem with one request fails that request; a failed copy is returned.
+  Status ToResponses(RequestBatch& batch, size_t g, size_t o, const OutputView& view);
+  Status ToStates(RequestBatch& batch, size_t g, size_t o, const OutputView& view);
 
   const ExecutionSpec& spec_;
   Ort::MemoryInfo cpu_info_{nullptr};
+  GpuIo* gpu_ = nullptr;
+  Ort::MemoryInfo cuda_info_{nullptr};
+  // CUDA graphs: per graph id, one persistent device buffer per output.
+  std::map<int64_t, std::vector<gpu::CudaBuffer>> graph_buffers_;
+  bool device_copies_ = false;  // copies issued on the stream this Scatter
   std::vector<const char*> names_;   // this run's outputs
   std::vector<Ort::Value> values_;   // parallel to names_
   std::vector<uint32_t> index_;      // parallel to names_: index into spec.outputs
@@ -70,6 +99,7 @@ class OutputScatterer {
   std::vector<char> strings_;        // BYTES output content
   std::vector<size_t> offsets_;      // BYTES element offsets
   uint64_t bytes_copied_ = 0;
+  uint64_t device_in_place_ = 0;
 };
 
 }  // namespace ortbackend

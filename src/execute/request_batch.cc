@@ -34,6 +34,7 @@ void RequestBatch::Begin(TRITONBACKEND_Request** requests, uint32_t count) {
   inputs_.assign(static_cast<size_t>(count) * n_in, RequestInputView());
   wants_.assign(static_cast<size_t>(count) * n_out, 0);
   chunks_.clear();
+  locations_.clear();
   for (uint32_t r = 0; r < count; ++r) {
     PendingRequest& p = requests_[r];
     p.request = requests[r];
@@ -103,10 +104,12 @@ Status RequestBatch::Validate(size_t r) {
       int64_t mem_id = 0;
       s = FromTritonError(TRITONBACKEND_InputBuffer(handle, b, &data, &size, &mem, &mem_id), "reading input data");
       if (!s.ok()) return s;
-      if (mem == TRITONSERVER_MEMORY_GPU)
-        return Status::Unsupported("model '" + spec_.model_name + "', input '" + name +
-                                   "': data is in GPU memory, which this CPU build cannot read");
+      // CUDA shared memory arrives as GPU memory; pinned host memory is host memory.
+      const MemoryLocation where{mem == TRITONSERVER_MEMORY_GPU, mem_id};
+      s = CheckInputLocation(spec_.model_name, t, where, gpu_device_, kGpuBuild);
+      if (!s.ok()) return s;
       chunks_.push_back(Chunk{static_cast<const char*>(data), size});
+      locations_.push_back(where);
       total += size;
     }
     if (total != bytes)
@@ -215,7 +218,17 @@ void RequestBatch::FailGroup(size_t g, const Status& status) {
 }
 
 void RequestBatch::Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_start_ns, uint64_t exec_end_ns) {
-  for (auto& p : requests_) {
+  SendAll(requests_, instance, exec_start_ns, exec_end_ns, spec_.model_name);
+}
+
+void RequestBatch::TakeRequests(std::vector<PendingRequest>* out) {
+  out->clear();
+  out->swap(requests_);
+}
+
+void RequestBatch::SendAll(std::vector<PendingRequest>& requests, TRITONBACKEND_ModelInstance* instance,
+                           uint64_t exec_start_ns, uint64_t exec_end_ns, const std::string& model_name) {
+  for (auto& p : requests) {
     // Statistics first: once the response is sent the client may ask for
     // them, and they must already count this request.
     const bool ok = p.error.ok() && p.response != nullptr;
@@ -230,7 +243,7 @@ void RequestBatch::Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_s
           TRITONBACKEND_ResponseSend(p.response, TRITONSERVER_RESPONSE_COMPLETE_FINAL, err);
       if (err != nullptr) TRITONSERVER_ErrorDelete(err);
       if (send_err != nullptr) {
-        ORTB_LOG_ERROR("model '" + spec_.model_name + "': failed to send a response: " +
+        ORTB_LOG_ERROR("model '" + model_name + "': failed to send a response: " +
                        TRITONSERVER_ErrorMessage(send_err));
         TRITONSERVER_ErrorDelete(send_err);
       }
@@ -238,12 +251,12 @@ void RequestBatch::Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_s
     }
     TRITONSERVER_Error* rel_err = TRITONBACKEND_RequestRelease(p.request, TRITONSERVER_REQUEST_RELEASE_ALL);
     if (rel_err != nullptr) {
-      ORTB_LOG_ERROR("model '" + spec_.model_name + "': failed to release a request: " +
+      ORTB_LOG_ERROR("model '" + model_name + "': failed to release a request: " +
                      TRITONSERVER_ErrorMessage(rel_err));
       TRITONSERVER_ErrorDelete(rel_err);
     }
   }
-  requests_.clear();
+  requests.clear();
 }
 
 }  // namespace ortbackend

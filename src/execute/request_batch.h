@@ -9,10 +9,12 @@
 // paths, so after Execute nothing is left owned.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "execute/bytes_codec.h"
+#include "execute/memory_placement.h"
 #include "execute/tensor_spec.h"
 #include "triton_api/tritonbackend_api.h"
 
@@ -45,6 +47,10 @@ class RequestBatch {
  public:
   explicit RequestBatch(const ExecutionSpec& spec) : spec_(spec) {}
 
+  // The instance's GPU (-1: a CPU instance). Inputs in GPU memory are
+  // accepted only by a GPU instance of a GPU build (see CheckInputLocation).
+  void set_gpu_device(int device) { gpu_device_ = device; }
+
   // Creates a response per request and validates every request; invalid ones
   // carry their error and are left out of every group.
   void Begin(TRITONBACKEND_Request** requests, uint32_t count);
@@ -53,6 +59,8 @@ class RequestBatch {
   PendingRequest& request(size_t r) { return requests_[r]; }
   const RequestInputView& input(size_t r, size_t i) const { return inputs_[r * spec_.inputs.size() + i]; }
   const Chunk* chunks(const RequestInputView& v) const { return chunks_.data() + v.first_chunk; }
+  // Parallel to chunks(v): where each buffer lives.
+  const MemoryLocation* locations(const RequestInputView& v) const { return locations_.data() + v.first_chunk; }
   bool wants_output(size_t r, size_t o) const { return wants_[r * spec_.outputs.size() + o] != 0; }
 
   // Groups of valid requests that can run together in one ORT call
@@ -73,6 +81,13 @@ class RequestBatch {
   // Sends responses, reports per-request statistics and releases requests.
   void Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_start_ns, uint64_t exec_end_ns);
 
+  // Instead of Finish: hands the requests over (swapped with `*out`, whose
+  // capacity is then reused) for SendAll on another thread.
+  void TakeRequests(std::vector<PendingRequest>* out);
+  // What Finish does, for requests taken with TakeRequests.
+  static void SendAll(std::vector<PendingRequest>& requests, TRITONBACKEND_ModelInstance* instance,
+                      uint64_t exec_start_ns, uint64_t exec_end_ns, const std::string& model_name);
+
  private:
   Status Validate(size_t r);
   static bool HasCorrelationId(TRITONBACKEND_Request* request);
@@ -84,6 +99,8 @@ class RequestBatch {
   std::vector<RequestInputView> inputs_;  // size() * spec.inputs.size()
   std::vector<char> wants_;               // size() * spec.outputs.size()
   std::vector<Chunk> chunks_;
+  std::vector<MemoryLocation> locations_;  // parallel to chunks_
+  int gpu_device_ = -1;
   std::vector<uint32_t> order_;
   std::vector<uint32_t> group_starts_;
 };

@@ -122,11 +122,17 @@ Status MakeCudaOptions(const ProviderOptionList& options, const std::string* dev
   return Status::Ok();
 }
 
-[[maybe_unused]] Status AppendCuda(const ProviderOptionList& options, int device_id, Ort::SessionOptions* so) {
+[[maybe_unused]] Status AppendCuda(const ProviderOptionList& options, int device_id, void* stream,
+                                  Ort::SessionOptions* so) {
   const std::string device = std::to_string(device_id);
   CudaOptions cuda;
   Status s = MakeCudaOptions(options, &device, &cuda);
   if (!s.ok()) return s;
+  if (stream != nullptr) {
+    // Setting the stream by value also sets has_user_compute_stream.
+    Ort::Status st(Ort::GetApi().UpdateCUDAProviderOptionsWithValue(cuda.get(), "user_compute_stream", stream));
+    if (!st.IsOK()) return ProviderError(Provider::kCuda, "setting the instance's CUDA stream", std::move(st));
+  }
   Ort::Status st(Ort::GetApi().SessionOptionsAppendExecutionProvider_CUDA_V2(*so, cuda.get()));
   if (!st.IsOK()) return ProviderError(Provider::kCuda, "appending the provider", std::move(st));
   return Status::Ok();
@@ -165,7 +171,7 @@ std::string Describe(const ProviderOptionList& options) {
 }  // namespace
 
 Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_instance, int device_id,
-                                Ort::SessionOptions* so) {
+                                Ort::SessionOptions* so, void* cuda_stream) {
   if (gpu_instance) {
 #ifndef TRITON_ENABLE_GPU
     return Status::Unsupported("a GPU model instance (device " + std::to_string(device_id) +
@@ -184,7 +190,7 @@ Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_i
     }
     // CUDA after TensorRT: ORT tries providers in the order appended, so CUDA
     // takes what TensorRT leaves, and the CPU provider what CUDA leaves.
-    return AppendCuda(eps.cuda_options, device_id, so);
+    return AppendCuda(eps.cuda_options, device_id, cuda_stream, so);
 #endif
   }
   if (eps.openvino) {

@@ -32,8 +32,12 @@ namespace ortbackend {
 // DefaultLogger but none has been registered"). Without a visible GPU, ORT
 // refuses device_id while parsing the options (an InvalidArgument naming it).
 // Not thread-safe for one `so`; no state is kept between calls.
+// `cuda_stream` (a cudaStream_t, or null): the CUDA provider computes on it
+// (ORT's user_compute_stream); a GPU instance passes its own stream so the
+// backend's copies and ORT's kernels are ordered on one stream. The key is
+// refused in model configurations, since only the server process has one.
 Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_instance, int device_id,
-                                Ort::SessionOptions* so);
+                                Ort::SessionOptions* so, void* cuda_stream = nullptr);
 
 // Read-back helpers (tests, diagnostics): build ORT's TensorRT / CUDA V2
 // provider options from `options` (Create + Update) and return ORT's own

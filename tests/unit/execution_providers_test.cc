@@ -600,3 +600,32 @@ TEST(ParseExecutionProviders, IgnoresOtherOptimizationSettings) {
 
 }  // namespace
 }  // namespace ortbackend
+
+namespace ortbackend {
+namespace {
+
+// --- CUDA graphs ---------------------------------------------------------------------
+
+TEST(CudaGraphs, OptimizationCudaGraphsTurnsOnEnableCudaGraph) {
+  ModelSettings settings;
+  settings.cuda_graphs = true;
+  ExecutionProviderSettings eps = ParseOk(json::object(), settings);
+  EXPECT_THAT(eps.cuda_options, Contains(Pair("enable_cuda_graph", "1")));
+  EXPECT_TRUE(CudaGraphsEnabled(eps));
+}
+
+TEST(CudaGraphs, AcceleratorEnableCudaGraphAloneTurnsThemOn) {
+  EXPECT_TRUE(CudaGraphsEnabled(ParseOk(Gpu("cuda", {{"enable_cuda_graph", "true"}}))));
+}
+
+TEST(CudaGraphs, AcceleratorsOwnValueWinsOverOptimizationCudaGraphs) {
+  ModelSettings settings;
+  settings.cuda_graphs = true;
+  ExecutionProviderSettings eps = ParseOk(Gpu("cuda", {{"enable_cuda_graph", "0"}}), settings);
+  EXPECT_FALSE(CudaGraphsEnabled(eps));
+}
+
+TEST(CudaGraphs, OffByDefault) { EXPECT_FALSE(CudaGraphsEnabled(ParseOk(json::object()))); }
+
+}  // namespace
+}  // namespace ortbackend

@@ -342,3 +342,27 @@ TEST(ParseModelSettings, RejectsNonStringCustomOpLibrary) {
 
 }  // namespace
 }  // namespace ortbackend
+
+namespace ortbackend {
+namespace {
+
+json WithCudaGraphs(const json& value) {
+  return json{{"optimization", {{"cuda", {{"graphs", value}}}}}};
+}
+
+TEST(ParseModelSettings, CudaGraphsAreOffByDefault) { EXPECT_FALSE(ParseOk(json::object()).cuda_graphs); }
+
+TEST(ParseModelSettings, ReadsOptimizationCudaGraphs) {
+  EXPECT_TRUE(ParseOk(WithCudaGraphs(true)).cuda_graphs);
+  EXPECT_FALSE(ParseOk(WithCudaGraphs(false)).cuda_graphs);
+}
+
+TEST(ParseModelSettings, RejectsCudaGraphsThatIsNotABoolean) {
+  ModelSettings s;
+  Status status = ParseModelSettings(WithCudaGraphs(7), &s);
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), HasSubstr("optimization.cuda.graphs"));
+}
+
+}  // namespace
+}  // namespace ortbackend
