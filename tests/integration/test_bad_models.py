@@ -62,7 +62,25 @@ CASES = {
     "reshape_count_mismatch": ["'INPUT'", "[-1,2,3]", "[-1,2,2]"],
     "reshape_count_differs_from_dims": ["'INPUT'", "different size for dims and reshape"],
     "fixed_output_first_dim": ["max_batch_size is 4", "'Y'", "[1,4]"],
+    "sequence_control_type_mismatch": ["'START'", "TYPE_FP32 in the config", "the model expects TYPE_INT32"],
+    "sequence_state_not_in_model": ["sequence_batching input 'MEMORY'", "is not an input of the model"],
 }
+
+
+def _sequence_config(name, start_values, state_input):
+    """The accumulator's config with START given as `start_values` and the
+    state read from `state_input`."""
+    return models.config(
+        name, [("INPUT", "TYPE_INT32", [1])], [("OUTPUT", "TYPE_INT32", [1])], max_batch_size=4,
+        extra=f"""sequence_batching {{ direct {{ }}
+  control_input [
+    {{ name: "START" control [{{ kind: CONTROL_SEQUENCE_START {start_values} }}] }},
+    {{ name: "END" control [{{ kind: CONTROL_SEQUENCE_END fp32_false_true: [0, 1] }}] }},
+    {{ name: "READY" control [{{ kind: CONTROL_SEQUENCE_READY bool_false_true: [false, true] }}] }},
+    {{ name: "CORRID" control [{{ kind: CONTROL_SEQUENCE_CORRID data_type: TYPE_UINT64 }}] }}
+  ]
+  state [{{ input_name: "{state_input}" output_name: "ACC_OUT" data_type: TYPE_INT32 dims: [1] }}]
+}}""")
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +123,10 @@ def server(tmp_path_factory, module_server_factory):
                               [("OUTPUT", "TYPE_FP32", [6], "reshape: { shape: [2, 3] }")], max_batch_size=8))
     models.save(repo, "fixed_output_first_dim", _fixed_output_first_dim(),
                 models.config("fixed_output_first_dim", max_batch_size=4))
+    models.save(repo, "sequence_control_type_mismatch", models.sequence_accumulator(),
+                _sequence_config("sequence_control_type_mismatch", "fp32_false_true: [0, 1]", "ACC_IN"))
+    models.save(repo, "sequence_state_not_in_model", models.sequence_accumulator(),
+                _sequence_config("sequence_state_not_in_model", "int32_false_true: [0, 1]", "MEMORY"))
     return module_server_factory(repo, ["--model-control-mode=explicit", "--load-model=good"])
 
 
@@ -135,6 +157,6 @@ def test_bad_model_fails_only_its_own_load(server, name):
 
 
 def test_bad_model_count():
-    """The bad-model cases (see CASES): 14."""
+    """The bad-model cases (see CASES): 16."""
     print(f"\n{len(CASES)} bad-model cases: " + ", ".join(CASES))
-    assert len(CASES) >= 14
+    assert len(CASES) >= 16
