@@ -3,6 +3,7 @@
 #include "config/sequence_config.h"
 
 #include <functional>
+#include <ostream>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -71,6 +72,9 @@ struct BadCase {
   json section;
   const char* message;
 };
+
+// gtest would otherwise print the struct's bytes, padding included.
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.label; }
 
 class ParseSequenceBatchingErrors : public ::testing::TestWithParam<BadCase> {};
 
