@@ -138,14 +138,17 @@ def matmul_with_weights():
 
 
 def sequence_accumulator(batching=True, start_type=TensorProto.INT32, end_type=TensorProto.FLOAT,
-                         ready_type=TensorProto.BOOL):
+                         ready_type=TensorProto.BOOL, scalar_controls=False):
     """A stateful model driven by the sequence batcher's controls and one
     implicit state ACC_IN -> ACC_OUT (INT32):
       OUTPUT = INPUT if START else ACC_IN + INPUT   (the running sum; ACC_OUT = OUTPUT)
       CORRID_OUT = CORRID                          (UINT64, the sequence id)
       FLAGS = START + 2*END + 4*READY              (INT32, which controls were set)
-    START/END/READY use the given element types (int32 / fp32 / bool controls)."""
+    START/END/READY use the given element types (int32 / fp32 / bool controls).
+    scalar_controls (non-batching only): the controls, CORRID_OUT and FLAGS
+    are rank-0 tensors in the model."""
     dims = ["batch", 1] if batching else [1]
+    cdims = [] if scalar_controls else dims
 
     def as_int(name):
         return [helper.make_node("Cast", [name], [name + "_i"], to=TensorProto.INT32)]
@@ -164,10 +167,10 @@ def sequence_accumulator(batching=True, start_type=TensorProto.INT32, end_type=T
         helper.make_node("Add", ["SE", "READY4"], ["FLAGS"]),
     ]
     inputs = [tensor("INPUT", TensorProto.INT32, dims), tensor("ACC_IN", TensorProto.INT32, dims),
-              tensor("START", start_type, dims), tensor("END", end_type, dims), tensor("READY", ready_type, dims),
-              tensor("CORRID", TensorProto.UINT64, dims)]
+              tensor("START", start_type, cdims), tensor("END", end_type, cdims), tensor("READY", ready_type, cdims),
+              tensor("CORRID", TensorProto.UINT64, cdims)]
     outputs = [tensor("OUTPUT", TensorProto.INT32, dims), tensor("ACC_OUT", TensorProto.INT32, dims),
-               tensor("CORRID_OUT", TensorProto.UINT64, dims), tensor("FLAGS", TensorProto.INT32, dims)]
+               tensor("CORRID_OUT", TensorProto.UINT64, cdims), tensor("FLAGS", TensorProto.INT32, cdims)]
     return make_model(nodes, inputs, outputs)
 
 

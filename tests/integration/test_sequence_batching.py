@@ -44,6 +44,10 @@ def server(tmp_path_factory, module_server_factory):
         models.save(repo, name, models.sequence_accumulator(batching=mbs > 0),
                     _accumulator_config(name, strategy, mbs, instances))
 
+    # Controls that are scalars in the model (non-batching): served as [1].
+    models.save(repo, "seq_scalar_controls", models.sequence_accumulator(batching=False, scalar_controls=True),
+                _accumulator_config("seq_scalar_controls", "direct", 0, 1))
+
     # Warmup samples go straight to the instances, past the sequence batcher,
     # so they carry the control and state inputs themselves.
     warmup = """model_warmup [{ name: "sequence_sample" batch_size: 2
@@ -128,10 +132,10 @@ def _sequences(count=6, steps=7, seed=0):
     return {1000 + k: [int(x) for x in rng.integers(-50, 50, size=steps + k % 3)] for k in range(count)}
 
 
-@pytest.mark.parametrize("model", ["seq_direct", "seq_oldest", "seq_unbatched"])
+@pytest.mark.parametrize("model", ["seq_direct", "seq_oldest", "seq_unbatched", "seq_scalar_controls"])
 def test_interleaved_sequences_accumulate_with_controls(server, model):
     seqs = _sequences()
-    batching = model != "seq_unbatched"
+    batching = model in ("seq_direct", "seq_oldest")
     got = _run_sequences(
         server, model, seqs, _int_input,
         lambda r: (int(r.as_numpy("OUTPUT").ravel()[0]), int(r.as_numpy("CORRID_OUT").ravel()[0]),
