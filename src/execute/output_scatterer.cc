@@ -192,8 +192,7 @@ Status OutputScatterer::Scatter(RequestBatch& batch, size_t g) {
     if (!to_responses && !to_states) continue;
     OutputView view;
     s = ReadOutput(batch, g, o, values_[k], &view);
-    if (s.ok() && to_responses) s = ToResponses(batch, g, o, view);
-    if (s.ok() && to_states) s = ToStates(batch, g, o, view);
+    if (s.ok()) s = Distribute(batch, g, o, view, to_responses, to_states);
   }
   // The responses and states are handed to the server after this returns:
   // their bytes must be in place.
@@ -274,54 +273,44 @@ Status OutputScatterer::WriteSlice(const TensorSpec& t, const OutputView& view, 
   return Status::Ok();
 }
 
-Status OutputScatterer::ToResponses(RequestBatch& batch, size_t g, size_t o, const OutputView& view) {
+Status OutputScatterer::Distribute(RequestBatch& batch, size_t g, size_t o, const OutputView& view,
+                                   bool to_responses, bool to_states) {
   const TensorSpec& t = spec_.outputs[o];
+  const std::string what = "model '" + spec_.model_name + "', output '" + t.name + "'";
   int64_t first_element = 0;
   for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
     PendingRequest& p = batch.request(*r);
     const int64_t n = SliceElements(p, view), begin = first_element;
     first_element += n;
-    if (!batch.wants_output(*r, o) || !p.error.ok()) continue;
+    if (!p.error.ok()) continue;
     SliceShape(spec_, t, shape_, p.batch_size, &response_shape_);
     const uint64_t bytes = SliceBytes(t, begin, n);
-    void* buffer = nullptr;
-    MemoryLocation where;
-    Status rs = NewOutputBuffer(p.response, t, response_shape_, bytes, &buffer, &where);
-    if (!rs.ok()) {
-      p.error = rs.WithContext("model '" + spec_.model_name + "', output '" + t.name + "'");
-      continue;
+    if (to_responses && batch.wants_output(*r, o)) {
+      void* buffer = nullptr;
+      MemoryLocation where;
+      Status rs = NewOutputBuffer(p.response, t, response_shape_, bytes, &buffer, &where);
+      if (rs.ok() && bytes > 0 && where.gpu && (gpu_ == nullptr || t.is_bytes()))
+        rs = Status::Unsupported(
+            OutputLocationError(spec_.model_name, t, where, gpu_ != nullptr ? gpu_->device : -1, kGpuBuild));
+      if (!rs.ok()) {
+        p.error = rs.WithContext(what);
+        continue;  // a failed request leaves its sequence's state as it was
+      }
+      Status ws = WriteSlice(t, view, begin, n, buffer, where);
+      if (!ws.ok()) return ws;
     }
-    if (bytes > 0 && where.gpu && (gpu_ == nullptr || t.is_bytes())) {
-      p.error = Status::Unsupported(
-          OutputLocationError(spec_.model_name, t, where, gpu_ != nullptr ? gpu_->device : -1, kGpuBuild));
-      continue;
-    }
-    Status ws = WriteSlice(t, view, begin, n, buffer, where);
-    if (!ws.ok()) return ws;
-  }
-  return Status::Ok();
-}
-
-Status OutputScatterer::ToStates(RequestBatch& batch, size_t g, size_t o, const OutputView& view) {
-  const TensorSpec& t = spec_.outputs[o];
-  int64_t first_element = 0;
-  for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
-    PendingRequest& p = batch.request(*r);
-    const int64_t n = SliceElements(p, view), begin = first_element;
-    first_element += n;
-    // A failed request leaves its sequence's state as it was.
-    if (!p.error.ok() || !p.in_sequence) continue;
-    SliceShape(spec_, t, shape_, p.batch_size, &response_shape_);
+    // Requests outside any sequence (warmup) have no state to update.
+    if (!to_states || !p.in_sequence) continue;
     StateWrite state;
-    Status s = state.Begin(p.request, t.name.c_str(), t.dtype, response_shape_, SliceBytes(t, begin, n));
-    if (s.ok()) {
+    Status ss = state.Begin(p.request, t.name.c_str(), t.dtype, response_shape_, bytes);
+    if (ss.ok()) {
       // StateWrite asks for a CPU buffer; a device source (a CUDA graph's
       // output) is copied on the stream, waited for before Scatter returns,
       // and the server reads the state only for the sequence's next request.
-      s = WriteSlice(t, view, begin, n, state.buffer(), MemoryLocation{});
-      if (s.ok()) s = state.Commit();
+      ss = WriteSlice(t, view, begin, n, state.buffer(), MemoryLocation{});
+      if (ss.ok()) ss = state.Commit();
     }
-    if (!s.ok()) p.error = s.WithContext("model '" + spec_.model_name + "', state output '" + t.name + "'");
+    if (!ss.ok()) p.error = ss.WithContext("model '" + spec_.model_name + "', state output '" + t.name + "'");
   }
   return Status::Ok();
 }

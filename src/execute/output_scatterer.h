@@ -80,8 +80,10 @@ class OutputScatterer {
   Status WriteSlice(const TensorSpec& t, const OutputView& view, int64_t begin, int64_t n, void* dst,
                     MemoryLocation dst_where);
   // A problem with one request fails that request; a failed copy is returned.
-  Status ToResponses(RequestBatch& batch, size_t g, size_t o, const OutputView& view);
-  Status ToStates(RequestBatch& batch, size_t g, size_t o, const OutputView& view);
+  // Each request's slice of one output: into its response (when it asked for
+  // the output and `to_responses`) and into its sequence state (`to_states`).
+  Status Distribute(RequestBatch& batch, size_t g, size_t o, const OutputView& view, bool to_responses,
+                    bool to_states);
 
   const ExecutionSpec& spec_;
   Ort::MemoryInfo cpu_info_{nullptr};
