@@ -9,33 +9,19 @@
 
 #include "common/data_type.h"
 
+#include "tensor_builders.h"
+
 namespace ortbackend {
 namespace {
+
+using testing_builders::Config;
+using testing_builders::Tensor;
 
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using json = nlohmann::json;
-
-// One tensor as the ONNX model declares it (-1: dynamic dim).
-ModelTensorInfo Tensor(const std::string& name, TRITONSERVER_DataType dtype, Shape shape) {
-  ModelTensorInfo t;
-  t.name = name;
-  t.dtype = dtype;
-  t.ort_type = ToOrtType(dtype);
-  t.shape = std::move(shape);
-  return t;
-}
-
-// One tensor as the model configuration lists it.
-TensorConfig Config(const std::string& name, TRITONSERVER_DataType dtype, Shape dims) {
-  TensorConfig c;
-  c.name = name;
-  c.dtype = dtype;
-  c.dims = std::move(dims);
-  return c;
-}
 
 TensorConfig ConfigWithReshape(const std::string& name, TRITONSERVER_DataType dtype, Shape dims, Shape reshape) {
   TensorConfig c = Config(name, dtype, std::move(dims));

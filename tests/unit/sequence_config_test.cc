@@ -14,8 +14,12 @@
 #include "common/data_type.h"
 #include "execute/tensor_spec.h"
 
+#include "tensor_builders.h"
+
 namespace ortbackend {
 namespace {
+
+using testing_builders::Tensor;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -127,15 +131,6 @@ INSTANTIATE_TEST_SUITE_P(
                   {{{"input_name", "S"}, {"output_name", "T"}, {"data_type", "TYPE_WHAT"}, {"dims", {1}}}}}},
                 "unsupported data_type 'TYPE_WHAT'"}),
     [](const auto& info) { return std::string(info.param.label); });
-
-ModelTensorInfo Tensor(const std::string& name, TRITONSERVER_DataType dtype, Shape shape) {
-  ModelTensorInfo t;
-  t.name = name;
-  t.dtype = dtype;
-  t.ort_type = ToOrtType(dtype);
-  t.shape = std::move(shape);
-  return t;
-}
 
 // A batching model: X plus the four controls and a string state in, Y and
 // the state out.

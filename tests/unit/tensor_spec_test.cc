@@ -6,24 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tensor_builders.h"
+
 namespace ortbackend {
 namespace {
 
-ModelTensorInfo Tensor(const std::string& name, TRITONSERVER_DataType dtype, Shape shape) {
-  ModelTensorInfo t;
-  t.name = name;
-  t.dtype = dtype;
-  t.shape = std::move(shape);
-  return t;
-}
-
-TensorConfig Config(const std::string& name, TRITONSERVER_DataType dtype, Shape dims) {
-  TensorConfig c;
-  c.name = name;
-  c.dtype = dtype;
-  c.dims = std::move(dims);
-  return c;
-}
+using testing_builders::Config;
+using testing_builders::Tensor;
 
 TEST(BuildExecutionSpec, CopiesModelNameAndMaxBatchSize) {
   ModelConfig config;
