@@ -17,7 +17,6 @@ ModelInstanceState::ModelInstanceState(ModelState* model, TRITONBACKEND_ModelIns
       batch_(spec_),
       gatherer_(spec_),
       scatterer_(spec_) {
-  spec_.model_name = model->name();
 }
 
 Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance* instance,

@@ -6,6 +6,22 @@
 #include "ort/ort_try.h"
 
 namespace ortbackend {
+namespace {
+
+// Calls copy(chunk) for every non-empty chunk of input i of the requests
+// [begin, end), in order -- the order they are stacked in -- until it
+// returns false.
+template <typename Copy>
+void ForEachChunk(RequestBatch& batch, const uint32_t* begin, const uint32_t* end, size_t i, Copy&& copy) {
+  for (const uint32_t* r = begin; r != end; ++r) {
+    const RequestInputView& v = batch.input(*r, i);
+    const Chunk* c = batch.chunks(v);
+    for (uint32_t k = 0; k < v.chunk_count; ++k)
+      if (c[k].size && !copy(c[k])) return;
+  }
+}
+
+}  // namespace
 
 InputGatherer::InputGatherer(const ExecutionSpec& spec)
     : spec_(spec),
@@ -75,7 +91,7 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int6
     const MemoryLocation* where = batch.locations(v);
     for (uint32_t k = 0; k < v.chunk_count; ++k) summary.Add(where[k], gpu_device);
   }
-  auto what = [&] { return "model '" + spec_.model_name + "', input '" + t.name + "'"; };
+  const std::string& what = t.context;
 
   void* data = nullptr;
   const Ort::MemoryInfo* info = &cpu_info_;
@@ -95,7 +111,7 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int6
       // contiguous tensor, so this copy cannot be avoided.
       char* out = nullptr;
       if (gpu_ != nullptr) {
-        Status s = pinned_[i].Reserve(total, what());
+        Status s = pinned_[i].Reserve(total, what);
         if (!s.ok()) return s;
         out = static_cast<char*>(pinned_[i].data());
         info = &pinned_info_;
@@ -105,14 +121,11 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int6
         out = buf.data();
       }
       data = out;
-      for (const uint32_t* r = begin; r != end; ++r) {
-        const RequestInputView& v = batch.input(*r, i);
-        const Chunk* c = batch.chunks(v);
-        for (uint32_t k = 0; k < v.chunk_count; ++k) {
-          if (c[k].size) std::memcpy(out, c[k].data, c[k].size);
-          out += c[k].size;
-        }
-      }
+      ForEachChunk(batch, begin, end, i, [&](const Chunk& c) {
+        std::memcpy(out, c.data, c.size);
+        out += c.size;
+        return true;
+      });
       bytes_copied_ += total;
       break;
     }
@@ -127,24 +140,19 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int6
             slots.emplace_back(gpu_->cuda, gpu::CudaBuffer::Kind::kDevice);
         buf = &slots[i];
       }
-      Status s = buf->Reserve(total, what());
+      Status s = buf->Reserve(total, what);
       if (!s.ok()) return s;
       char* out = static_cast<char*>(buf->data());
       data = out;
       info = &cuda_info_;
-      for (const uint32_t* r = begin; r != end; ++r) {
-        const RequestInputView& v = batch.input(*r, i);
-        const Chunk* c = batch.chunks(v);
-        for (uint32_t k = 0; k < v.chunk_count; ++k) {
-          // Ordered before ORT's kernels: ORT computes on the same stream.
-          if (c[k].size)
-            s = gpu_->cuda->Check(gpu_->cuda->MemcpyAsync(out, c[k].data, c[k].size, gpu::kCudaMemcpyDefault,
-                                                          gpu_->stream.get()),
-                                  what() + ": copying to GPU " + std::to_string(gpu_->device));
-          if (!s.ok()) return s;
-          out += c[k].size;
-        }
-      }
+      gpu::CudaError err = 0;
+      ForEachChunk(batch, begin, end, i, [&](const Chunk& c) {
+        // Ordered before ORT's kernels: ORT computes on the same stream.
+        err = gpu_->cuda->MemcpyAsync(out, c.data, c.size, gpu::kCudaMemcpyDefault, gpu_->stream.get());
+        out += c.size;
+        return err == 0;
+      });
+      if (err != 0) return gpu_->cuda->Check(err, what + ": copying to GPU " + std::to_string(gpu_->device));
       bytes_copied_ += total;
       break;
     }
@@ -168,7 +176,7 @@ Status InputGatherer::GatherBytes(RequestBatch& batch, size_t g, size_t i, int64
   const RequestInputView& lead = batch.input(*begin, i);
   Shape& shape = shapes_[i];
   ModelShapeFor(spec_, t, DimsView(lead.shape, lead.rank), total_batch, &shape);
-  const std::string what = "model '" + spec_.model_name + "', input '" + t.name + "'";
+  const std::string& what = t.context;
   return OrtTry(what, [&] {
     Ort::Value value = Ort::Value::CreateTensor(allocator_, shape.data(), shape.size(), t.ort_type);
     size_t base = 0;

@@ -121,17 +121,17 @@ bool OutputScatterer::RecipeShape(RequestBatch& batch, uint32_t r, size_t o, int
 Status OutputScatterer::BindGraphOutput(RequestBatch& batch, size_t g, int64_t graph_id, size_t o,
                                         Ort::Value* value) {
   const TensorSpec& t = spec_.outputs[o];
-  auto what = [&] { return "model '" + spec_.model_name + "', output '" + t.name + "'"; };
+  const std::string& what = t.context;
   int64_t elements = 0;
   uint64_t bytes = 0;
   // CheckCudaGraphShapes made sure at load that every recipe is complete.
   if (!RecipeShape(batch, *batch.group_begin(g), o, batch.group_batch_size(g), &shape_) ||
       !CheckedElementCount(shape_, &elements) || !CheckedByteSize(elements, t.element_size, &bytes))
-    return Status::Internal(what() + ": the output shape is not known before the run, which CUDA graphs need");
+    return Status::Internal(what + ": the output shape is not known before the run, which CUDA graphs need");
   auto& slots = graph_buffers_[graph_id];
   if (slots.empty())
     for (size_t k = 0; k < spec_.outputs.size(); ++k) slots.emplace_back(gpu_->cuda, gpu::CudaBuffer::Kind::kDevice);
-  Status s = slots[o].Reserve(bytes, what());
+  Status s = slots[o].Reserve(bytes, what);
   if (!s.ok()) return s;
   return OrtTry(what, [&] {
     *value = Ort::Value::CreateTensor(cuda_info_, slots[o].data(), bytes, shape_.data(), shape_.size(), t.ort_type);
@@ -149,7 +149,7 @@ bool OutputScatterer::TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Va
   MemoryLocation where;
   Status s = NewOutputBuffer(p.response, t, shape_, bytes, &buffer, &where);
   if (!s.ok()) {
-    p.error = s.WithContext("model '" + spec_.model_name + "', output '" + t.name + "'");
+    p.error = s.WithContext(t.context);
     return true;  // the request has failed; nothing to scatter for it
   }
   const int gpu_device = gpu_ != nullptr ? gpu_->device : -1;
@@ -162,7 +162,7 @@ bool OutputScatterer::TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Va
   const bool on_device = route == OutputRoute::kBindDevice && buffer != nullptr;
   const Ort::MemoryInfo& info = on_device ? cuda_info_ : cpu_info_;
   if (on_device) ++device_in_place_;
-  Status cs = OrtTry([&] { return "model '" + spec_.model_name + "', output '" + t.name + "'"; }, [&] {
+  Status cs = OrtTry(t.context, [&] {
     *value = Ort::Value::CreateTensor(info, buffer ? buffer : &empty_tensor, bytes, shape_.data(), shape_.size(),
                                       t.ort_type);
   });
@@ -179,8 +179,9 @@ Status OutputScatterer::CopyOut(void* dst, MemoryLocation dst_where, const void*
   // Device involved: one copy on the instance's stream (host->device,
   // device->host or device->device), waited for once per Scatter.
   device_copies_ = true;
-  return gpu_->cuda->Check(gpu_->cuda->MemcpyAsync(dst, src, bytes, gpu::kCudaMemcpyDefault, gpu_->stream.get()),
-                           what + ": copying the response");
+  const gpu::CudaError err = gpu_->cuda->MemcpyAsync(dst, src, bytes, gpu::kCudaMemcpyDefault, gpu_->stream.get());
+  // The message is built only on failure: this runs once per request slice.
+  return err == 0 ? Status::Ok() : gpu_->cuda->Check(err, what + ": copying the response");
 }
 
 Status OutputScatterer::Scatter(RequestBatch& batch, size_t g) {
@@ -205,7 +206,7 @@ Status OutputScatterer::Scatter(RequestBatch& batch, size_t g) {
 
 Status OutputScatterer::ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort::Value& value, OutputView* view) {
   const TensorSpec& t = spec_.outputs[o];
-  auto what = [&] { return "model '" + spec_.model_name + "', output '" + t.name + "'"; };
+  const std::string& what = t.context;
   ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
   Status s = OrtTry(what, [&] {
     if (!value.IsTensor()) throw Ort::Exception("the model produced a non-tensor value", ORT_FAIL);
@@ -216,13 +217,13 @@ Status OutputScatterer::ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort:
   });
   if (!s.ok()) return s;
   if (type != t.ort_type)
-    return Status::Internal(what() + ": the model produced " + OrtTypeName(type) + " but the config says " +
+    return Status::Internal(what + ": the model produced " + OrtTypeName(type) + " but the config says " +
                             DataTypeToConfig(t.dtype));
   const int64_t total_batch = batch.group_batch_size(g);
   if (spec_.batching() && (shape_.empty() || shape_[0] != total_batch))
-    return Status::Internal(what() + ": the model produced shape " + ShapeToString(shape_) + " for a batch of " +
+    return Status::Internal(what + ": the model produced shape " + ShapeToString(shape_) + " for a batch of " +
                             std::to_string(total_batch) + "; its first dim must be the batch size");
-  if (!CheckedElementCount(shape_, &view->whole_elements)) return Status::Internal(what() + ": invalid output shape");
+  if (!CheckedElementCount(shape_, &view->whole_elements)) return Status::Internal(what + ": invalid output shape");
   view->item_elements = spec_.batching() ? (total_batch ? view->whole_elements / total_batch : 0)
                                          : view->whole_elements;
   if (t.is_bytes()) {
@@ -266,7 +267,7 @@ Status OutputScatterer::WriteSlice(const TensorSpec& t, const OutputView& view, 
     // ORT allocated this output (its shape was not known before the run, a
     // batch shares it, or a CUDA graph wrote it), so each slice is copied once.
     Status s = CopyOut(dst, dst_where, view.data + static_cast<uint64_t>(begin) * t.element_size, view.on_gpu, bytes,
-                       "model '" + spec_.model_name + "', output '" + t.name + "'");
+                       t.context);
     if (!s.ok()) return s;
   }
   bytes_copied_ += bytes;
@@ -276,7 +277,6 @@ Status OutputScatterer::WriteSlice(const TensorSpec& t, const OutputView& view, 
 Status OutputScatterer::Distribute(RequestBatch& batch, size_t g, size_t o, const OutputView& view,
                                    bool to_responses, bool to_states) {
   const TensorSpec& t = spec_.outputs[o];
-  const std::string what = "model '" + spec_.model_name + "', output '" + t.name + "'";
   int64_t first_element = 0;
   for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
     PendingRequest& p = batch.request(*r);
@@ -289,11 +289,12 @@ Status OutputScatterer::Distribute(RequestBatch& batch, size_t g, size_t o, cons
       void* buffer = nullptr;
       MemoryLocation where;
       Status rs = NewOutputBuffer(p.response, t, response_shape_, bytes, &buffer, &where);
-      if (rs.ok() && bytes > 0 && where.gpu && (gpu_ == nullptr || t.is_bytes()))
+      if (!rs.ok()) rs = rs.WithContext(t.context);
+      else if (bytes > 0 && where.gpu && (gpu_ == nullptr || t.is_bytes()))
         rs = Status::Unsupported(
             OutputLocationError(spec_.model_name, t, where, gpu_ != nullptr ? gpu_->device : -1, kGpuBuild));
       if (!rs.ok()) {
-        p.error = rs.WithContext(what);
+        p.error = rs;
         continue;  // a failed request leaves its sequence's state as it was
       }
       Status ws = WriteSlice(t, view, begin, n, buffer, where);

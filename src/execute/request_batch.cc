@@ -117,8 +117,7 @@ Status RequestBatch::Validate(size_t r) {
                                      std::to_string(total) + " bytes but the input declares " +
                                      std::to_string(bytes));
     if (t.is_bytes()) {
-      s = ValidateBytesElements(chunks(v), v.chunk_count, v.elements,
-                                "model '" + spec_.model_name + "', input '" + t.name + "'");
+      s = ValidateBytesElements(chunks(v), v.chunk_count, v.elements, t.context);
       if (!s.ok()) return s;
     }
   }

@@ -112,6 +112,8 @@ ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& i
     if (m != nullptr && !o.implicit_scalar && !o.is_bytes()) DeriveShapeRecipe(*m, spec, io, &o);
   }
   for (const auto& o : spec.outputs) spec.output_names.push_back(o.name.c_str());
+  for (auto& t : spec.inputs) t.context = "model '" + spec.model_name + "', input '" + t.name + "'";
+  for (auto& t : spec.outputs) t.context = "model '" + spec.model_name + "', output '" + t.name + "'";
   return spec;
 }
 

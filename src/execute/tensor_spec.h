@@ -44,6 +44,9 @@ struct TensorSpec {
   // before running (fixed dims, the batch size, or an input dim with the same
   // symbolic name); empty when some dim cannot be known in advance.
   std::vector<DimSource> shape_recipe;
+  // "model 'm', input 'x'" (or output): the prefix of this tensor's error
+  // messages, built once so decoding BYTES needs no string per request.
+  std::string context;
   bool is_bytes() const { return dtype == TRITONSERVER_TYPE_BYTES; }
 };
 
