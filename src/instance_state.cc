@@ -16,8 +16,7 @@ ModelInstanceState::ModelInstanceState(ModelState* model, TRITONBACKEND_ModelIns
       spec_(BuildExecutionSpec(model->config(), model->io())),
       batch_(spec_),
       gatherer_(spec_),
-      scatterer_(spec_) {
-}
+      scatterer_(spec_) {}
 
 Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance* instance,
                                   std::unique_ptr<ModelInstanceState>* out) {
@@ -123,7 +122,11 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
   const uint64_t gpu_in = gatherer_.device_inputs_in_place(), gpu_out = scatterer_.device_outputs_in_place();
   batch_.Begin(requests, count);
   const size_t groups = batch_.group_count();
+  group_stats_.clear();
   for (size_t g = 0; g < groups; ++g) RunGroup(g);
+  // The execution ends here; what follows is bookkeeping and sending, as in
+  // Triton's own backends.
+  const uint64_t exec_end = NowNs();
   // The copy counters are how tests see the zero-copy paths at work. Logged
   // before the responses go out, so a client that has its answer can read it.
   ORTB_LOG_VERBOSE("model '" + model_->name() + "', instance '" + name_ + "': executed " + std::to_string(count) +
@@ -135,8 +138,13 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
                                           " input(s) read in place from GPU memory, " +
                                           std::to_string(scatterer_.device_outputs_in_place() - gpu_out) +
                                           " output(s) written in place to GPU memory"));
-  if (responder_ != nullptr) responder_->Push(batch_, exec_start, NowNs());
-  else batch_.Finish(instance_, exec_start, NowNs());
+  for (const GroupStats& b : group_stats_) {
+    TRITONSERVER_Error* err = TRITONBACKEND_ModelInstanceReportBatchStatistics(
+        instance_, b.batch_size, b.start_ns, b.compute_start_ns, b.compute_end_ns, b.end_ns);
+    if (err != nullptr) TRITONSERVER_ErrorDelete(err);
+  }
+  if (responder_ != nullptr) responder_->Push(batch_, exec_start, exec_end);
+  else batch_.Finish(instance_, exec_start, exec_end);
 }
 
 void ModelInstanceState::RunGroup(size_t g) {
@@ -184,12 +192,9 @@ void ModelInstanceState::RunGroup(size_t g) {
     batch_.request(*r).compute_start_ns = compute_start;
     batch_.request(*r).compute_end_ns = compute_end;
   }
-  if (s.ok()) {
-    TRITONSERVER_Error* err = TRITONBACKEND_ModelInstanceReportBatchStatistics(
-        instance_, static_cast<uint64_t>(spec_.batching() ? total_batch : 1), group_start, compute_start,
-        compute_end, NowNs());
-    if (err != nullptr) TRITONSERVER_ErrorDelete(err);
-  }
+  if (s.ok())
+    group_stats_.push_back(GroupStats{static_cast<uint64_t>(spec_.batching() ? total_batch : 1), group_start,
+                                      compute_start, compute_end, NowNs()});
 }
 
 }  // namespace ortbackend

@@ -48,6 +48,12 @@ class ModelInstanceState {
   std::map<int64_t, Ort::RunOptions> graph_run_options_;
   std::map<int64_t, int> graph_runs_;  // runs per CUDA graph id, up to kRunsUntilCaptured
   ExecutionSpec spec_;
+  // One entry per successful run of this Execute, reported to Triton once
+  // the execution has ended (reporting is bookkeeping, not execution).
+  struct GroupStats {
+    uint64_t batch_size, start_ns, compute_start_ns, compute_end_ns, end_ns;
+  };
+  std::vector<GroupStats> group_stats_;
   RequestBatch batch_;
   InputGatherer gatherer_;
   OutputScatterer scatterer_;
