@@ -250,16 +250,8 @@ PA_CPUS = "12-15"
 
 
 def profile_providers(prefix):
-    for _ in range(100):
-        files = list(WORK.glob(f"{prefix}*.json"))
-        try:
-            events = json.loads(files[0].read_text()) if files else None
-        except json.JSONDecodeError:
-            events = None
-        if events:
-            return sorted({e["args"]["provider"] for e in events if e.get("cat") == "Node" and "provider" in e.get("args", {})})
-        time.sleep(0.2)
-    return []
+    return sorted({e["args"]["provider"] for e in profile_events(prefix)
+                   if e.get("cat") == "Node" and "provider" in e.get("args", {})})
 
 
 def basic_checks():
