@@ -6,7 +6,10 @@ VENV="$DEPS/venv"
 mkdir -p "$DEPS"
 source "$ROOT/scripts/lib/pins.sh"
 
-step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Each step line carries the seconds since the first script of this run
+# started (child scripts inherit the start), so a slow CI log shows where.
+export ORTB_RUN_START="${ORTB_RUN_START:-$(date +%s)}"
+step() { printf '\033[1m==> [%4ss] %s\033[0m\n' "$(($(date +%s) - ORTB_RUN_START))" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # check_sha256 FILE EXPECTED: fail loudly when a download is not what we pinned.
