@@ -311,7 +311,7 @@ Status OutputScatterer::Distribute(RequestBatch& batch, size_t g, size_t o, cons
       ss = WriteSlice(t, view, begin, n, state.buffer(), MemoryLocation{});
       if (ss.ok()) ss = state.Commit();
     }
-    if (!ss.ok()) p.error = ss.WithContext("model '" + spec_.model_name + "', state output '" + t.name + "'");
+    if (!ss.ok()) p.error = ss.WithContext(TensorContext(spec_.model_name, "state output", t.name));
   }
   return Status::Ok();
 }

@@ -6,7 +6,7 @@ namespace ortbackend {
 namespace {
 
 std::string Prefix(const ExecutionSpec& spec, const TensorSpec& t) {
-  return "model '" + spec.model_name + "', input '" + t.name + "': ";
+  return TensorContext(spec.model_name, "input", t.name) + ": ";
 }
 
 std::string ExpectedShape(const ExecutionSpec& spec, const TensorSpec& t) {

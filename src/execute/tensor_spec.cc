@@ -112,9 +112,13 @@ ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& i
     if (m != nullptr && !o.implicit_scalar && !o.is_bytes()) DeriveShapeRecipe(*m, spec, io, &o);
   }
   for (const auto& o : spec.outputs) spec.output_names.push_back(o.name.c_str());
-  for (auto& t : spec.inputs) t.context = "model '" + spec.model_name + "', input '" + t.name + "'";
-  for (auto& t : spec.outputs) t.context = "model '" + spec.model_name + "', output '" + t.name + "'";
+  for (auto& t : spec.inputs) t.context = TensorContext(spec.model_name, "input", t.name);
+  for (auto& t : spec.outputs) t.context = TensorContext(spec.model_name, "output", t.name);
   return spec;
+}
+
+std::string TensorContext(const std::string& model, const char* kind, const std::string& tensor) {
+  return "model '" + model + "', " + kind + " '" + tensor + "'";
 }
 
 }  // namespace ortbackend

@@ -77,4 +77,8 @@ struct ExecutionSpec {
 // the stricter of the two.
 ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& io);
 
+// "model 'm', input 'x'": how every message about one tensor begins. `kind`
+// is "input", "output" or "state output".
+std::string TensorContext(const std::string& model, const char* kind, const std::string& tensor);
+
 }  // namespace ortbackend
