@@ -158,3 +158,50 @@ def test_clients_cannot_send_a_batch_input(server):
         _infer(server, "ragged_1", arrays)
     assert "EC" in str(e.value)
     assert server.alive()
+
+
+def _shaped(name, arr, shape=None, dtype="FP32"):
+    i = httpclient.InferInput(name, list(arr.shape), dtype)
+    i.set_data_from_numpy(arr)
+    if shape is not None:
+        i.set_shape(shape)
+    return i
+
+
+GOOD_MATRIX = np.ones((1, 2, 2), np.float32)
+# Malformed requests to a ragged model: name -> (inputs, fragments of the error).
+BAD_RAGGED_REQUESTS = {
+    "wrong-dtype": (lambda: [_shaped("INPUT", np.ones((1, 3), np.int32), dtype="INT32"),
+                             _shaped("MATRIX", GOOD_MATRIX)], ["INPUT", "FP32"]),
+    "missing-ragged-input": (lambda: [_shaped("INPUT", np.ones((1, 3), np.float32))], ["MATRIX"]),
+    "ragged-input-of-wrong-rank": (lambda: [_shaped("INPUT", np.ones((1, 3), np.float32)),
+                                            _shaped("MATRIX", np.ones((1, 4), np.float32))], ["MATRIX"]),
+    # 2**62 FP32 elements are 2**64 bytes, 0 once wrapped: the server's
+    # byte-size check passes it, the backend's element count does not.
+    "wrapping-element-count": (lambda: [_shaped("INPUT", np.zeros((1, 0), np.float32), [1, 2 ** 62]),
+                                        _shaped("MATRIX", GOOD_MATRIX)],
+                               ["model 'ragged_1', input 'INPUT'", "byte size overflows 64 bits"]),
+    "batch-input-sent-by-the-client": (lambda: [_shaped("INPUT", np.ones((1, 3), np.float32)),
+                                                _shaped("MATRIX", GOOD_MATRIX),
+                                                _shaped("AEC", np.ones((1, 1), np.int32), dtype="INT32")], ["AEC"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_RAGGED_REQUESTS))
+def test_malformed_ragged_request_fails_alone(server, case):
+    make_inputs, fragments = BAD_RAGGED_REQUESTS[case]
+    with pytest.raises(InferenceServerException) as e:
+        server.http().infer("ragged_1", make_inputs())
+    msg = str(e.value)
+    for f in fragments:
+        assert f in msg, f"{f!r} not in {msg!r}"
+    assert server.alive()
+    req = _request(2, 1, 1, seed=60)
+    np.testing.assert_allclose(_infer(server, "ragged_1", req)["OUT"], 2 * req["INPUT"], rtol=1e-6)
+
+
+def test_a_ragged_request_may_have_no_elements(server):
+    req = {"INPUT": np.zeros((1, 0), np.float32), "MATRIX": np.ones((1, 1, 2), np.float32)}
+    out = _infer(server, "ragged_1", req)
+    assert out["OUT"].shape == (1, 0)
+    assert out["EC_OUT"][0, 0] == 0 and out["MAX_OUT"][0, 0] == 0
