@@ -7,6 +7,8 @@
 // config and every error message are the backend's.
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -22,6 +24,7 @@
 #include "ort/environment.h"
 #include "ort/model_inspector.h"
 #include "ort/session_factory.h"
+#include "pbtxt_reader.h"
 #include "pbtxt_writer.h"
 
 namespace ortbackend {
@@ -48,6 +51,10 @@ Options:
   --max-batch-size N       what the backend's default-max-batch-size would be
                            (default 4; 0: never batch)
   --instance-kind cpu|gpu  add instance_group [ { kind: KIND_CPU|KIND_GPU count: 1 } ]
+  --config FILE            start from this config.pbtxt, as the server does for a
+                           model that has one: print it completed and checked
+                           (ragged batching, sequence batching and the like need
+                           one; the name defaults to the config's)
   --json                   print {"config": {...}, "onnx": {...}} as JSON instead
   -h, --help               print this help
 
@@ -60,6 +67,7 @@ struct ToolOptions {
   std::string name;
   std::string max_batch_size = "4";
   std::string instance_kind;  // "", "KIND_CPU" or "KIND_GPU"
+  std::string config;         // a config.pbtxt to start from
   bool json = false;
   bool help = false;
 };
@@ -87,7 +95,7 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
       out->help = true;
     } else if (arg == "--json") {
       out->json = true;
-    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind") {
+    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind" || arg == "--config") {
       std::string v;
       if (!take_value(&v)) {
         *error = arg + " needs a value";
@@ -95,6 +103,8 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
       }
       if (arg == "--name") {
         out->name = v;
+      } else if (arg == "--config") {
+        out->config = v;
       } else if (arg == "--max-batch-size") {
         out->max_batch_size = v;
       } else if (v == "cpu" || v == "gpu") {
@@ -118,6 +128,15 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
     return false;
   }
   return true;
+}
+
+Status ReadTextFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open the config file '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  *out = text.str();
+  return Status::Ok();
 }
 
 bool IsVersionName(const std::string& s) {
@@ -209,14 +228,23 @@ int Run(const std::vector<std::string>& args) {
   Status s = ParseBackendSettings({{"cmdline", {{"default-max-batch-size", options.max_batch_size}}}}, &settings);
   if (!s.ok()) return UsageError("--max-batch-size: " + s.message());
 
+  nlohmann::json config = nlohmann::json::object();
+  if (!options.config.empty()) {
+    std::string text;
+    s = ReadTextFile(options.config, &text);
+    if (s.ok()) s = PbtxtToJson(text, options.config, &config);
+    if (!s.ok()) return Fail(s, "");
+  }
   ModelLocation location;
   s = LocateModel(options.model, &location);
-  const std::string name = options.name.empty() ? location.default_name : options.name;
+  std::string name = options.name.empty() ? StringMember(config, "name") : options.name;
+  if (name.empty()) name = location.default_name;
   if (!s.ok()) return Fail(s, name);
+  config["name"] = name;
+  if (!config.contains("backend") && !config.contains("platform")) config["backend"] = "onnxruntime";
 
   auto environment = OrtEnvironment::Create(BackendSettings());
   if (!environment.ok()) return Fail(environment.status(), name);
-  nlohmann::json config = {{"name", name}, {"backend", "onnxruntime"}};
   ModelIoInfo io;
   ModelMetadataInfo metadata;
   s = CompleteConfig(environment.value()->env(), location.file, settings, &config, &io, &metadata);
@@ -232,7 +260,8 @@ int Run(const std::vector<std::string>& args) {
   if (options.json) {
     std::cout << nlohmann::json({{"config", config}, {"onnx", facts}}).dump(2) << "\n";
   } else {
-    std::cout << "# The configuration the ONNX Runtime backend auto-completes for this model\n"
+    std::cout << "# The configuration the ONNX Runtime backend auto-completes for this model"
+              << (options.config.empty() ? std::string() : " from " + options.config) << "\n"
               << "# (default-max-batch-size=" << settings.default_max_batch_size << "), by ort-model-config.\n"
               << ConfigToPbtxt(config) << "\n"
               << ModelFactsToComments(facts);

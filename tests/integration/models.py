@@ -240,8 +240,9 @@ def ragged_all_kinds():
     return make_model(nodes, inputs, outputs, initializers=consts)
 
 
-def ragged_all_kinds_config(name, max_batch_size=8, extra=""):
-    """The config of ragged_all_kinds(); `extra` adds e.g. a dynamic_batching block."""
+def ragged_all_kinds_config(name, max_batch_size=8, extra="", with_outputs=True):
+    """The config of ragged_all_kinds(); `extra` adds e.g. a dynamic_batching block.
+    Without outputs (and so without batch outputs), auto-complete lists them."""
     scalar = "reshape: { shape: [ ] }"
     outputs = [("OUT", "TYPE_FP32", [-1]), ("MOUT", "TYPE_FP32", [-1, -1]), ("EC_OUT", "TYPE_FP32", [1], scalar),
                ("AEC_OUT", "TYPE_INT32", [1], scalar), ("AECZ_START", "TYPE_FP32", [1], scalar),
@@ -258,8 +259,8 @@ def ragged_all_kinds_config(name, max_batch_size=8, extra=""):
     batch_outputs = ",\n".join(
         f'  {{ target_name: "{t}" kind: BATCH_SCATTER_WITH_INPUT_SHAPE source_input: "{s}" }}'
         for t, s in (("OUT", "INPUT"), ("MOUT", "MATRIX")))
+    scatter = f"batch_output [\n{batch_outputs}\n]\n" if with_outputs else ""
     return config(
         name, [("INPUT", "TYPE_FP32", [-1], "allow_ragged_batch: true"),
-               ("MATRIX", "TYPE_FP32", [-1, -1], "allow_ragged_batch: true")], outputs,
-        max_batch_size=max_batch_size,
-        extra=f"batch_input [\n{batch_inputs}\n]\nbatch_output [\n{batch_outputs}\n]\n{extra}")
+               ("MATRIX", "TYPE_FP32", [-1, -1], "allow_ragged_batch: true")], outputs if with_outputs else [],
+        max_batch_size=max_batch_size, extra=f"batch_input [\n{batch_inputs}\n]\n{scatter}{extra}")
