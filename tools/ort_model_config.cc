@@ -7,7 +7,9 @@
 // config and every error message are the backend's.
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -32,7 +34,8 @@ namespace fs = std::filesystem;
 constexpr const char* kUsage = R"(Usage: ort-model-config [options] MODEL
 
 Prints the config.pbtxt that the Triton ONNX Runtime backend auto-completes
-for MODEL when it is served without a config.pbtxt, then what the ONNX file
+for MODEL when it is served without a config.pbtxt (or, with --config, with
+that partial configuration), then what the ONNX file
 declares (IR version, opsets, producer, dynamic and symbolic dims, initializer
 sizes) as # comments.
 
@@ -48,6 +51,9 @@ Options:
   --max-batch-size N       what the backend's default-max-batch-size would be
                            (default 4; 0: never batch)
   --instance-kind cpu|gpu  add instance_group [ { kind: KIND_CPU|KIND_GPU count: 1 } ]
+  --config FILE.json       start from this model configuration, in the JSON
+                           form the server hands the backend (for example
+                           {"max_batch_size": 8}), instead of an empty one
   --json                   print {"config": {...}, "onnx": {...}} as JSON instead
   -h, --help               print this help
 
@@ -60,6 +66,7 @@ struct ToolOptions {
   std::string name;
   std::string max_batch_size = "4";
   std::string instance_kind;  // "", "KIND_CPU" or "KIND_GPU"
+  std::string config_file;    // "" for an empty starting configuration
   bool json = false;
   bool help = false;
 };
@@ -87,7 +94,7 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
       out->help = true;
     } else if (arg == "--json") {
       out->json = true;
-    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind") {
+    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind" || arg == "--config") {
       std::string v;
       if (!take_value(&v)) {
         *error = arg + " needs a value";
@@ -95,6 +102,8 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
       }
       if (arg == "--name") {
         out->name = v;
+      } else if (arg == "--config") {
+        out->config_file = v;
       } else if (arg == "--max-batch-size") {
         out->max_batch_size = v;
       } else if (v == "cpu" || v == "gpu") {
@@ -184,6 +193,25 @@ Status CompleteConfig(Ort::Env& env, const std::string& file, const BackendSetti
   return ValidateConfigAgainstModel(parsed, *io);
 }
 
+// The configuration the load starts from: the --config file's JSON object, or
+// an empty one; either way named like the model and, unless it names one,
+// for this backend.
+Status StartingConfig(const std::string& file, const std::string& name, nlohmann::json* config) {
+  *config = nlohmann::json::object();
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) return Status::InvalidArgument("--config: cannot read '" + file + "'");
+    std::stringstream text;
+    text << in.rdbuf();
+    *config = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+    if (!config->is_object())
+      return Status::InvalidArgument("--config: '" + file + "' does not hold a JSON object");
+  }
+  (*config)["name"] = name;
+  if (!config->contains("backend") && !config->contains("platform")) (*config)["backend"] = "onnxruntime";
+  return Status::Ok();
+}
+
 int Fail(const Status& s, const std::string& name) {
   const Status shown = name.empty() ? s : s.WithContext("model '" + name + "'");
   std::cerr << "ort-model-config: " << shown.message() << "\n";
@@ -216,7 +244,9 @@ int Run(const std::vector<std::string>& args) {
 
   auto environment = OrtEnvironment::Create(BackendSettings());
   if (!environment.ok()) return Fail(environment.status(), name);
-  nlohmann::json config = {{"name", name}, {"backend", "onnxruntime"}};
+  nlohmann::json config;
+  s = StartingConfig(options.config_file, name, &config);
+  if (!s.ok()) return UsageError(s.message());
   ModelIoInfo io;
   ModelMetadataInfo metadata;
   s = CompleteConfig(environment.value()->env(), location.file, settings, &config, &io, &metadata);
