@@ -39,6 +39,10 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   nlohmann::json config;
   s = JsonFromMessage(message, &config);
   if (!s.ok()) return s;
+  // As received (the server's defaults included), before parsing, so a
+  // config that fails to parse is in the log next to its error. One line:
+  // the compact dump, so a grep finds every key.
+  ORTB_LOG_INFO("onnxruntime backend configuration: " + config.dump());
   auto state = std::make_unique<BackendState>();
   s = ParseBackendSettings(config, &state->settings);
   if (!s.ok()) return s;
