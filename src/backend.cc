@@ -108,6 +108,21 @@ TRITONSERVER_Error* TRITONBACKEND_ModelInstanceFinalize(TRITONBACKEND_ModelInsta
   return ToTritonError(s);
 }
 
+// Asked by servers of backend API 1.19 and newer that look it up (2.51 does
+// not) when a client asks whether the model is ready; an error marks this
+// instance, and so the model, not ready.
+TRITONSERVER_Error* TRITONBACKEND_ModelInstanceReady(TRITONBACKEND_ModelInstance* instance) {
+  void* state = nullptr;
+  Status s = FromTritonError(TRITONBACKEND_ModelInstanceState(instance, &state), "reading the instance state");
+  if (s.ok() && state == nullptr) s = Status::Unavailable("the instance has no state (its initialization failed)");
+  if (s.ok()) {
+    const auto* instance_state = static_cast<const ModelInstanceState*>(state);
+    s = instance_state->Ready();
+    if (!s.ok()) s = s.WithContext("model '" + instance_state->model_name() + "'");
+  }
+  return ToTritonError(s);
+}
+
 TRITONSERVER_Error* TRITONBACKEND_ModelInstanceExecute(TRITONBACKEND_ModelInstance* instance,
                                                        TRITONBACKEND_Request** requests, const uint32_t request_count) {
   void* state = nullptr;
