@@ -263,7 +263,9 @@ int Run(const std::vector<std::string>& args) {
     std::cout << nlohmann::json({{"config", config}, {"onnx", facts}}).dump(2) << "\n";
   } else {
     std::cout << "# The configuration the ONNX Runtime backend auto-completes for this model\n"
-              << "# (default-max-batch-size=" << settings.default_max_batch_size << "), by ort-model-config.\n"
+              << "# (default-max-batch-size=" << settings.default_max_batch_size
+              << (options.config_file.empty() ? "" : ", starting from " + options.config_file)
+              << "), by ort-model-config.\n"
               << ConfigToPbtxt(config) << "\n"
               << ModelFactsToComments(facts);
   }
