@@ -139,7 +139,11 @@ def test_backend_configuration_is_logged_in_one_line(tmp_path, start_server):
                                  "--backend-config=onnxruntime,intra_op_thread_count=1"])
     lines = [l for l in server.log().splitlines() if "onnxruntime backend configuration: " in l]
     assert len(lines) == 1, server.log()[-4000:]
-    logged = json.loads(lines[0].split("onnxruntime backend configuration: ", 1)[1])
+    # The server writes each message as a JSON string after "<file>:<line>] ".
+    message = lines[0].split("] ", 1)[1]
+    if message.startswith('"'):
+        message = json.loads(message)
+    logged = json.loads(message.split("onnxruntime backend configuration: ", 1)[1])
     cmdline = logged["cmdline"]
     assert cmdline["default-max-batch-size"] == "2" and cmdline["intra_op_thread_count"] == "1"
     assert "backend-directory" in cmdline, "the server's own defaults are part of what the backend received"
