@@ -23,6 +23,7 @@ SERVABLE = {
     "strings": models.lowercase_strings(),                         # BYTES, [N]
     "batch_only": models.identity(TensorProto.INT32, ["batch"]),  # only dim is the batch dim
     "mixed": models.mixed_types(),                                 # several types and ranks
+    "ragged": models.ragged_all_kinds(),                           # 1-D ragged tensors and batch-input targets
 }
 # name -> model the backend refuses to load.
 UNSERVABLE = {"sequence_output": models.sequence_output(), "float8_input": models.float8_input()}
