@@ -33,7 +33,7 @@ struct KeySpec {
   const char* why_rejected = "";        // kRejected
 };
 
-// The seed's "Parameter mapping between ONNX Runtime and Triton ONNXRuntime
+// The original backend's "Parameter mapping between ONNX Runtime and Triton ONNXRuntime
 // Backend" table, in its order.
 const std::vector<KeySpec>& TensorRtTable() {
   static const std::vector<KeySpec> table = {
@@ -75,7 +75,7 @@ const std::vector<KeySpec>& TensorRtTable() {
   return table;
 }
 
-constexpr char kTensorRtDefaultWorkspace[] = "1073741824";  // the seed: "Default value is 1GB"
+constexpr char kTensorRtDefaultWorkspace[] = "1073741824";  // the original backend's README: "Default value is 1GB"
 
 constexpr const char* kAddressKey =
     "is a memory address inside the server process and cannot be set from a model configuration";

@@ -4,8 +4,8 @@
 // parameters already read into ModelSettings, into plain data. Nothing here
 // calls ORT; ort/execution_providers.h applies the result to session options.
 //
-// Accepted accelerators (the seed's README):
-//   gpu_execution_accelerator: "tensorrt" (the seed's key table, mapped to
+// Accepted accelerators (the original backend's README):
+//   gpu_execution_accelerator: "tensorrt" (the original backend's key table, mapped to
 //     ORT's TensorRT V2 option names) and "cuda" (ORT's CUDA V2 option names).
 //   cpu_execution_accelerator: "openvino" (OpenVINO EP options, passed through
 //     once their keys are checked).
@@ -29,7 +29,7 @@ using ProviderOptionList = std::vector<std::pair<std::string, std::string>>;
 
 struct ExecutionProviderSettings {
   // A gpu_execution_accelerator named "tensorrt" was given. Its options use
-  // ORT's names (trt_*); trt_max_workspace_size is always present (the seed's
+  // ORT's names (trt_*); trt_max_workspace_size is always present (the original backend's
   // default is 1 GiB). Used by GPU instances only, ahead of CUDA.
   bool tensorrt = false;
   ProviderOptionList tensorrt_options;
@@ -75,7 +75,7 @@ ProviderOptionList InstanceProviderOptions(const ProviderOptionList& options, in
 // optimization.cuda.graphs, which sets it unless the accelerator gives it).
 bool CudaGraphsEnabled(const ExecutionProviderSettings& eps);
 
-// The Triton-side TensorRT parameter keys this backend accepts, in the seed's
+// The Triton-side TensorRT parameter keys this backend accepts, in the original backend's
 // table order (for documentation and tests).
 const std::vector<std::string>& TensorRtParameterKeys();
 

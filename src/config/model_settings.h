@@ -15,7 +15,7 @@
 
 namespace ortbackend {
 
-// The seed's mapping of optimization { graph { level } }.
+// The original backend's mapping of optimization { graph { level } }.
 enum class GraphLevel { kBasic, kExtended, kAll, kDisabled };
 
 struct ModelSettings {

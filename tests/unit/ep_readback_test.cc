@@ -97,7 +97,7 @@ ProviderOptionList ParsedCudaOptions(const json& parameters, const ModelSettings
   return eps.cuda_options;
 }
 
-// --- TensorRT: every key of the seed's table reaches ORT ---------------------------
+// --- TensorRT: every key of the original backend's table reaches ORT ---------------------------
 
 class TensorRtReadback : public ::testing::TestWithParam<TensorRtCase> {};
 

@@ -85,7 +85,7 @@ TEST(ParseExecutionProviders, ResetsSettingsFromAnEarlierParse) {
   EXPECT_THAT(eps.cuda_options, IsEmpty());
 }
 
-// --- TensorRT: the seed's table, key by key ------------------------------------------
+// --- TensorRT: the original backend's table, key by key ------------------------------------------
 
 class TensorRtTableKey : public ::testing::TestWithParam<TensorRtCase> {};
 

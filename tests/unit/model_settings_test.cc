@@ -123,8 +123,8 @@ TEST(ParseModelSettings, ReadsArenaShrinkageBoolAsCpuDevice) {
   EXPECT_EQ(ParseOk(WithParameter("memory.enable_memory_arena_shrinkage", "0")).arena_shrinkage, "");
 }
 
-// The seed documents this key as ORT's run option, whose value is a device
-// list ("cpu:0", "cpu:0;gpu:0"); configs written for the seed must still load.
+// The original backend's README documents this key as ORT's run option, whose value is a device
+// list ("cpu:0", "cpu:0;gpu:0"); configs written for the original backend must still load.
 TEST(ParseModelSettings, AcceptsArenaShrinkageGivenAsOrtDeviceList) {
   ModelSettings s;
   Status status = ParseModelSettings(WithParameter("memory.enable_memory_arena_shrinkage", "cpu:0"), &s);
@@ -167,7 +167,7 @@ TEST(ParseModelSettings, ReadsGpuMemLimit) {
   EXPECT_EQ(ParseOk(WithParameter("gpu_mem_limit", "4294967200")).gpu_mem_limit, 4294967200u);
 }
 
-// The seed documents "To use all possible memory pass in maximum size_t".
+// The original backend's README documents "To use all possible memory pass in maximum size_t".
 TEST(ParseModelSettings, AcceptsGpuMemLimitOfSizeMax) {
   ModelSettings s;
   Status status = ParseModelSettings(WithParameter("gpu_mem_limit", "18446744073709551615"), &s);

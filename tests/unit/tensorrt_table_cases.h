@@ -1,5 +1,5 @@
 #pragma once
-// The seed's TensorRT parameter table as test data: for each Triton key, a
+// The original backend's TensorRT parameter table as test data: for each Triton key, a
 // value a user could write and the ORT option it must become. Shared by the
 // parsing tests (execution_providers_test.cc) and the ORT read-back tests
 // (ep_readback_test.cc).
@@ -21,7 +21,7 @@ inline std::ostream& operator<<(std::ostream& os, const TensorRtCase& c) {
   return os << c.key << "=" << c.value << " -> " << c.ort_key << "=" << c.expected;
 }
 
-// Every row of the seed's mapping table, in its order (precision_mode has one
+// Every row of the original backend's mapping table, in its order (precision_mode has one
 // row per non-default value, as in the table). Values differ from ORT's
 // defaults so that reading them back proves they arrived.
 inline const std::vector<TensorRtCase>& TensorRtTableCases() {
