@@ -39,9 +39,13 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
   nlohmann::json config;
   if (s.ok()) s = JsonFromMessage(message.get(), &config);
   if (!s.ok()) return s;
-  if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU) {
-    int32_t device_id = 0;
+  int32_t device_id = 0;
+  if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU)
     s = FromTritonError(TRITONBACKEND_ModelInstanceDeviceId(instance, &device_id), "reading the device id");
+  if (!s.ok()) return s;
+  state->metrics_ = InstanceMetrics(model->backend().metrics.get(), model->name(), model->version(), state->name_,
+                                    kind == TRITONSERVER_INSTANCEGROUPKIND_GPU ? device_id : -1);
+  if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU) {
     if (s.ok()) s = state->SetUpGpu(device_id);
     if (s.ok())
       s = model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->gpu_->stream.get(),
@@ -123,6 +127,7 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
   batch_.Begin(requests, count);
   const size_t groups = batch_.group_count();
   group_stats_.clear();
+  tally_ = ExecutionTally();
   for (size_t g = 0; g < groups; ++g) RunGroup(g);
   // The execution ends here; what follows is bookkeeping and sending, as in
   // Triton's own backends.
@@ -138,6 +143,9 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
                                           " input(s) read in place from GPU memory, " +
                                           std::to_string(scatterer_.device_outputs_in_place() - gpu_out) +
                                           " output(s) written in place to GPU memory"));
+  tally_.input_bytes_copied = gatherer_.bytes_copied() - copied_in;
+  tally_.output_bytes_copied = scatterer_.bytes_copied() - copied_out;
+  metrics_.Record(tally_);
   for (const GroupStats& b : group_stats_) {
     TRITONSERVER_Error* err = TRITONBACKEND_ModelInstanceReportBatchStatistics(
         instance_, b.batch_size, b.start_ns, b.compute_start_ns, b.compute_end_ns, b.end_ns);
@@ -162,6 +170,7 @@ void ModelInstanceState::RunGroup(size_t g) {
     gate = gpu::CaptureGate::Entry(&gpu::CaptureGate::Get(), may_capture);
   }
 
+  const uint64_t copied_before = gatherer_.bytes_copied();
   Status s = gatherer_.Gather(batch_, g);
   if (s.ok()) s = scatterer_.Prepare(batch_, g, gatherer_.graph_id());
   Ort::RunOptions* run_options = &run_options_;
@@ -180,6 +189,8 @@ void ModelInstanceState::RunGroup(size_t g) {
   }
   const uint64_t compute_end = NowNs();
   if (s.ok() && runnable) s = scatterer_.Scatter(batch_, g);
+  if (s.ok() && runnable)
+    tally_.AddRun(gatherer_.bytes_copied() != copied_before, batch_.group_end(g) - batch_.group_begin(g));
   // A failed group may leave copies queued on the stream (ORT waits for its
   // work only when Run succeeds); the requests' buffers go back to Triton
   // once this returns, so wait for them here.
