@@ -98,6 +98,9 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
 Status ModelInstanceState::MakeRunOptions(int64_t graph_id, Ort::RunOptions* out) const {
   return OrtTry("creating run options", [&] {
     Ort::RunOptions options;
+    // The session logs at VERBOSE (for its placement report, see
+    // ort/placement_capture.h); a run must not inherit that.
+    options.SetRunLogSeverityLevel(ORT_LOGGING_LEVEL_WARNING);
     if (!model_->settings().arena_shrinkage.empty())
       options.AddConfigEntry("memory.enable_memory_arena_shrinkage", model_->settings().arena_shrinkage.c_str());
     if (gpu_ != nullptr && gpu_->cuda_graphs)

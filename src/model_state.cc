@@ -8,10 +8,12 @@
 #include "ort/cpu_budget.h"
 #include "ort/execution_providers.h"
 #include "ort/model_inspector.h"
+#include "ort/placement_capture.h"
 #include "ort/session_factory.h"
 #include "triton/error.h"
 #include "triton/log.h"
 #include "triton/message.h"
+#include "triton/placement_report.h"
 
 namespace ortbackend {
 namespace {
@@ -160,6 +162,9 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
                 (gpu ? ", GPU " + std::to_string(device_id) : "") +
                 (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") + (providers_.openvino && !gpu ? ", OpenVINO" : "") +
                 ")");
+  std::unique_ptr<PlacementCapture> placement;
+  s = PlacementCapture::Attach(&options, &placement);
+  if (!s.ok()) return s;
   std::unique_ptr<Ort::Session> session;
   const auto build_start = std::chrono::steady_clock::now();
   s = ortbackend::CreateSession(backend_->ort->env(), model_path_, options, &session);
@@ -167,6 +172,9 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   metrics_->AddSession(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                                  std::chrono::steady_clock::now() - build_start)
                                                  .count()));
+  s = ReportPlacement(name_, placement->Take(), AcceleratorFor(providers_, gpu), settings_.provider_fallback,
+                      metrics_.get());
+  if (!s.ok()) return s;
   *out = std::move(session);
   return s;
 }
