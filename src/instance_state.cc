@@ -173,8 +173,10 @@ void ModelInstanceState::RunGroup(size_t g) {
     gate = gpu::CaptureGate::Entry(&gpu::CaptureGate::Get(), may_capture);
   }
 
+  if (tracer_.Begin(batch_, g)) tracer_.Stamp(TraceStep::kGatherStart, group_start);
   const uint64_t copied_before = gatherer_.bytes_copied();
   Status s = gatherer_.Gather(batch_, g);
+  tracer_.Stamp(TraceStep::kGatherEnd);
   if (s.ok()) s = scatterer_.Prepare(batch_, g, gatherer_.graph_id());
   Ort::RunOptions* run_options = &run_options_;
   if (s.ok()) {
@@ -184,14 +186,21 @@ void ModelInstanceState::RunGroup(size_t g) {
   // A lone request that already failed (e.g. no response buffer) need not run.
   const bool runnable = batch_.group_end(g) - batch_.group_begin(g) > 1 || batch_.request(*batch_.group_begin(g)).error.ok();
   const uint64_t compute_start = NowNs();
-  if (s.ok() && runnable) {
+  const bool ran = s.ok() && runnable;
+  if (ran) {
+    tracer_.Stamp(TraceStep::kRunStart, compute_start);
     s = OrtTry([&] { return "model '" + model_->name() + "': ONNX Runtime failed to run"; }, [&] {
       session_->Run(*run_options, gatherer_.names(), gatherer_.values(), gatherer_.count(), scatterer_.names(),
                     scatterer_.values(), scatterer_.count());
     });
   }
   const uint64_t compute_end = NowNs();
-  if (s.ok() && runnable) s = scatterer_.Scatter(batch_, g);
+  if (ran) tracer_.Stamp(TraceStep::kRunEnd, compute_end);
+  if (s.ok() && runnable) {
+    tracer_.Stamp(TraceStep::kScatterStart);
+    s = scatterer_.Scatter(batch_, g);
+    tracer_.Stamp(TraceStep::kScatterEnd);
+  }
   if (s.ok() && runnable)
     tally_.AddRun(gatherer_.bytes_copied() != copied_before, batch_.group_end(g) - batch_.group_begin(g));
   // A failed group may leave copies queued on the stream (ORT waits for its
@@ -201,6 +210,7 @@ void ModelInstanceState::RunGroup(size_t g) {
   gatherer_.Clear();
   scatterer_.Clear();
   if (!s.ok()) batch_.FailGroup(g, s);
+  tracer_.Report();
 
   for (const uint32_t* r = batch_.group_begin(g); r != batch_.group_end(g); ++r) {
     batch_.request(*r).compute_start_ns = compute_start;

@@ -19,6 +19,7 @@
 #include "gpu/gpu_io.h"
 #include "model_state.h"
 #include "triton/metrics.h"
+#include "triton/trace.h"
 
 namespace ortbackend {
 
@@ -58,6 +59,7 @@ class ModelInstanceState {
   // This Execute's runs, for the metrics (reported once, at its end).
   ExecutionTally tally_;
   InstanceMetrics metrics_;
+  GroupTracer tracer_;  // the current group's traced requests, if any
   RequestBatch batch_;
   InputGatherer gatherer_;
   OutputScatterer scatterer_;
