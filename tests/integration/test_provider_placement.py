@@ -172,4 +172,5 @@ def test_ort_disable_cpu_ep_fallback_keeps_its_meaning(openvino_server):
     with pytest.raises(InferenceServerException) as e:
         load(openvino_server, "ov_ort_refuses")
     assert "model 'ov_ort_refuses'" in str(e.value)
+    assert "fallback to CPU EP has been explicitly disabled" in str(e.value)
     assert "fell back" not in str(e.value)
