@@ -162,17 +162,15 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
                 (gpu ? ", GPU " + std::to_string(device_id) : "") +
                 (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") + (providers_.openvino && !gpu ? ", OpenVINO" : "") +
                 ")");
-  std::unique_ptr<PlacementCapture> placement;
-  s = PlacementCapture::Attach(&options, &placement);
-  if (!s.ok()) return s;
   std::unique_ptr<Ort::Session> session;
+  NodePlacement placement;
   const auto build_start = std::chrono::steady_clock::now();
-  s = ortbackend::CreateSession(backend_->ort->env(), model_path_, options, &session);
+  s = CreateSessionWithPlacement(backend_->ort->env(), model_path_, &options, &session, &placement);
   if (!s.ok()) return s;
   metrics_->AddSession(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                                  std::chrono::steady_clock::now() - build_start)
                                                  .count()));
-  s = ReportPlacement(name_, placement->Take(), AcceleratorFor(providers_, gpu), settings_.provider_fallback,
+  s = ReportPlacement(name_, placement, AcceleratorFor(providers_, gpu), settings_.provider_fallback,
                       metrics_.get());
   if (!s.ok()) return s;
   *out = std::move(session);

@@ -7,6 +7,7 @@
 // config and every error message are the backend's.
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -19,7 +20,12 @@
 #include "config/model_config.h"
 #include "model_facts.h"
 #include "onnx_file_summary.h"
+#include "config/execution_providers.h"
+#include "config/model_settings.h"
 #include "ort/environment.h"
+#include "ort/execution_providers.h"
+#include "ort/node_placement.h"
+#include "ort/placement_capture.h"
 #include "ort/model_inspector.h"
 #include "ort/session_factory.h"
 #include "pbtxt_writer.h"
@@ -49,10 +55,18 @@ Options:
                            (default 4; 0: never batch)
   --instance-kind cpu|gpu  add instance_group [ { kind: KIND_CPU|KIND_GPU count: 1 } ]
   --json                   print {"config": {...}, "onnx": {...}} as JSON instead
+  --providers              instead of the config, print which execution
+                           provider each node runs on, by creating the session
+                           the backend would create (same code), and what the
+                           config's execution_provider_fallback makes of it
+  --config FILE            with --providers: the model configuration as JSON
+                           (what GET /v2/models/NAME/config returns, or the
+                           "config" of --json); default: the auto-completed one
   -h, --help               print this help
 
 Exit status: 0 when the model can be served, 1 when it cannot (stderr has the
-backend's load error), 2 for a usage error.
+backend's load error; with --providers also when execution_provider_fallback
+'fail' would refuse the placement), 2 for a usage error.
 )";
 
 struct ToolOptions {
@@ -60,7 +74,9 @@ struct ToolOptions {
   std::string name;
   std::string max_batch_size = "4";
   std::string instance_kind;  // "", "KIND_CPU" or "KIND_GPU"
+  std::string config_file;
   bool json = false;
+  bool providers = false;
   bool help = false;
 };
 
@@ -87,7 +103,9 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
       out->help = true;
     } else if (arg == "--json") {
       out->json = true;
-    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind") {
+    } else if (arg == "--providers") {
+      out->providers = true;
+    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind" || arg == "--config") {
       std::string v;
       if (!take_value(&v)) {
         *error = arg + " needs a value";
@@ -95,6 +113,8 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
       }
       if (arg == "--name") {
         out->name = v;
+      } else if (arg == "--config") {
+        out->config_file = v;
       } else if (arg == "--max-batch-size") {
         out->max_batch_size = v;
       } else if (v == "cpu" || v == "gpu") {
@@ -115,6 +135,10 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
   }
   if (!out->help && out->model.empty()) {
     *error = "no MODEL given";
+    return false;
+  }
+  if (!out->config_file.empty() && !out->providers) {
+    *error = "--config is only read with --providers";
     return false;
   }
   return true;
@@ -184,6 +208,70 @@ Status CompleteConfig(Ort::Env& env, const std::string& file, const BackendSetti
   return ValidateConfigAgainstModel(parsed, *io);
 }
 
+// --providers: the session the backend would create for one instance of
+// `kind` (ModelState::CreateSession: BuildSessionOptions,
+// AppendExecutionProviders, CreateSessionWithPlacement), its placement, and
+// the fallback verdict. One thread each: placement does not depend on it.
+Status PlaceNodes(Ort::Env& env, const std::string& file, const nlohmann::json& config, bool gpu,
+                  NodePlacement* placement, FallbackVerdict* verdict, ProviderFallback* policy) {
+  ModelSettings settings;
+  Status s = ParseModelSettings(config, &settings);
+  if (!s.ok()) return s;
+  ExecutionProviderSettings providers;
+  s = ParseExecutionProviders(config, settings, &providers);
+  if (!s.ok()) return s;
+  SessionPlan plan;
+  plan.intra_op_threads = 1;
+  plan.inter_op_threads = 1;
+  Ort::SessionOptions options{nullptr};
+  s = BuildSessionOptions(settings, plan, &options);
+  if (!s.ok()) return s;
+  s = AppendExecutionProviders(providers, gpu, 0, &options, nullptr);
+  if (!s.ok()) return s;
+  std::unique_ptr<Ort::Session> session;
+  s = CreateSessionWithPlacement(env, file, &options, &session, placement);
+  if (!s.ok()) return s;
+  *policy = settings.provider_fallback;
+  *verdict = JudgeFallback(*placement, AcceleratorFor(providers, gpu), settings.provider_fallback);
+  return Status::Ok();
+}
+
+const char* PolicyName(ProviderFallback p) {
+  return p == ProviderFallback::kFail ? "fail" : p == ProviderFallback::kWarn ? "warn" : "allow";
+}
+
+int PrintProviders(const NodePlacement& placement, const FallbackVerdict& verdict, ProviderFallback policy,
+                   bool gpu, bool json) {
+  if (json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const ProviderNodes& p : placement.providers)
+      list.push_back({{"provider", p.provider}, {"nodes", p.count}, {"listed", p.nodes}});
+    std::cout << nlohmann::json({{"instance_kind", gpu ? "KIND_GPU" : "KIND_CPU"},
+                                 {"reported", placement.reported},
+                                 {"providers", list},
+                                 {"execution_provider_fallback", PolicyName(policy)},
+                                 {"fell_back", verdict.fell_back},
+                                 {"refused", verdict.fail},
+                                 {"message", verdict.message}})
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "# Where ONNX Runtime places the nodes of a " << (gpu ? "KIND_GPU" : "KIND_CPU")
+              << " instance's session, by ort-model-config.\n";
+    if (!placement.reported) std::cout << "# ONNX Runtime reported no placement.\n";
+    for (const ProviderNodes& p : placement.providers) {
+      std::cout << p.provider << ": " << p.count << " node(s)\n";
+      for (const std::string& n : p.nodes) std::cout << "  " << n << "\n";
+    }
+    if (!verdict.message.empty())
+      std::cout << "# " << verdict.message << " (execution_provider_fallback: " << PolicyName(policy)
+                << (verdict.fail ? "; the backend refuses this model" : "") << ")\n";
+  }
+  std::cout.flush();
+  if (!std::cout) return 1;
+  return verdict.fail ? 1 : 0;
+}
+
 int Fail(const Status& s, const std::string& name) {
   const Status shown = name.empty() ? s : s.WithContext("model '" + name + "'");
   std::cerr << "ort-model-config: " << shown.message() << "\n";
@@ -216,6 +304,23 @@ int Run(const std::vector<std::string>& args) {
 
   auto environment = OrtEnvironment::Create(BackendSettings());
   if (!environment.ok()) return Fail(environment.status(), name);
+  if (options.providers && !options.config_file.empty()) {
+    nlohmann::json given;
+    std::ifstream in(options.config_file);
+    given = nlohmann::json::parse(in, nullptr, false);
+    if (!in || given.is_discarded() || !given.is_object())
+      return UsageError("--config: '" + options.config_file + "' is not a JSON model configuration");
+    if (!options.instance_kind.empty())
+      given["instance_group"] = nlohmann::json::array({{{"kind", options.instance_kind}, {"count", 1}}});
+    const bool gpu = given.contains("instance_group") && given["instance_group"].is_array() &&
+                     !given["instance_group"].empty() && given["instance_group"][0].value("kind", "") == "KIND_GPU";
+    NodePlacement placement;
+    FallbackVerdict verdict;
+    ProviderFallback policy = ProviderFallback::kAllow;
+    s = PlaceNodes(environment.value()->env(), location.file, given, gpu, &placement, &verdict, &policy);
+    if (!s.ok()) return Fail(s, name);
+    return PrintProviders(placement, verdict, policy, gpu, options.json);
+  }
   nlohmann::json config = {{"name", name}, {"backend", "onnxruntime"}};
   ModelIoInfo io;
   ModelMetadataInfo metadata;
@@ -223,6 +328,15 @@ int Run(const std::vector<std::string>& args) {
   if (!s.ok()) return Fail(s, name);
   if (!options.instance_kind.empty())
     config["instance_group"] = nlohmann::json::array({{{"kind", options.instance_kind}, {"count", 1}}});
+  if (options.providers) {
+    NodePlacement placement;
+    FallbackVerdict verdict;
+    ProviderFallback policy = ProviderFallback::kAllow;
+    const bool gpu = options.instance_kind == "KIND_GPU";
+    s = PlaceNodes(environment.value()->env(), location.file, config, gpu, &placement, &verdict, &policy);
+    if (!s.ok()) return Fail(s, name);
+    return PrintProviders(placement, verdict, policy, gpu, options.json);
+  }
 
   OnnxFileSummary summary;
   const Status read = ReadOnnxFileSummary(location.file, &summary);

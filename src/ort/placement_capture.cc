@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "ort/ort_try.h"
+#include "ort/session_factory.h"
 
 namespace ortbackend {
 namespace {
@@ -85,6 +86,17 @@ NodePlacement PlacementCapture::Take() {
   std::lock_guard<std::mutex> lock(listeners.mutex);
   auto it = listeners.by_log_id.find(log_id_);
   return it == listeners.by_log_id.end() ? NodePlacement() : it->second.placement();
+}
+
+Status CreateSessionWithPlacement(Ort::Env& env, const std::string& path, Ort::SessionOptions* options,
+                                  std::unique_ptr<Ort::Session>* out, NodePlacement* placement) {
+  std::unique_ptr<PlacementCapture> capture;
+  Status s = PlacementCapture::Attach(options, &capture);
+  if (!s.ok()) return s;
+  s = CreateSession(env, path, *options, out);
+  if (!s.ok()) return s;
+  *placement = capture->Take();
+  return Status::Ok();
 }
 
 }  // namespace ortbackend

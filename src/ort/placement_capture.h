@@ -40,4 +40,10 @@ class PlacementCapture {
   std::string log_id_;
 };
 
+// Creates a session from `options` (as ort/session_factory.h's
+// CreateSession) and reads where ORT placed its nodes: the one way the
+// backend and ort-model-config --providers create sessions.
+Status CreateSessionWithPlacement(Ort::Env& env, const std::string& path, Ort::SessionOptions* options,
+                                  std::unique_ptr<Ort::Session>* out, NodePlacement* placement);
+
 }  // namespace ortbackend
