@@ -3,8 +3,10 @@ gauge per provider, and the execution_provider_fallback policy (allow, warn,
 fail) when an accelerator was asked for. OpenVINO runs on this CPU (with the
 OpenVINO build of the backend), and the test custom op is a node no
 accelerator takes, so it always falls back to the CPU provider."""
+import json
 import os
 import re
+import subprocess
 import urllib.request
 
 import numpy as np
@@ -17,6 +19,8 @@ import models
 
 OPENVINO_BACKEND_DIR = os.environ.get("ORT_OPENVINO_BACKEND_DIR")
 CUSTOM_OP_LIB = os.environ.get("ORT_TEST_CUSTOM_OP_LIB")
+TOOL = os.environ.get("ORT_MODEL_CONFIG_BIN")
+OPENVINO_TOOL = os.environ.get("ORT_OPENVINO_MODEL_CONFIG_BIN")
 PLACED = "ONNX Runtime placed the session's nodes: "
 needs_openvino = pytest.mark.skipif(not (OPENVINO_BACKEND_DIR and CUSTOM_OP_LIB),
                                     reason="set ORT_OPENVINO_BACKEND_DIR and ORT_TEST_CUSTOM_OP_LIB "
@@ -174,3 +178,53 @@ def test_ort_disable_cpu_ep_fallback_keeps_its_meaning(openvino_server):
     assert "model 'ov_ort_refuses'" in str(e.value)
     assert "fallback to CPU EP has been explicitly disabled" in str(e.value)
     assert "fell back" not in str(e.value)
+
+
+def run_tool(tool, *args):
+    return subprocess.run([tool, *map(str, args)], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif(not TOOL, reason="set ORT_MODEL_CONFIG_BIN (scripts/test.sh sets it)")
+def test_tool_prints_the_placement_the_backend_logs(tmp_path, start_server):
+    repo = tmp_path / "models"
+    models.save(repo, "simple", models.add_sub())
+    [line] = placement_lines(start_server(repo), "simple")
+    out = run_tool(TOOL, "--providers", repo / "simple")
+    assert out.returncode == 0, out.stderr
+    assert "CPUExecutionProvider: 2 node(s)" in out.stdout
+    assert line.endswith(PLACED + 'CPUExecutionProvider: 2 node(s)"')
+    report = json.loads(run_tool(TOOL, "--providers", "--json", repo / "simple").stdout)
+    assert report["providers"] == [{"provider": "CPUExecutionProvider", "nodes": 2, "listed": []}]
+    assert not report["fell_back"] and not report["refused"]
+
+
+@pytest.mark.skipif(not TOOL, reason="set ORT_MODEL_CONFIG_BIN (scripts/test.sh sets it)")
+def test_tool_reports_the_backends_error_for_an_accelerator_this_build_lacks(tmp_path):
+    models.save(tmp_path / "models", "simple", models.add_sub())
+    config = tmp_path / "openvino.json"
+    config.write_text(json.dumps({"optimization": {"execution_accelerators": {
+        "cpu_execution_accelerator": [{"name": "openvino"}]}}}))
+    out = run_tool(TOOL, "--providers", "--config", config, tmp_path / "models" / "simple")
+    if "OpenVINOExecutionProvider" in out.stdout:
+        pytest.skip("this tool is an OpenVINO build")
+    assert out.returncode == 1
+    assert "model 'simple': the model asks for the 'openvino' execution accelerator" in out.stderr
+
+
+@needs_openvino
+@pytest.mark.skipif(not OPENVINO_TOOL, reason="set ORT_OPENVINO_MODEL_CONFIG_BIN (scripts/test.sh sets it)")
+def test_tool_shows_the_fallback_the_backend_refuses(openvino_server, tmp_path):
+    load(openvino_server, "ov_warn")
+    config = openvino_server.http().get_model_config("ov_warn")  # what the server hands the backend
+    config["parameters"]["execution_provider_fallback"] = {"string_value": "fail"}
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    model_dir = openvino_server.repo / "ov_warn"
+    out = run_tool(OPENVINO_TOOL, "--providers", "--config", tmp_path / "config.json", model_dir)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "CPUExecutionProvider: 1 node(s)\n  Triple (triple)\n" in out.stdout
+    assert "OpenVINOExecutionProvider: 1 node(s)" in out.stdout
+    assert "fell back from OpenVINO to CPUExecutionProvider: Triple (triple)" in out.stdout
+    assert "the backend refuses this model" in out.stdout
+    config["parameters"]["execution_provider_fallback"] = {"string_value": "warn"}
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    assert run_tool(OPENVINO_TOOL, "--providers", "--config", tmp_path / "config.json", model_dir).returncode == 0
