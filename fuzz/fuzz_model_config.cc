@@ -86,7 +86,9 @@ void CheckSpec(const ExecutionSpec& spec, const ModelConfig& config, const Model
     Require(spec.output_names[i] == spec.outputs[i].name.c_str(), "output_names does not point into outputs");
   for (const auto* list : {&spec.inputs, &spec.outputs}) {
     for (const TensorSpec& t : *list) {
-      Require(!t.implicit_scalar || (!spec.batching() && t.dims.empty()), "implicit scalar in a batching model");
+      Require(!t.implicit_scalar || !spec.batching(), "implicit scalar in a batching model");
+      if (t.implicit_scalar)
+        for (int64_t d : t.dims) Require(d == 1, "implicit scalar with a dim other than 1");
       for (int64_t d : t.dims) Require(d >= -1, "spec dim below -1");
     }
   }

@@ -88,7 +88,7 @@ TensorConfig ConfigTensor(FuzzInput& in, const std::string& name) {
 bool ReferenceAccepts(const ExecutionSpec& spec, const TensorSpec& t, TRITONSERVER_DataType dtype,
                       const Shape& shape, uint64_t byte_size) {
   if (dtype != t.dtype) return false;
-  const Shape dims = t.implicit_scalar ? Shape{1} : t.dims;
+  const Shape& dims = t.dims;  // an implicit scalar's are all ones
   const size_t offset = spec.batching() ? 1 : 0;
   if (shape.size() != dims.size() + offset) return false;
   for (size_t i = 0; i < dims.size(); ++i) {
@@ -186,7 +186,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Shape shape;
   if (in.Byte() < 192) {
     if (spec.batching()) shape.push_back(in.SmallInRange(0, 9));
-    if (t.implicit_scalar) shape.push_back(1);
     for (int64_t d : t.dims) shape.push_back(d == -1 ? Dim(in) : d);
     if (in.Byte() >= 240 && !shape.empty()) shape[in.Byte() % shape.size()] = in.I64();
   } else {

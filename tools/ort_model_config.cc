@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "ort/placement_capture.h"
 #include "ort/model_inspector.h"
 #include "ort/session_factory.h"
+#include "pbtxt_reader.h"
 #include "pbtxt_writer.h"
 
 namespace ortbackend {
@@ -54,14 +56,17 @@ Options:
   --max-batch-size N       what the backend's default-max-batch-size would be
                            (default 4; 0: never batch)
   --instance-kind cpu|gpu  add instance_group [ { kind: KIND_CPU|KIND_GPU count: 1 } ]
+  --config FILE            start from this config.pbtxt, as the server does for a
+                           model that has one: print it completed and checked
+                           (ragged batching, sequence batching and the like need
+                           one; the name defaults to the config's)
   --json                   print {"config": {...}, "onnx": {...}} as JSON instead
   --providers              instead of the config, print which execution
                            provider each node runs on, by creating the session
                            the backend would create (same code), and what the
-                           config's execution_provider_fallback makes of it
-  --config FILE            with --providers: the model configuration as JSON
-                           (what GET /v2/models/NAME/config returns, or the
-                           "config" of --json); default: the auto-completed one
+                           (completed) config's execution_provider_fallback
+                           makes of it; with --config, that config's
+                           accelerators and parameters are used
   -h, --help               print this help
 
 Exit status: 0 when the model can be served, 1 when it cannot (stderr has the
@@ -74,7 +79,7 @@ struct ToolOptions {
   std::string name;
   std::string max_batch_size = "4";
   std::string instance_kind;  // "", "KIND_CPU" or "KIND_GPU"
-  std::string config_file;
+  std::string config;         // a config.pbtxt to start from
   bool json = false;
   bool providers = false;
   bool help = false;
@@ -114,7 +119,7 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
       if (arg == "--name") {
         out->name = v;
       } else if (arg == "--config") {
-        out->config_file = v;
+        out->config = v;
       } else if (arg == "--max-batch-size") {
         out->max_batch_size = v;
       } else if (v == "cpu" || v == "gpu") {
@@ -137,11 +142,16 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
     *error = "no MODEL given";
     return false;
   }
-  if (!out->config_file.empty() && !out->providers) {
-    *error = "--config is only read with --providers";
-    return false;
-  }
   return true;
+}
+
+Status ReadTextFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open the config file '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  *out = text.str();
+  return Status::Ok();
 }
 
 bool IsVersionName(const std::string& s) {
@@ -197,7 +207,11 @@ Status LocateModel(std::string arg, ModelLocation* out) {
 // model.
 Status CompleteConfig(Ort::Env& env, const std::string& file, const BackendSettings& settings,
                       nlohmann::json* config, ModelIoInfo* io, ModelMetadataInfo* metadata) {
-  Status s = InspectModelFile(env, file, io, metadata);
+  // As the backend: the config's custom-op libraries are loaded before the model is read.
+  ModelSettings model_settings;
+  Status s = ParseModelSettings(*config, &model_settings);
+  if (!s.ok()) return s;
+  s = InspectModelFile(env, file, io, metadata, model_settings.custom_op_libraries);
   if (!s.ok()) return s;
   std::vector<std::string> notes;
   s = AutoCompleteConfig(*io, settings.default_max_batch_size, config, &notes);
@@ -297,31 +311,23 @@ int Run(const std::vector<std::string>& args) {
   Status s = ParseBackendSettings({{"cmdline", {{"default-max-batch-size", options.max_batch_size}}}}, &settings);
   if (!s.ok()) return UsageError("--max-batch-size: " + s.message());
 
+  nlohmann::json config = nlohmann::json::object();
+  if (!options.config.empty()) {
+    std::string text;
+    s = ReadTextFile(options.config, &text);
+    if (s.ok()) s = PbtxtToJson(text, options.config, &config);
+    if (!s.ok()) return Fail(s, "");
+  }
   ModelLocation location;
   s = LocateModel(options.model, &location);
-  const std::string name = options.name.empty() ? location.default_name : options.name;
+  std::string name = options.name.empty() ? StringMember(config, "name") : options.name;
+  if (name.empty()) name = location.default_name;
   if (!s.ok()) return Fail(s, name);
+  config["name"] = name;
+  if (!config.contains("backend") && !config.contains("platform")) config["backend"] = "onnxruntime";
 
   auto environment = OrtEnvironment::Create(BackendSettings());
   if (!environment.ok()) return Fail(environment.status(), name);
-  if (options.providers && !options.config_file.empty()) {
-    nlohmann::json given;
-    std::ifstream in(options.config_file);
-    given = nlohmann::json::parse(in, nullptr, false);
-    if (!in || given.is_discarded() || !given.is_object())
-      return UsageError("--config: '" + options.config_file + "' is not a JSON model configuration");
-    if (!options.instance_kind.empty())
-      given["instance_group"] = nlohmann::json::array({{{"kind", options.instance_kind}, {"count", 1}}});
-    const bool gpu = given.contains("instance_group") && given["instance_group"].is_array() &&
-                     !given["instance_group"].empty() && given["instance_group"][0].value("kind", "") == "KIND_GPU";
-    NodePlacement placement;
-    FallbackVerdict verdict;
-    ProviderFallback policy = ProviderFallback::kAllow;
-    s = PlaceNodes(environment.value()->env(), location.file, given, gpu, &placement, &verdict, &policy);
-    if (!s.ok()) return Fail(s, name);
-    return PrintProviders(placement, verdict, policy, gpu, options.json);
-  }
-  nlohmann::json config = {{"name", name}, {"backend", "onnxruntime"}};
   ModelIoInfo io;
   ModelMetadataInfo metadata;
   s = CompleteConfig(environment.value()->env(), location.file, settings, &config, &io, &metadata);
@@ -332,7 +338,10 @@ int Run(const std::vector<std::string>& args) {
     NodePlacement placement;
     FallbackVerdict verdict;
     ProviderFallback policy = ProviderFallback::kAllow;
-    const bool gpu = options.instance_kind == "KIND_GPU";
+    // The instance kind the (completed) config asks for; --instance-kind set it above.
+    const auto& groups = config.contains("instance_group") ? config["instance_group"] : nlohmann::json();
+    const bool gpu = groups.is_array() && !groups.empty() && groups[0].is_object() &&
+                     groups[0].value("kind", "") == "KIND_GPU";
     s = PlaceNodes(environment.value()->env(), location.file, config, gpu, &placement, &verdict, &policy);
     if (!s.ok()) return Fail(s, name);
     return PrintProviders(placement, verdict, policy, gpu, options.json);
@@ -346,7 +355,8 @@ int Run(const std::vector<std::string>& args) {
   if (options.json) {
     std::cout << nlohmann::json({{"config", config}, {"onnx", facts}}).dump(2) << "\n";
   } else {
-    std::cout << "# The configuration the ONNX Runtime backend auto-completes for this model\n"
+    std::cout << "# The configuration the ONNX Runtime backend auto-completes for this model"
+              << (options.config.empty() ? std::string() : " from " + options.config) << "\n"
               << "# (default-max-batch-size=" << settings.default_max_batch_size << "), by ort-model-config.\n"
               << ConfigToPbtxt(config) << "\n"
               << ModelFactsToComments(facts);

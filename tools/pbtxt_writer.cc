@@ -1,5 +1,7 @@
 #include "pbtxt_writer.h"
 
+#include "pbtxt_fields.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -77,6 +79,15 @@ void WriteFields(const nlohmann::json& object, int depth, std::string* out) {
   for (const auto& key : OrderedKeys(object)) {
     const nlohmann::json& v = object[key];
     if (v.is_null()) continue;
+    if (IsMapConfigField(key) && v.is_object()) {
+      // One `key { key: K value ... }` entry per member.
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        *out += indent + key + " ";
+        WriteMessageBody(nlohmann::json{{"key", it.key()}, {"value", it.value()}}, depth, out);
+        *out += "\n";
+      }
+      continue;
+    }
     *out += indent + key;
     if (IsMessage(v)) {
       *out += " ";

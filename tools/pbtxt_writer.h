@@ -7,8 +7,8 @@
 // others follow alphabetically.
 //
 // It covers what a completed ONNX config holds: messages, repeated messages,
-// repeated scalars, strings, numbers, booleans. Protobuf map fields
-// (`parameters`) are not needed by the tool and not handled.
+// repeated scalars, strings, numbers, booleans, and map fields (`parameters`),
+// written as one `{ key value }` entry per member.
 
 #include <string>
 

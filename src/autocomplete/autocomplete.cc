@@ -1,6 +1,7 @@
 #include "autocomplete/autocomplete.h"
 
 #include "common/data_type.h"
+#include "config/batch_io_config.h"
 #include "config/json_read.h"
 #include "config/sequence_config.h"
 
@@ -105,6 +106,8 @@ bool ConfigImpliesNoBatching(const nlohmann::json& config, const ModelIoInfo& io
     for (const auto& e : *it) {
       if (!e.is_object() || !e.contains("dims") || !e["dims"].is_array()) continue;
       if (e.contains("reshape")) continue;
+      // A ragged input is rank 1 in the model whatever the batching.
+      if (e.value("allow_ragged_batch", false) == true) continue;
       const std::string name = StringMember(e, "name");
       const ModelTensorInfo* t = std::string(kind) == "input" ? io.FindInput(name) : io.FindOutput(name);
       if (t != nullptr && e["dims"].size() == t->shape.size()) return true;
@@ -113,14 +116,29 @@ bool ConfigImpliesNoBatching(const nlohmann::json& config, const ModelIoInfo& io
   return false;
 }
 
-Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batching, const char* kind) {
+Status CheckDataType(const std::string& what, TRITONSERVER_DataType configured, const ModelTensorInfo& t) {
+  if (configured == t.dtype) return Status::Ok();
+  return Status::InvalidArgument(what + " has data_type " + DataTypeToConfig(configured) +
+                                 " in the config, but the model expects " + DataTypeToConfig(t.dtype));
+}
+
+// `scattered`: the tensor is a batch_output target, whose model shape need
+// not follow the config (its slices follow the requests' input shapes).
+Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batching, const char* kind,
+                   bool scattered) {
   Status s = CheckServable(t, kind);
   if (!s.ok()) return s;
-  if (c.dtype != t.dtype)
-    return Status::InvalidArgument(std::string(kind) + " '" + c.name + "' has data_type " +
-                                   DataTypeToConfig(c.dtype) + " in the config, but the model expects " +
-                                   DataTypeToConfig(t.dtype));
-  if (ImplicitScalar(c, t, batching)) return Status::Ok();
+  s = CheckDataType(std::string(kind) + " '" + c.name + "'", c.dtype, t);
+  if (!s.ok()) return s;
+  if (scattered || ImplicitScalar(c, t, batching)) return Status::Ok();
+  if (batching && c.allow_ragged_batch) {
+    // The backend concatenates the requests' elements into one 1-D tensor.
+    if (t.shape.size() == 1 && t.shape[0] == -1) return Status::Ok();
+    return Status::InvalidArgument(std::string(kind) + " '" + c.name +
+                                   "' allows ragged batching, so the model must declare it with shape [-1] (the "
+                                   "batch's elements, concatenated), but the model's shape is " +
+                                   ShapeToString(t.shape));
+  }
   Shape full;
   if (batching) full.push_back(-1);
   full.insert(full.end(), c.model_dims().begin(), c.model_dims().end());
@@ -141,15 +159,35 @@ Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batchin
 // Every config tensor of one kind exists in the model and agrees with it.
 // `kind` names the config entries in messages; `model_kind` is "input" or
 // "output", the model list they must be found in.
+Status NotInModel(const std::string& what, const std::string& model_kind, const std::vector<ModelTensorInfo>& model) {
+  return Status::InvalidArgument(what + " is not an " + model_kind + " of the model; the model's " + model_kind +
+                                 "s are " + NameList(model));
+}
+
 Status CheckConfigTensors(const std::vector<TensorConfig>& configured, const std::vector<ModelTensorInfo>& model,
-                          bool batching, const std::string& kind, const std::string& model_kind) {
+                          bool batching, const std::string& kind, const std::string& model_kind,
+                          const std::vector<std::string>& scattered = {}) {
   for (const auto& c : configured) {
     const ModelTensorInfo* t = FindIn(model, c.name);
-    if (t == nullptr)
-      return Status::InvalidArgument("config " + kind + " '" + c.name + "' is not an " + model_kind +
-                                     " of the model; the model's " + model_kind + "s are " + NameList(model));
-    Status s = CheckTensor(c, *t, batching, kind.c_str());
+    if (t == nullptr) return NotInModel("config " + kind + " '" + c.name + "'", model_kind, model);
+    Status s = CheckTensor(c, *t, batching, kind.c_str(), Contains(scattered, c.name));
     if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// Each batch_input target is a model input of the batch input's type. Its
+// shape is the backend's to compute, so only the type is checked here.
+Status CheckBatchInputs(const ModelConfig& config, const ModelIoInfo& io) {
+  for (const auto& b : config.batch_inputs) {
+    for (const auto& name : b.target_names) {
+      const std::string what = "batch_input '" + name + "'";
+      const ModelTensorInfo* t = io.FindInput(name);
+      if (t == nullptr) return NotInModel(what, "input", io.inputs);
+      Status s = CheckServable(*t, "input");
+      if (s.ok()) s = CheckDataType(what, b.dtype, *t);
+      if (!s.ok()) return s;
+    }
   }
   return Status::Ok();
 }
@@ -160,7 +198,10 @@ const ModelTensorInfo* ModelIoInfo::FindInput(const std::string& name) const { r
 const ModelTensorInfo* ModelIoInfo::FindOutput(const std::string& name) const { return FindIn(outputs, name); }
 
 bool ImplicitScalar(const TensorConfig& c, const ModelTensorInfo& t, bool batching) {
-  return !batching && t.shape.empty() && !c.has_reshape && c.dims.size() == 1 && c.dims[0] == 1;
+  if (batching || !t.shape.empty() || c.has_reshape || c.dims.empty()) return false;
+  for (int64_t d : c.dims)
+    if (d != 1) return false;
+  return true;
 }
 
 bool ModelSupportsBatching(const ModelIoInfo& io) {
@@ -186,7 +227,11 @@ Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size,
     notes->push_back("set max_batch_size to " + std::to_string(mbs) + " (the model has a dynamic batch dim)");
   }
   const bool batching = mbs > 0;
-  Status s = CompleteTensors(io.inputs, batching, "input", SequenceInputNames(*config), config, notes);
+  // Model inputs the sequence batcher or a batch_input supplies are not
+  // client inputs.
+  std::vector<std::string> supplied = SequenceInputNames(*config);
+  for (auto& n : BatchInputTargetNames(*config)) supplied.push_back(std::move(n));
+  Status s = CompleteTensors(io.inputs, batching, "input", supplied, config, notes);
   if (!s.ok()) return s;
   s = CompleteTensors(io.outputs, batching, "output", SequenceOutputNames(*config), config, notes);
   if (!s.ok()) return s;
@@ -217,25 +262,33 @@ Status ValidateConfigAgainstModel(const ModelConfig& config, const ModelIoInfo& 
     sequence_inputs.push_back(st.input);
     state_outputs.push_back(st.output);
   }
+  std::vector<std::string> batch_input_targets, scattered;
+  for (const auto& b : config.batch_inputs)
+    batch_input_targets.insert(batch_input_targets.end(), b.target_names.begin(), b.target_names.end());
+  for (const auto& b : config.batch_outputs)
+    scattered.insert(scattered.end(), b.target_names.begin(), b.target_names.end());
   Status s = CheckConfigTensors(config.inputs, io.inputs, batching, "input", "input");
   if (s.ok()) s = CheckConfigTensors(sequence_inputs, io.inputs, batching, "sequence_batching input", "input");
   if (s.ok())
     s = CheckConfigTensors(state_outputs, io.outputs, batching, "sequence_batching state output", "output");
-  if (s.ok()) s = CheckConfigTensors(config.outputs, io.outputs, batching, "output", "output");
+  if (s.ok()) s = CheckConfigTensors(config.outputs, io.outputs, batching, "output", "output", scattered);
+  if (s.ok()) s = CheckBatchInputs(config, io);
   if (!s.ok()) return s;
   for (const auto& t : io.inputs) {
     int sources = 0;
     for (const auto& c : config.inputs) sources += c.name == t.name;
     for (const auto& c : sequence_inputs) sources += c.name == t.name;
+    for (const auto& n : batch_input_targets) sources += n == t.name;
     if (sources > 1)
       return Status::InvalidArgument("the model's input '" + t.name +
-                                     "' is configured twice (under input and in sequence_batching, or twice "
-                                     "in sequence_batching)");
+                                     "' is configured more than once (under input, in sequence_batching or as a "
+                                     "batch_input target)");
     if (sources == 0)
       return Status::InvalidArgument("the model's input '" + t.name + "' is missing from the config (config has " +
                                      std::to_string(config.inputs.size()) + " of the model's " +
                                      std::to_string(io.inputs.size()) + " inputs" +
-                                     (sequence_inputs.empty() ? "" : ", plus sequence_batching's") + ")");
+                                     (sequence_inputs.empty() ? "" : ", plus sequence_batching's") +
+                                     (batch_input_targets.empty() ? "" : ", plus batch_input targets") + ")");
   }
   if (config.outputs.empty() && config.states.empty())
     return Status::InvalidArgument("the config lists no outputs");

@@ -27,8 +27,9 @@ bool ModelSupportsBatching(const ModelIoInfo& io);
 Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size,
                           nlohmann::json* config, std::vector<std::string>* notes);
 
-// True for a non-batching model's rank-0 tensor that the config gives as
-// dims [1] with no reshape: the backend feeds/reads it as a scalar.
+// True for a non-batching model's rank-0 tensor that the config gives with
+// dims that are all 1 ([1], [1, 1], ...) and no reshape: the backend feeds
+// and reads it as a scalar, and clients use the config's shape.
 bool ImplicitScalar(const TensorConfig& c, const ModelTensorInfo& t, bool batching);
 
 // Checks a (parsed) config against the model: every config tensor exists in

@@ -12,6 +12,7 @@
 
 #include "common/shape.h"
 #include "common/status.h"
+#include "config/batch_io_config.h"
 #include "triton_api/tritonserver_api.h"
 
 namespace ortbackend {
@@ -23,6 +24,9 @@ struct TensorConfig {
   bool has_reshape = false;
   Shape reshape;         // the model-side shape, without the batch dim
   bool optional = false;
+  // Inputs of a batching model only: requests of different shapes are batched
+  // by concatenating their elements into one 1-D tensor.
+  bool allow_ragged_batch = false;
 
   // The shape the model sees for one batch item.
   const Shape& model_dims() const { return has_reshape ? reshape : dims; }
@@ -48,6 +52,8 @@ struct ModelConfig {
   // Model inputs/outputs that sequence_batching adds (see sequence_config.h).
   std::vector<TensorConfig> control_inputs;
   std::vector<SequenceStateConfig> states;
+  std::vector<BatchInputConfig> batch_inputs;
+  std::vector<BatchOutputConfig> batch_outputs;
   // parameters { key: K value: { string_value: V } }
   std::map<std::string, std::string> parameters;
 

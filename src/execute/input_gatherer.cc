@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "execute/batch_input_values.h"
 #include "execute/request_checks.h"
 #include "ort/ort_try.h"
 
@@ -27,9 +28,10 @@ InputGatherer::InputGatherer(const ExecutionSpec& spec)
     : spec_(spec),
       cpu_info_(Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault)),
       scratch_(spec.inputs.size()),
-      shapes_(spec.inputs.size()) {
-  names_.reserve(spec.inputs.size());
-  values_.reserve(spec.inputs.size());
+      shapes_(spec.inputs.size() + spec.batch_inputs.size()),
+      batch_input_data_(spec.batch_inputs.size()) {
+  names_.reserve(spec.inputs.size() + spec.batch_inputs.size());
+  values_.reserve(spec.inputs.size() + spec.batch_inputs.size());
 }
 
 void InputGatherer::UseGpu(GpuIo* gpu) {
@@ -70,7 +72,51 @@ Status InputGatherer::Gather(RequestBatch& batch, size_t g) {
     if (!s.ok()) return s;
     names_.push_back(spec_.inputs[i].name.c_str());
   }
+  for (size_t k = 0; k < spec_.batch_inputs.size(); ++k) {
+    Status s = GatherBatchInput(batch, g, k);
+    if (!s.ok()) return s;
+    names_.push_back(spec_.batch_inputs[k].target.c_str());
+  }
   return Status::Ok();
+}
+
+void InputGatherer::GroupShape(RequestBatch& batch, size_t g, size_t i, int64_t total_batch, Shape* shape) const {
+  const TensorSpec& t = spec_.inputs[i];
+  if (!t.ragged) {
+    const RequestInputView& lead = batch.input(*batch.group_begin(g), i);
+    ModelShapeFor(spec_, t, DimsView(lead.shape, lead.rank), total_batch, shape);
+    return;
+  }
+  // Each request's count was checked at validation; their sum is bounded by
+  // the bytes the requests really hold.
+  int64_t elements = 0;
+  for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) elements += batch.input(*r, i).elements;
+  shape->assign(1, elements);
+}
+
+Status InputGatherer::GatherBatchInput(RequestBatch& batch, size_t g, size_t k) {
+  const BatchInputSpec& b = spec_.batch_inputs[k];
+  sources_.clear();
+  for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
+    const RequestInputView& v = batch.input(*r, static_cast<size_t>(b.source));
+    // An optional source input that this group's requests left out.
+    if (!v.present)
+      return Status::InvalidArgument(b.context + ": the requests did not send its source input '" +
+                                     spec_.inputs[b.source].name + "'");
+    sources_.emplace_back(v.shape, v.rank);
+  }
+  Shape& shape = shapes_[spec_.inputs.size() + k];
+  std::vector<char>& data = batch_input_data_[k];
+  Status s = ComputeBatchInput(b, sources_, &shape, &data);
+  if (!s.ok()) return s;
+  // Computed, not copied, so bytes_copied does not count it. Host memory even
+  // for GPU instances: ORT moves it to the device with the rest of the run.
+  int64_t elements = 0;
+  (void)CheckedElementCount(shape, &elements);
+  return OrtTry(b.context, [&] {
+    values_.push_back(Ort::Value::CreateTensor(cpu_info_, data.data(), static_cast<size_t>(elements) * b.element_size,
+                                               shape.data(), shape.size(), b.ort_type));
+  });
 }
 
 Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int64_t total_batch) {
@@ -79,7 +125,7 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int6
   const uint32_t* end = batch.group_end(g);
   const RequestInputView& lead = batch.input(*begin, i);
   Shape& shape = shapes_[i];
-  ModelShapeFor(spec_, t, DimsView(lead.shape, lead.rank), total_batch, &shape);
+  GroupShape(batch, g, i, total_batch, &shape);
 
   const int gpu_device = gpu_ != nullptr ? gpu_->device : -1;
   ChunkSummary summary;
@@ -173,9 +219,8 @@ Status InputGatherer::GatherBytes(RequestBatch& batch, size_t g, size_t i, int64
   const TensorSpec& t = spec_.inputs[i];
   const uint32_t* begin = batch.group_begin(g);
   const uint32_t* end = batch.group_end(g);
-  const RequestInputView& lead = batch.input(*begin, i);
   Shape& shape = shapes_[i];
-  ModelShapeFor(spec_, t, DimsView(lead.shape, lead.rank), total_batch, &shape);
+  GroupShape(batch, g, i, total_batch, &shape);
   const std::string& what = t.context;
   return OrtTry(what, [&] {
     Ort::Value value = Ort::Value::CreateTensor(allocator_, shape.data(), shape.size(), t.ort_type);

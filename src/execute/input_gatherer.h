@@ -56,6 +56,11 @@ class InputGatherer {
  private:
   Status GatherTensor(RequestBatch& batch, size_t g, size_t i, int64_t total_batch);
   Status GatherBytes(RequestBatch& batch, size_t g, size_t i, int64_t total_batch);
+  // The model-side shape of input i for group g: the lead request's with the
+  // group's batch, or for a ragged input the group's element count.
+  void GroupShape(RequestBatch& batch, size_t g, size_t i, int64_t total_batch, Shape* shape) const;
+  // Computes batch input k (ExecutionSpec::batch_inputs) for group g.
+  Status GatherBatchInput(RequestBatch& batch, size_t g, size_t k);
 
   const ExecutionSpec& spec_;
   Ort::MemoryInfo cpu_info_{nullptr};
@@ -69,7 +74,9 @@ class InputGatherer {
   // CUDA graphs: per graph id, one persistent device buffer per input.
   std::map<int64_t, std::vector<gpu::CudaBuffer>> graph_buffers_;
   int64_t graph_id_ = -1;
-  std::vector<Shape> shapes_;               // one per configured input
+  std::vector<Shape> shapes_;               // one per configured input, then one per batch input
+  std::vector<std::vector<char>> batch_input_data_;  // one per batch input
+  std::vector<DimsView> sources_;           // GatherBatchInput: the group's source shapes
   std::vector<const char*> names_;
   std::vector<Ort::Value> values_;
   uint64_t bytes_copied_ = 0;

@@ -72,6 +72,9 @@ Status CheckCudaGraphShapes(const ExecutionSpec& spec) {
                                        (spec.batching() ? " after the batch dim" : "") +
                                        "); fix it in the model or the config, or turn CUDA graphs off");
   }
+  if (!spec.batch_inputs.empty())
+    return Status::InvalidArgument(head + "batch_input '" + spec.batch_inputs[0].target +
+                                   "' changes shape with the requests batched together; turn CUDA graphs off");
   for (const TensorSpec& t : spec.outputs) {
     if (t.is_bytes()) return Status::InvalidArgument(head + "output '" + t.name + "' is BYTES");
     if (t.shape_recipe.empty())

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "common/data_type.h"
+#include "execute/batch_input_values.h"
 #include "execute/bytes_codec.h"
 #include "execute/memory_placement.h"
 #include "ort/ort_try.h"
@@ -16,7 +17,7 @@ namespace {
 // request's own. (Triton itself maps it back through a config `reshape`.)
 void SliceShape(const ExecutionSpec& spec, const TensorSpec& t, const Shape& whole, int64_t batch, Shape* out) {
   if (t.implicit_scalar) {
-    out->assign(1, 1);  // the model's scalar, as [1]
+    out->assign(t.dims.begin(), t.dims.end());  // the model's scalar, as the config's all-ones shape
     return;
   }
   out->assign(whole.begin(), whole.end());
@@ -220,7 +221,8 @@ Status OutputScatterer::ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort:
     return Status::Internal(what + ": the model produced " + OrtTypeName(type) + " but the config says " +
                             DataTypeToConfig(t.dtype));
   const int64_t total_batch = batch.group_batch_size(g);
-  if (spec_.batching() && (shape_.empty() || shape_[0] != total_batch))
+  // A batch output is split by its source input's shapes instead (Distribute).
+  if (spec_.batching() && t.scatter_source < 0 && (shape_.empty() || shape_[0] != total_batch))
     return Status::Internal(what + ": the model produced shape " + ShapeToString(shape_) + " for a batch of " +
                             std::to_string(total_batch) + "; its first dim must be the batch size");
   if (!CheckedElementCount(shape_, &view->whole_elements)) return Status::Internal(what + ": invalid output shape");
@@ -243,8 +245,23 @@ Status OutputScatterer::ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort:
   });
 }
 
-int64_t OutputScatterer::SliceElements(const PendingRequest& p, const OutputView& view) const {
-  return spec_.batching() ? p.batch_size * view.item_elements : view.whole_elements;
+Status OutputScatterer::ResponseShape(RequestBatch& batch, uint32_t r, size_t o, const OutputView& view,
+                                      int64_t* elements) {
+  const TensorSpec& t = spec_.outputs[o];
+  const PendingRequest& p = batch.request(r);
+  if (t.scatter_source < 0) {
+    SliceShape(spec_, t, shape_, p.batch_size, &response_shape_);
+    *elements = spec_.batching() ? p.batch_size * view.item_elements : view.whole_elements;
+    return Status::Ok();
+  }
+  // A source input left out (optional) has rank 0, which ScatterShape refuses.
+  const RequestInputView& source = batch.input(r, static_cast<size_t>(t.scatter_source));
+  Status s = ScatterShape(t, spec_.inputs[t.scatter_source].name, DimsView(source.shape, source.rank),
+                          &response_shape_);
+  if (s.ok() && !CheckedElementCount(response_shape_, elements))
+    s = Status::InvalidArgument(t.context + ": shape " + ShapeToString(response_shape_) + " is too large");
+  if (!s.ok()) *elements = 0;
+  return s;
 }
 
 uint64_t OutputScatterer::SliceBytes(const TensorSpec& t, int64_t begin, int64_t n) const {
@@ -280,10 +297,16 @@ Status OutputScatterer::Distribute(RequestBatch& batch, size_t g, size_t o, cons
   int64_t first_element = 0;
   for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
     PendingRequest& p = batch.request(*r);
-    const int64_t n = SliceElements(p, view), begin = first_element;
+    int64_t n = 0;
+    Status shaped = ResponseShape(batch, *r, o, view, &n);
+    const int64_t begin = first_element;
     first_element += n;
+    if (shaped.ok() && first_element > view.whole_elements)
+      shaped = Status::Internal(t.context + ": the model produced " + std::to_string(view.whole_elements) +
+                                " elements, fewer than the batched requests' shapes of input '" +
+                                spec_.inputs[t.scatter_source].name + "' need");
+    if (!shaped.ok() && p.error.ok()) p.error = shaped;
     if (!p.error.ok()) continue;
-    SliceShape(spec_, t, shape_, p.batch_size, &response_shape_);
     const uint64_t bytes = SliceBytes(t, begin, n);
     if (to_responses && batch.wants_output(*r, o)) {
       void* buffer = nullptr;

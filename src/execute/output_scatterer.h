@@ -74,8 +74,10 @@ class OutputScatterer {
   Status CopyOut(void* dst, MemoryLocation dst_where, const void* src, bool src_on_gpu, uint64_t bytes,
                  const std::string& what);
   Status ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort::Value& value, OutputView* view);
-  // Per request of the group: its element range of the whole output.
-  int64_t SliceElements(const PendingRequest& p, const OutputView& view) const;
+  // Request r's slice of output o: its response shape (into response_shape_)
+  // and element count. A batch output's slice follows the request's source
+  // input; any other output's, the request's batch size.
+  Status ResponseShape(RequestBatch& batch, uint32_t r, size_t o, const OutputView& view, int64_t* elements);
   uint64_t SliceBytes(const TensorSpec& t, int64_t begin, int64_t n) const;
   Status WriteSlice(const TensorSpec& t, const OutputView& view, int64_t begin, int64_t n, void* dst,
                     MemoryLocation dst_where);

@@ -169,6 +169,8 @@ bool RequestBatch::Compatible(size_t a, size_t b) const {
     if (x.present != y.present) return false;
     if (!x.present) continue;
     if (x.rank != y.rank) return false;
+    // Ragged inputs are concatenated, so their shapes may differ.
+    if (spec_.inputs[i].ragged) continue;
     // The batch dim (0) may differ; every other dim must match to stack.
     if (x.rank > 1 && std::memcmp(x.shape + 1, y.shape + 1, (x.rank - 1) * sizeof(int64_t)) != 0) return false;
   }

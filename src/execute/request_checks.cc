@@ -12,7 +12,6 @@ std::string Prefix(const ExecutionSpec& spec, const TensorSpec& t) {
 std::string ExpectedShape(const ExecutionSpec& spec, const TensorSpec& t) {
   Shape full;
   if (spec.batching()) full.push_back(-1);
-  if (t.implicit_scalar) full.push_back(1);
   full.insert(full.end(), t.dims.begin(), t.dims.end());
   std::string s = ShapeToString(full);
   if (spec.batching()) s += " (first dim is the batch size, 1 to " + std::to_string(spec.max_batch_size) + ")";
@@ -26,8 +25,8 @@ Status CheckRequestInput(const ExecutionSpec& spec, const TensorSpec& t, TRITONS
   if (dtype != t.dtype)
     return Status::InvalidArgument(Prefix(spec, t) + "expected data type " + DataTypeName(t.dtype) + ", got " +
                                    DataTypeName(dtype));
-  static const Shape kScalarAsOne{1};
-  const Shape& dims = t.implicit_scalar ? kScalarAsOne : t.dims;
+  // An implicit scalar's dims are the config's all-ones shape.
+  const Shape& dims = t.dims;
   const size_t offset = spec.batching() ? 1 : 0;
   bool ok = shape.size == dims.size() + offset;
   for (size_t i = 0; ok && i < dims.size(); ++i) {
@@ -58,7 +57,7 @@ Status CheckRequestInput(const ExecutionSpec& spec, const TensorSpec& t, TRITONS
 void ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch,
                    Shape* out) {
   out->clear();
-  if (t.implicit_scalar) return;  // [1] on the wire, rank 0 for the model
+  if (t.implicit_scalar) return;  // all ones on the wire, rank 0 for the model
   out->assign(request_shape.begin(), request_shape.end());
   if (spec.batching() && !out->empty()) (*out)[0] = batch;
 }

@@ -16,10 +16,12 @@ TensorSpec MakeSpec(const TensorConfig& c, const ModelTensorInfo* model, bool ba
   s.element_size = ElementByteSize(c.dtype);
   s.dims = c.model_dims();
   s.optional = c.optional;
+  s.ragged = batching && c.allow_ragged_batch;
   if (model == nullptr) return s;
   if (ImplicitScalar(c, *model, batching)) {
+    // dims stay the config's all-ones shape, which requests and responses use.
     s.implicit_scalar = true;
-    s.dims.clear();
+    s.dims = c.dims;
     return s;
   }
   const size_t offset = batching ? 1 : 0;
@@ -47,7 +49,8 @@ void DeriveShapeRecipe(const ModelTensorInfo& out, const ExecutionSpec& spec, co
       bool found = false;
       for (size_t i = 0; i < spec.inputs.size() && !found; ++i) {
         const ModelTensorInfo* in = io.FindInput(spec.inputs[i].name);
-        if (in == nullptr || spec.inputs[i].optional || spec.inputs[i].implicit_scalar) continue;
+        if (in == nullptr || spec.inputs[i].optional || spec.inputs[i].implicit_scalar || spec.inputs[i].ragged)
+          continue;
         for (size_t j = 0; j < in->dim_names.size() && !found; ++j) {
           if (in->dim_names[j] != name) continue;
           found = true;
@@ -88,6 +91,39 @@ void AddStateOutputs(const ModelConfig& config, const ModelIoInfo& io, Execution
   }
 }
 
+// Links each batch_output target to its source input.
+void AddBatchOutputs(const ModelConfig& config, ExecutionSpec* spec) {
+  for (const auto& b : config.batch_outputs) {
+    const int source = FindIn(spec->inputs, b.source_input.c_str());
+    for (const auto& name : b.target_names) {
+      const int o = FindIn(spec->outputs, name.c_str());
+      if (o < 0 || source < 0) continue;  // validation has refused such a config
+      TensorSpec& t = spec->outputs[o];
+      t.scatter_source = source;
+      t.scatter_shape.clear();
+      if (spec->batching()) t.scatter_shape.push_back(-1);
+      for (const auto& c : config.outputs)
+        if (c.name == name) t.scatter_shape.insert(t.scatter_shape.end(), c.model_dims().begin(), c.model_dims().end());
+    }
+  }
+}
+
+void AddBatchInputs(const ModelConfig& config, ExecutionSpec* spec) {
+  for (const auto& b : config.batch_inputs) {
+    for (const auto& name : b.target_names) {
+      BatchInputSpec s;
+      s.kind = b.kind;
+      s.target = name;
+      s.dtype = b.dtype;
+      s.ort_type = ToOrtType(b.dtype);
+      s.element_size = ElementByteSize(b.dtype);
+      s.source = FindIn(spec->inputs, b.source_input.c_str());
+      s.context = TensorContext(spec->model_name, "batch_input", name);
+      spec->batch_inputs.push_back(std::move(s));
+    }
+  }
+}
+
 }  // namespace
 
 int ExecutionSpec::FindInput(const char* name) const { return FindIn(inputs, name); }
@@ -107,9 +143,14 @@ ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& i
     spec.inputs.push_back(MakeSpec(st.input, io.FindInput(st.input.name), config.batching()));
   for (const auto& c : config.outputs) spec.outputs.push_back(MakeSpec(c, io.FindOutput(c.name), config.batching()));
   AddStateOutputs(config, io, &spec);
+  AddBatchOutputs(config, &spec);
+  AddBatchInputs(config, &spec);
   for (auto& o : spec.outputs) {
     const ModelTensorInfo* m = io.FindOutput(o.name);
-    if (m != nullptr && !o.implicit_scalar && !o.is_bytes()) DeriveShapeRecipe(*m, spec, io, &o);
+    // A batch output's slices follow the requests' input shapes, not the
+    // model's output shape, so it is never bound in advance.
+    if (m != nullptr && !o.implicit_scalar && !o.is_bytes() && o.scatter_source < 0)
+      DeriveShapeRecipe(*m, spec, io, &o);
   }
   for (const auto& o : spec.outputs) spec.output_names.push_back(o.name.c_str());
   for (auto& t : spec.inputs) t.context = TensorContext(spec.model_name, "input", t.name);

@@ -30,11 +30,16 @@ struct TensorSpec {
   size_t element_size = 0;   // 0 for BYTES
   // Per batch item, as the model sees it; -1 = any. Triton applies a config
   // `reshape` before inputs reach the backend and after outputs leave it, so
-  // these are the reshaped dims.
+  // these are the reshaped dims. An implicit scalar keeps the config's
+  // all-ones dims, which requests and responses use.
   Shape dims;
-  // A non-batching model's rank-0 tensor, sent by clients as [1].
+  // A non-batching model's rank-0 tensor, sent by clients as the config's
+  // all-ones shape ([1], [1, 1], ...).
   bool implicit_scalar = false;
   bool optional = false;
+  // Inputs only: a ragged input of a batching model. Its requests may differ
+  // in shape; the model gets every element of the group as one 1-D tensor.
+  bool ragged = false;
   // Outputs only: written back as a sequence's implicit state after each run.
   bool feeds_state = false;
   // Outputs only: false for a state output the config does not list under
@@ -44,10 +49,28 @@ struct TensorSpec {
   // before running (fixed dims, the batch size, or an input dim with the same
   // symbolic name); empty when some dim cannot be known in advance.
   std::vector<DimSource> shape_recipe;
+  // Outputs only: a batch_output target. The model's output is split into one
+  // slice per request, shaped like `scatter_shape` ([-1] for the batch dim,
+  // then the config dims) with each -1 taken from the same dim of the
+  // request's input `scatter_source` (an index into ExecutionSpec::inputs).
+  int scatter_source = -1;
+  Shape scatter_shape;
   // "model 'm', input 'x'" (or output): the prefix of this tensor's error
   // messages, built once so decoding BYTES needs no string per request.
   std::string context;
   bool is_bytes() const { return dtype == TRITONSERVER_TYPE_BYTES; }
+};
+
+// A batch_input: a tensor computed from the group's requests (see
+// batch_input_values.h) and fed to a model input that clients do not send.
+struct BatchInputSpec {
+  BatchInputConfig::Kind kind = BatchInputConfig::Kind::kElementCount;
+  std::string target;  // the model input
+  TRITONSERVER_DataType dtype = TRITONSERVER_TYPE_INVALID;
+  ONNXTensorElementDataType ort_type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
+  size_t element_size = 0;
+  int source = -1;  // index into ExecutionSpec::inputs
+  std::string context;  // "model 'm', batch_input 'x'"
 };
 
 struct ExecutionSpec {
@@ -63,6 +86,8 @@ struct ExecutionSpec {
   bool has_states = false;  // some output feeds a sequence's implicit state
   std::vector<TensorSpec> inputs;
   std::vector<TensorSpec> outputs;
+  // One entry per target name of each batch_input, fed after `inputs`.
+  std::vector<BatchInputSpec> batch_inputs;
   // Names in ORT's calling convention, pointing into the specs above.
   std::vector<const char*> output_names;
 
@@ -78,7 +103,7 @@ struct ExecutionSpec {
 ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& io);
 
 // "model 'm', input 'x'": how every message about one tensor begins. `kind`
-// is "input", "output" or "state output".
+// is "input", "output", "state output" or "batch_input".
 std::string TensorContext(const std::string& model, const char* kind, const std::string& tensor);
 
 }  // namespace ortbackend

@@ -196,3 +196,71 @@ def state_concat(dims=("batch", 1)):
                        opset=20)
     model.ir_version = 9
     return model
+
+
+def ragged_all_kinds():
+    """A ragged-batching model that echoes every batch-input kind per request.
+
+    Ragged inputs INPUT and MATRIX are 1-D in the model (the batch's elements,
+    concatenated). Batch inputs the backend computes: EC (BATCH_ELEMENT_COUNT
+    of INPUT, FP32), AEC (BATCH_ACCUMULATED_ELEMENT_COUNT, INT32), AECZ
+    (BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO, FP32), MAXS
+    (BATCH_MAX_ELEMENT_COUNT_AS_SHAPE, FP32), ISH (BATCH_ITEM_SHAPE of MATRIX,
+    INT32) and ISF (BATCH_ITEM_SHAPE_FLATTEN of MATRIX, FP32). Triton 2.51
+    admits only FP32 and INT32 batch inputs (newer servers add INT64, which the
+    backend supports too; its unit tests cover it). Outputs with a
+    batch dim give each request its own row of them; OUT = 2 * INPUT and
+    MOUT = MATRIX + 1 are batch outputs scattered by their input's shape."""
+    f, i32 = TensorProto.FLOAT, TensorProto.INT32
+    consts = [numpy_helper.from_array(np.array(v, dtype=np.int64), n) for n, v in
+              (("zero", [0]), ("minus_one", [-1]), ("one", [1]), ("end", [2**62]), ("pairs", [-1, 2]))]
+    consts += [numpy_helper.from_array(np.array(v, dtype=np.float32), n) for n, v in (("two", 2.0), ("unit", 1.0),
+                                                                                      ("nought", 0.0))]
+    nodes = [
+        helper.make_node("Mul", ["INPUT", "two"], ["OUT"]),
+        helper.make_node("Add", ["MATRIX", "unit"], ["MOUT"]),
+        helper.make_node("Identity", ["EC"], ["EC_OUT"]),
+        helper.make_node("Identity", ["AEC"], ["AEC_OUT"]),
+        helper.make_node("Slice", ["AECZ", "zero", "minus_one"], ["AECZ_START"]),
+        helper.make_node("Slice", ["AECZ", "one", "end"], ["AECZ_END"]),
+        # MAX_OUT = len(MAXS), broadcast over the batch by adding 0 * EC.
+        helper.make_node("Shape", ["MAXS"], ["maxs_shape"]),
+        helper.make_node("Cast", ["maxs_shape"], ["maxs_len"], to=f),
+        helper.make_node("Mul", ["EC", "nought"], ["ec_zero"]),
+        helper.make_node("Add", ["ec_zero", "maxs_len"], ["MAX_OUT"]),
+        helper.make_node("Identity", ["ISH"], ["ISH_OUT"]),
+        helper.make_node("Reshape", ["ISF", "pairs"], ["ISF_OUT"]),
+    ]
+    inputs = [tensor("INPUT", f, ["n"]), tensor("MATRIX", f, ["m"]), tensor("EC", f, ["b"]),
+              tensor("AEC", i32, ["b"]), tensor("AECZ", f, ["b1"]), tensor("MAXS", f, ["max"]),
+              tensor("ISH", i32, ["b", 2]), tensor("ISF", f, ["b2"])]
+    outputs = [tensor("OUT", f, ["n"]), tensor("MOUT", f, ["m"]), tensor("EC_OUT", f, ["b"]),
+               tensor("AEC_OUT", i32, ["b"]), tensor("AECZ_START", f, ["b"]), tensor("AECZ_END", f, ["b"]),
+               tensor("MAX_OUT", f, ["b"]), tensor("ISH_OUT", i32, ["b", 2]), tensor("ISF_OUT", f, ["b", 2])]
+    return make_model(nodes, inputs, outputs, initializers=consts)
+
+
+def ragged_all_kinds_config(name, max_batch_size=8, extra="", with_outputs=True):
+    """The config of ragged_all_kinds(); `extra` adds e.g. a dynamic_batching block.
+    Without outputs (and so without batch outputs), auto-complete lists them."""
+    scalar = "reshape: { shape: [ ] }"
+    outputs = [("OUT", "TYPE_FP32", [-1]), ("MOUT", "TYPE_FP32", [-1, -1]), ("EC_OUT", "TYPE_FP32", [1], scalar),
+               ("AEC_OUT", "TYPE_INT32", [1], scalar), ("AECZ_START", "TYPE_FP32", [1], scalar),
+               ("AECZ_END", "TYPE_FP32", [1], scalar), ("MAX_OUT", "TYPE_FP32", [1], scalar),
+               ("ISH_OUT", "TYPE_INT32", [2]), ("ISF_OUT", "TYPE_FP32", [2])]
+    kinds = [("EC", "BATCH_ELEMENT_COUNT", "TYPE_FP32", "INPUT"),
+             ("AEC", "BATCH_ACCUMULATED_ELEMENT_COUNT", "TYPE_INT32", "INPUT"),
+             ("AECZ", "BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO", "TYPE_FP32", "INPUT"),
+             ("MAXS", "BATCH_MAX_ELEMENT_COUNT_AS_SHAPE", "TYPE_FP32", "INPUT"),
+             ("ISH", "BATCH_ITEM_SHAPE", "TYPE_INT32", "MATRIX"),
+             ("ISF", "BATCH_ITEM_SHAPE_FLATTEN", "TYPE_FP32", "MATRIX")]
+    batch_inputs = ",\n".join(
+        f'  {{ kind: {k} target_name: "{t}" data_type: {dt} source_input: "{s}" }}' for t, k, dt, s in kinds)
+    batch_outputs = ",\n".join(
+        f'  {{ target_name: "{t}" kind: BATCH_SCATTER_WITH_INPUT_SHAPE source_input: "{s}" }}'
+        for t, s in (("OUT", "INPUT"), ("MOUT", "MATRIX")))
+    scatter = f"batch_output [\n{batch_outputs}\n]\n" if with_outputs else ""
+    return config(
+        name, [("INPUT", "TYPE_FP32", [-1], "allow_ragged_batch: true"),
+               ("MATRIX", "TYPE_FP32", [-1, -1], "allow_ragged_batch: true")], outputs if with_outputs else [],
+        max_batch_size=max_batch_size, extra=f"batch_input [\n{batch_inputs}\n]\n{scatter}{extra}")

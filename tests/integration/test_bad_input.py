@@ -21,13 +21,16 @@ def server(tmp_path_factory, module_server_factory):
     repo = tmp_path_factory.mktemp("bad_input") / "models"
     models.save(repo, "simple", models.add_sub())
     models.save(repo, "strings", models.identity(TensorProto.STRING, ["batch", 3]))
-    # The model fixes the last dim at 3 but the config leaves it open and
-    # allows ragged batches, so the server lets [1,5] through to the backend
-    # in the same batch as good requests: only the backend can reject it.
-    models.save(repo, "ragged", models.identity(TensorProto.FLOAT, ["batch", 3]),
-                models.config("ragged", [("INPUT", "TYPE_FP32", [-1], "allow_ragged_batch: true")],
-                              [("OUTPUT", "TYPE_FP32", [-1])], max_batch_size=8,
-                              extra="dynamic_batching { max_queue_delay_microseconds: 2000000 "
+    # A ragged model (1-D in the model, requests [1, a, b]): the batcher
+    # combines requests of any shape, so a request whose shape only the
+    # backend can refuse (its element count wraps around 64 bits to the 0
+    # bytes it sends) reaches the backend in the same batch as good ones.
+    models.save(repo, "ragged", models.identity(TensorProto.FLOAT, ["n"]),
+                models.config("ragged", [("INPUT", "TYPE_FP32", [-1, -1], "allow_ragged_batch: true")],
+                              [("OUTPUT", "TYPE_FP32", [-1, -1])], max_batch_size=8,
+                              extra="batch_output [{ target_name: \"OUTPUT\" kind: BATCH_SCATTER_WITH_INPUT_SHAPE "
+                                    "source_input: \"INPUT\" }]\n"
+                                    "dynamic_batching { max_queue_delay_microseconds: 2000000 "
                                     "preferred_batch_size: [ 3 ] }\ninstance_group [{ kind: KIND_CPU count: 1 }]"))
     # Non-batching models with open dims, so that huge, zero and negative
     # shapes reach the shape/byte-size checks instead of the rank check.
@@ -166,23 +169,26 @@ def test_bad_request_in_a_batch_fails_alone(server, protocol):
     client_factory = (lambda: server.http()) if protocol == "http" else (lambda: server.grpc())
     mod = httpclient if protocol == "http" else grpcclient
     before = server.http().get_inference_statistics("ragged")["model_stats"][0]
-    good1 = np.array([[1, 2, 3]], np.float32)
-    good2 = np.array([[4, 5, 6]], np.float32)
-    bad = np.array([[1, 2, 3, 4, 5]], np.float32)
+    good1 = np.array([[[1, 2, 3]]], np.float32)
+    good2 = np.array([[[4, 5], [6, 7]]], np.float32)
+    bad_shape = [1, 2 ** 62, 4]  # 2**64 elements: 0 bytes once wrapped, which is what it sends
 
     def send(arr):
         try:
-            return client_factory().infer("ragged", [_input(mod, "INPUT", arr, "FP32")]).as_numpy("OUTPUT")
+            i = _input(mod, "INPUT", arr, "FP32")
+            if arr.size == 0:
+                i.set_shape(bad_shape)
+            return client_factory().infer("ragged", [i]).as_numpy("OUTPUT")
         except InferenceServerException as e:
             return e
 
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
-        r1, r_bad, r2 = pool.map(send, [good1, bad, good2])
+        r1, r_bad, r2 = pool.map(send, [good1, np.zeros((1, 0, 4), np.float32), good2])
     np.testing.assert_array_equal(r1, good1)
     np.testing.assert_array_equal(r2, good2)
     assert isinstance(r_bad, InferenceServerException)
     msg = str(r_bad)
-    assert "model 'ragged', input 'INPUT'" in msg and "[-1,3]" in msg and "[1,5]" in msg
+    assert "model 'ragged', input 'INPUT'" in msg and "has more elements than can be addressed" in msg, msg
     after = server.http().get_inference_statistics("ragged")["model_stats"][0]
     # All three went to the backend in one execution; only the two good ones ran.
     assert int(after["execution_count"]) - int(before["execution_count"]) == 1

@@ -64,7 +64,28 @@ CASES = {
     "fixed_output_first_dim": ["max_batch_size is 4", "'Y'", "[1,4]"],
     "sequence_control_type_mismatch": ["'START'", "TYPE_FP32 in the config", "the model expects TYPE_INT32"],
     "sequence_state_not_in_model": ["sequence_batching input 'MEMORY'", "is not an input of the model"],
+    "ragged_input_not_1d": ["input 'INPUT' allows ragged batching", "shape [-1]", "[-1,3]"],
+    "batch_input_not_in_model": ["batch_input 'INDEX' is not an input of the model"],
+    "batch_input_type_mismatch": ["batch_input 'INDEX'", "TYPE_FP32 in the config", "the model expects TYPE_INT32"],
 }
+
+
+def _ragged_config(name, batch_input_type="TYPE_INT32"):
+    return models.config(
+        name, [("INPUT", "TYPE_FP32", [-1], "allow_ragged_batch: true")], [("OUTPUT", "TYPE_FP32", [-1])],
+        max_batch_size=8,
+        extra=f'batch_input [{{ kind: BATCH_ACCUMULATED_ELEMENT_COUNT target_name: "INDEX" '
+              f'data_type: {batch_input_type} source_input: "INPUT" }}]\n'
+              'batch_output [{ target_name: "OUTPUT" kind: BATCH_SCATTER_WITH_INPUT_SHAPE source_input: "INPUT" }]')
+
+
+def _ragged_model(input_shape, with_index=True):
+    """OUTPUT = INPUT (+ 0 * INDEX's sum, when the model has INDEX)."""
+    nodes = [helper.make_node("Identity", ["INPUT"], ["OUTPUT"])]
+    inputs = [models.tensor("INPUT", TensorProto.FLOAT, input_shape)]
+    if with_index:
+        inputs.append(models.tensor("INDEX", TensorProto.INT32, ["b"]))
+    return models.make_model(nodes, inputs, [models.tensor("OUTPUT", TensorProto.FLOAT, input_shape)])
 
 
 def _sequence_config(name, start_values, state_input):
@@ -127,6 +148,15 @@ def server(tmp_path_factory, module_server_factory):
                 _sequence_config("sequence_control_type_mismatch", "fp32_false_true: [0, 1]", "ACC_IN"))
     models.save(repo, "sequence_state_not_in_model", models.sequence_accumulator(),
                 _sequence_config("sequence_state_not_in_model", "int32_false_true: [0, 1]", "MEMORY"))
+    # The original backend refuses a ragged input the model does not declare
+    # as [-1], naming it.
+    models.save(repo, "ragged_input_not_1d", _ragged_model(["batch", 3]),
+                models.config("ragged_input_not_1d", [("INPUT", "TYPE_FP32", [3], "allow_ragged_batch: true")],
+                              [("OUTPUT", "TYPE_FP32", [3])], max_batch_size=8))
+    models.save(repo, "batch_input_not_in_model", _ragged_model(["n"], with_index=False),
+                _ragged_config("batch_input_not_in_model"))
+    models.save(repo, "batch_input_type_mismatch", _ragged_model(["n"]),
+                _ragged_config("batch_input_type_mismatch", "TYPE_FP32"))
     return module_server_factory(repo, ["--model-control-mode=explicit", "--load-model=good"])
 
 
@@ -157,6 +187,6 @@ def test_bad_model_fails_only_its_own_load(server, name):
 
 
 def test_bad_model_count():
-    """The bad-model cases (see CASES): 16."""
+    """The bad-model cases (see CASES): 19."""
     print(f"\n{len(CASES)} bad-model cases: " + ", ".join(CASES))
-    assert len(CASES) >= 16
+    assert len(CASES) >= 19

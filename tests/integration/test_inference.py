@@ -44,6 +44,11 @@ def server(tmp_path_factory, module_server_factory):
                 models.config("reshaped", [("INPUT", "TYPE_FP32", [4], "reshape: { shape: [2, 2] }")],
                               [("OUTPUT", "TYPE_FP32", [4], "reshape: { shape: [2, 2] }")], max_batch_size=8))
     models.save(repo, "scalar", models.binary_op("Add", TensorProto.FLOAT, []))
+    # The original backend accepts a rank-0 model tensor under any all-ones
+    # config shape; requests and responses then use that shape.
+    models.save(repo, "scalar_1x1", models.binary_op("Add", TensorProto.FLOAT, []),
+                models.config("scalar_1x1", [("A", "TYPE_FP32", [1, 1]), ("B", "TYPE_FP32", [1])],
+                              [("C", "TYPE_FP32", [1, 1, 1])], max_batch_size=0))
     models.save(repo, "custom_name", models.add_sub(),
                 models.config("custom_name", max_batch_size=4, extra='default_model_filename: "custom.onnx"'),
                 filename="custom.onnx")
@@ -165,6 +170,13 @@ def test_rank_zero_model_tensors_are_served_as_dims_1(server, protocol):
     out = infer(server, protocol, "scalar", {"A": np.array([2.5], np.float32), "B": np.array([4.0], np.float32)})
     assert out["C"].shape == (1,)
     assert out["C"][0] == 6.5
+
+
+def test_rank_zero_model_tensors_take_any_all_ones_config_shape(server, protocol):
+    out = infer(server, protocol, "scalar_1x1",
+                {"A": np.array([[2.5]], np.float32), "B": np.array([4.0], np.float32)})
+    assert out["C"].shape == (1, 1, 1)
+    assert out["C"][0, 0, 0] == 6.5
 
 
 def test_only_requested_outputs_are_returned(server, protocol):

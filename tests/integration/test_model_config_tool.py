@@ -23,6 +23,16 @@ SERVABLE = {
     "strings": models.lowercase_strings(),                         # BYTES, [N]
     "batch_only": models.identity(TensorProto.INT32, ["batch"]),  # only dim is the batch dim
     "mixed": models.mixed_types(),                                 # several types and ranks
+    "ragged": models.ragged_all_kinds(),                           # 1-D ragged tensors and batch-input targets
+}
+# name -> config.pbtxt of the ragged model (models.ragged_all_kinds), for
+# --config: a complete one, one whose outputs auto-complete fills in, and one
+# the backend refuses.
+WITH_CONFIG = {
+    "ragged_config": lambda name: models.ragged_all_kinds_config(name),
+    "ragged_outputs_left_out": lambda name: models.ragged_all_kinds_config(name, with_outputs=False),
+    "ragged_bad_config": lambda name: models.ragged_all_kinds_config(name).replace('target_name: "AEC"',
+                                                                                  'target_name: "NOPE"'),
 }
 # name -> model the backend refuses to load.
 UNSERVABLE = {"sequence_output": models.sequence_output(), "float8_input": models.float8_input()}
@@ -94,6 +104,9 @@ def repo(tmp_path_factory):
     # The backend reads the highest version; so must the tool given the model directory.
     models.save(repo, "versions", models.add_sub(), version=1)
     models.save(repo, "versions", models.add_sub(shape=(3, 4)), version=3)
+    # Models served with a config.pbtxt of their own, which --config reads.
+    for name, text in WITH_CONFIG.items():
+        models.save(repo, name, models.ragged_all_kinds(), config=text(name))
     # Each servable model again, served with the config.pbtxt the tool prints.
     for name in SERVABLE:
         code, out, err = run_tool("--name", f"{name}_pbtxt", "--instance-kind", "cpu",
@@ -105,7 +118,7 @@ def repo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(repo, module_server_factory):
-    loaded = [*SERVABLE, *(f"{n}_pbtxt" for n in SERVABLE), "versions"]
+    loaded = [*SERVABLE, *(f"{n}_pbtxt" for n in SERVABLE), "versions", "ragged_config", "ragged_outputs_left_out"]
     return module_server_factory(repo, ["--model-control-mode=explicit", *(f"--load-model={n}" for n in loaded)])
 
 
@@ -113,6 +126,31 @@ def server(repo, module_server_factory):
 def test_config_matches_the_servers_auto_completed_config(server, repo, name):
     expected = completed_fields(server.http().get_model_config(name))
     assert completed_fields(tool_config(repo / name / "1" / "model.onnx")["config"]) == expected
+
+
+@pytest.mark.parametrize("name", ["ragged_config", "ragged_outputs_left_out"])
+def test_config_option_completes_a_config_pbtxt_as_the_server_does(server, repo, name):
+    cfg = tool_config("--config", repo / name / "config.pbtxt", repo / name / "1" / "model.onnx")["config"]
+    server_cfg = server.http().get_model_config(name)
+    assert completed_fields(cfg) == completed_fields(server_cfg)
+    # Batch inputs are the backend's to feed, not inputs the config lacks.
+    assert [i["name"] for i in cfg["input"]] == ["INPUT", "MATRIX"]
+    assert [b["target_name"] for b in cfg["batch_input"]] == [[t] for t in ("EC", "AEC", "AECZ", "MAXS", "ISH", "ISF")]
+
+
+def test_config_option_reports_the_backends_load_error(server, repo):
+    name = "ragged_bad_config"
+    code, _, err = run_tool("--config", repo / name / "config.pbtxt", repo / name / "1" / "model.onnx")
+    assert code == 1
+    assert after_model_prefix(err, name) == after_model_prefix(load_error(server, name), name)
+
+
+def test_config_option_names_the_line_of_a_syntax_error(tmp_path, repo):
+    bad = tmp_path / "config.pbtxt"
+    bad.write_text('name: "x"\ninput [ { name: "INPUT" data_type: TYPE_FP32 dims: [ -1 ] }\n')
+    code, _, err = run_tool("--config", bad, repo / "add_sub" / "1" / "model.onnx")
+    assert code == 1
+    assert f"{bad}:3: expected ',' or ']' in the list of 'input'" in err, err
 
 
 @pytest.mark.parametrize("name", SERVABLE)

@@ -201,9 +201,8 @@ def test_tool_prints_the_placement_the_backend_logs(tmp_path, start_server):
 @pytest.mark.skipif(not TOOL, reason="set ORT_MODEL_CONFIG_BIN (scripts/test.sh sets it)")
 def test_tool_reports_the_backends_error_for_an_accelerator_this_build_lacks(tmp_path):
     models.save(tmp_path / "models", "simple", models.add_sub())
-    config = tmp_path / "openvino.json"
-    config.write_text(json.dumps({"optimization": {"execution_accelerators": {
-        "cpu_execution_accelerator": [{"name": "openvino"}]}}}))
+    config = tmp_path / "config.pbtxt"
+    config.write_text(models.config("simple", max_batch_size=4, extra=openvino()))
     out = run_tool(TOOL, "--providers", "--config", config, tmp_path / "models" / "simple")
     if "OpenVINOExecutionProvider" in out.stdout:
         pytest.skip("this tool is an OpenVINO build")
@@ -214,17 +213,15 @@ def test_tool_reports_the_backends_error_for_an_accelerator_this_build_lacks(tmp
 @needs_openvino
 @pytest.mark.skipif(not OPENVINO_TOOL, reason="set ORT_OPENVINO_MODEL_CONFIG_BIN (scripts/test.sh sets it)")
 def test_tool_shows_the_fallback_the_backend_refuses(openvino_server, tmp_path):
-    load(openvino_server, "ov_warn")
-    config = openvino_server.http().get_model_config("ov_warn")  # what the server hands the backend
-    config["parameters"]["execution_provider_fallback"] = {"string_value": "fail"}
-    (tmp_path / "config.json").write_text(json.dumps(config))
-    model_dir = openvino_server.repo / "ov_warn"
-    out = run_tool(OPENVINO_TOOL, "--providers", "--config", tmp_path / "config.json", model_dir)
+    with pytest.raises(InferenceServerException) as e:
+        load(openvino_server, "ov_fail")
+    model_dir = openvino_server.repo / "ov_fail"
+    out = run_tool(OPENVINO_TOOL, "--providers", "--config", model_dir / "config.pbtxt", model_dir)
     assert out.returncode == 1, out.stdout + out.stderr
     assert "CPUExecutionProvider: 1 node(s)\n  Triple (triple)\n" in out.stdout
     assert "OpenVINOExecutionProvider: 1 node(s)" in out.stdout
-    assert "fell back from OpenVINO to CPUExecutionProvider: Triple (triple)" in out.stdout
+    verdict = "1 node(s) fell back from OpenVINO to CPUExecutionProvider: Triple (triple)"
+    assert verdict in out.stdout and verdict in str(e.value)  # the tool's verdict is the server's
     assert "the backend refuses this model" in out.stdout
-    config["parameters"]["execution_provider_fallback"] = {"string_value": "warn"}
-    (tmp_path / "config.json").write_text(json.dumps(config))
-    assert run_tool(OPENVINO_TOOL, "--providers", "--config", tmp_path / "config.json", model_dir).returncode == 0
+    warn = model_dir.parent / "ov_warn" / "config.pbtxt"
+    assert run_tool(OPENVINO_TOOL, "--providers", "--config", warn, model_dir).returncode == 0

@@ -897,8 +897,16 @@ TEST(ImplicitScalar, FalseForDimsOtherThanOne) {
   const ModelTensorInfo scalar = Tensor("s", TRITONSERVER_TYPE_FP32, {});
   EXPECT_FALSE(ImplicitScalar(Config("s", TRITONSERVER_TYPE_FP32, {2}), scalar, false));
   EXPECT_FALSE(ImplicitScalar(Config("s", TRITONSERVER_TYPE_FP32, {-1}), scalar, false));
-  EXPECT_FALSE(ImplicitScalar(Config("s", TRITONSERVER_TYPE_FP32, {1, 1}), scalar, false));
+  EXPECT_FALSE(ImplicitScalar(Config("s", TRITONSERVER_TYPE_FP32, {1, 2}), scalar, false));
   EXPECT_FALSE(ImplicitScalar(Config("s", TRITONSERVER_TYPE_FP32, {}), scalar, false));
+}
+
+// The original backend accepts a rank-0 model tensor under any config shape
+// whose dims are all 1.
+TEST(ImplicitScalar, TrueForAnyAllOnesShape) {
+  const ModelTensorInfo scalar = Tensor("s", TRITONSERVER_TYPE_FP32, {});
+  EXPECT_TRUE(ImplicitScalar(Config("s", TRITONSERVER_TYPE_FP32, {1, 1}), scalar, false));
+  EXPECT_TRUE(ImplicitScalar(Config("s", TRITONSERVER_TYPE_FP32, {1, 1, 1}), scalar, false));
 }
 
 TEST(ValidateConfigAgainstModel, AcceptsScalarListedAsDimsOneWithoutReshape) {

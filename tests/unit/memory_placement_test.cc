@@ -175,6 +175,16 @@ TEST(CheckCudaGraphShapes, RejectsOutputWhoseShapeIsOnlyKnownAfterTheRun) {
   EXPECT_THAT(s.message(), HasSubstr("output 'OUT'"));
 }
 
+TEST(CheckCudaGraphShapes, RejectsBatchInputsWhoseShapeFollowsTheBatch) {
+  ExecutionSpec spec = FixedSpec(32);
+  BatchInputSpec index;
+  index.target = "INDEX";
+  spec.batch_inputs.push_back(index);
+  Status s = CheckCudaGraphShapes(spec);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), HasSubstr("batch_input 'INDEX'"));
+}
+
 TEST(CheckCudaGraphShapes, RejectsBytesTensors) {
   ExecutionSpec spec = FixedSpec(0);
   spec.inputs[0] = Tensor("TEXT", TRITONSERVER_TYPE_BYTES, {1});

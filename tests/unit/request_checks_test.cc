@@ -24,9 +24,10 @@ TensorSpec Input(const std::string& name, TRITONSERVER_DataType dtype, Shape dim
   return t;
 }
 
-// A non-batching model's rank-0 input, which clients send as [1].
-TensorSpec ImplicitScalarInput(const std::string& name, TRITONSERVER_DataType dtype) {
-  TensorSpec t = Input(name, dtype, {});
+// A non-batching model's rank-0 input, which clients send with the config's
+// all-ones dims ([1] unless a test says otherwise).
+TensorSpec ImplicitScalarInput(const std::string& name, TRITONSERVER_DataType dtype, Shape dims = {1}) {
+  TensorSpec t = Input(name, dtype, std::move(dims));
   t.implicit_scalar = true;
   return t;
 }
@@ -308,6 +309,17 @@ TEST(CheckRequestInput, RejectsAnImplicitScalarSentWithMoreThanOneElement) {
 
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr("expected shape [1], got [2]"));
+}
+
+TEST(CheckRequestInput, AcceptsAnImplicitScalarInTheConfigsAllOnesShape) {
+  const ExecutionSpec spec = Model("m", 0);
+  const TensorSpec scale = ImplicitScalarInput("scale", TRITONSERVER_TYPE_FP32, {1, 1});
+  InputCheck check;
+
+  EXPECT_TRUE(CheckRequestInput(spec, scale, TRITONSERVER_TYPE_FP32, Shape{1, 1}, 4, &check).ok());
+  Status s = CheckRequestInput(spec, scale, TRITONSERVER_TYPE_FP32, Shape{1}, 4, &check);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), HasSubstr("expected shape [1,1], got [1]"));
 }
 
 TEST(CheckRequestInput, AcceptsABatchOfPerItemScalars) {

@@ -211,7 +211,7 @@ TEST(SequenceValidation, AnInputConfiguredTwiceIsRejected) {
     (*c)["input"].push_back({{"name", "START"}, {"data_type", "TYPE_INT32"}, {"dims", {1}}});
   });
   ASSERT_FALSE(s.ok());
-  EXPECT_THAT(s.message(), HasSubstr("input 'START' is configured twice"));
+  EXPECT_THAT(s.message(), HasSubstr("input 'START' is configured more than once"));
 }
 
 TEST(SequenceValidation, ModelInputNeitherConfiguredNorSuppliedIsMissing) {

@@ -148,9 +148,25 @@ TEST(BuildExecutionSpec, MarksANonBatchingScalarListedAsDimsOneAsImplicitScalar)
   ExecutionSpec spec = BuildExecutionSpec(config, io);
 
   EXPECT_TRUE(spec.inputs[0].implicit_scalar);
-  EXPECT_TRUE(spec.inputs[0].dims.empty()) << "the model sees rank 0";
+  EXPECT_EQ(spec.inputs[0].dims, Shape{1}) << "requests use the config's shape; the model sees rank 0";
   EXPECT_TRUE(spec.outputs[0].implicit_scalar);
-  EXPECT_TRUE(spec.outputs[0].dims.empty());
+  EXPECT_EQ(spec.outputs[0].dims, Shape{1});
+}
+
+TEST(BuildExecutionSpec, KeepsAnAllOnesConfigShapeOfAScalar) {
+  ModelIoInfo io;
+  io.inputs = {Tensor("scale", TRITONSERVER_TYPE_FP32, {})};
+  io.outputs = {Tensor("y", TRITONSERVER_TYPE_FP32, {})};
+  ModelConfig config;
+  config.inputs = {Config("scale", TRITONSERVER_TYPE_FP32, {1, 1})};
+  config.outputs = {Config("y", TRITONSERVER_TYPE_FP32, {1, 1, 1})};
+
+  ExecutionSpec spec = BuildExecutionSpec(config, io);
+
+  EXPECT_TRUE(spec.inputs[0].implicit_scalar);
+  EXPECT_EQ(spec.inputs[0].dims, (Shape{1, 1}));
+  EXPECT_TRUE(spec.outputs[0].implicit_scalar);
+  EXPECT_EQ(spec.outputs[0].dims, (Shape{1, 1, 1}));
 }
 
 TEST(BuildExecutionSpec, OrdinaryTensorsAreNotImplicitScalars) {

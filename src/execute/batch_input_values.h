@@ -1,0 +1,30 @@
+#pragma once
+// The values of batch_input tensors and the slice shapes of batch_output
+// tensors, computed from the shapes of the requests in one group. Pure
+// functions, so the shapes and values Triton's ragged-batching documentation
+// defines are unit-tested without a server.
+//
+// "Element count" is a request's whole source tensor (batch dim included);
+// "batch items" are its first dim; an item's shape is the rest.
+
+#include <vector>
+
+#include "common/shape.h"
+#include "common/status.h"
+#include "execute/tensor_spec.h"
+
+namespace ortbackend {
+
+// Computes batch input `b` for a group whose requests' source-input shapes
+// are `sources` (in batch order). `shape` gets the tensor's shape; `data` is
+// resized to its bytes (never below 1, so its address is valid for ORT) and
+// filled. The buffers are the caller's to reuse.
+Status ComputeBatchInput(const BatchInputSpec& b, const std::vector<DimsView>& sources, Shape* shape,
+                         std::vector<char>* data);
+
+// The response shape of one request's slice of batch output `t`: its
+// scatter_shape with each -1 replaced by the same dim of `source` (the
+// request's shape of the source input).
+Status ScatterShape(const TensorSpec& t, const std::string& source_name, DimsView source, Shape* out);
+
+}  // namespace ortbackend
