@@ -167,12 +167,12 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   const auto build_start = std::chrono::steady_clock::now();
   s = CreateSessionWithPlacement(backend_->ort->env(), model_path_, &options, &session, &placement);
   if (!s.ok()) return s;
-  metrics_->AddSession(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                 std::chrono::steady_clock::now() - build_start)
-                                                 .count()));
+  const auto build_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                              build_start);
   s = ReportPlacement(name_, placement, AcceleratorFor(providers_, gpu), settings_.provider_fallback,
                       metrics_.get());
   if (!s.ok()) return s;
+  metrics_->AddSession(static_cast<uint64_t>(build_us.count()));  // only sessions the model keeps
   *out = std::move(session);
   return s;
 }
