@@ -39,6 +39,10 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   nlohmann::json config;
   s = JsonFromMessage(message, &config);
   if (!s.ok()) return s;
+  // As received (the server's defaults included), before parsing, so a
+  // config that fails to parse is in the log next to its error. One line:
+  // the compact dump, so a grep finds every key.
+  ORTB_LOG_INFO("onnxruntime backend configuration: " + config.dump());
   auto state = std::make_unique<BackendState>();
   s = ParseBackendSettings(config, &state->settings);
   if (!s.ok()) return s;
@@ -102,6 +106,21 @@ TRITONSERVER_Error* TRITONBACKEND_ModelInstanceFinalize(TRITONBACKEND_ModelInsta
   void* state = nullptr;
   Status s = FromTritonError(TRITONBACKEND_ModelInstanceState(instance, &state), "reading the instance state");
   delete static_cast<ModelInstanceState*>(state);
+  return ToTritonError(s);
+}
+
+// Asked by servers of backend API 1.19 and newer that look it up (2.51 does
+// not) when a client asks whether the model is ready; an error marks this
+// instance, and so the model, not ready.
+TRITONSERVER_Error* TRITONBACKEND_ModelInstanceReady(TRITONBACKEND_ModelInstance* instance) {
+  void* state = nullptr;
+  Status s = FromTritonError(TRITONBACKEND_ModelInstanceState(instance, &state), "reading the instance state");
+  if (s.ok() && state == nullptr) s = Status::Unavailable("the instance has no state (its initialization failed)");
+  if (s.ok()) {
+    const auto* instance_state = static_cast<const ModelInstanceState*>(state);
+    s = instance_state->Ready();
+    if (!s.ok()) s = s.WithContext("model '" + instance_state->model_name() + "'");
+  }
   return ToTritonError(s);
 }
 

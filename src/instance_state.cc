@@ -1,5 +1,6 @@
 #include "instance_state.h"
 
+#include "execute/instance_readiness.h"
 #include "execute/memory_placement.h"
 #include "gpu/capture_lock.h"
 #include "ort/ort_try.h"
@@ -66,6 +67,19 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
   ORTB_LOG_INFO("model '" + model->name() + "': instance '" + state->name_ + "' ready");
   *out = std::move(state);
   return Status::Ok();
+}
+
+Status ModelInstanceState::Ready() const {
+  InstanceHealth health;
+  health.instance = name_;
+  health.has_session = session_ != nullptr;
+  if (gpu_ != nullptr) {
+    health.gpu = true;
+    health.device = gpu_->device;
+    health.stream_query = gpu_->stream.Query();
+    if (health.stream_query != 0) health.stream_error = gpu_->cuda->GetErrorString(health.stream_query);
+  }
+  return CheckInstanceReady(health);
 }
 
 Status ModelInstanceState::SetUpGpu(int device_id) {

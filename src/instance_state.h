@@ -31,6 +31,12 @@ class ModelInstanceState {
   // Takes ownership of the requests; all are responded to and released.
   void Execute(TRITONBACKEND_Request** requests, uint32_t count);
 
+  // Ok while the instance can run requests (CheckInstanceReady's rule). May
+  // be called from any thread, also while Execute runs: it only reads what
+  // Create set and asks the CUDA stream, which waits for nothing.
+  Status Ready() const;
+  const std::string& model_name() const { return model_->name(); }
+
  private:
   ModelInstanceState(ModelState* model, TRITONBACKEND_ModelInstance* instance);
   void RunGroup(size_t g);

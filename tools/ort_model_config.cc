@@ -8,8 +8,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -40,7 +40,8 @@ namespace fs = std::filesystem;
 constexpr const char* kUsage = R"(Usage: ort-model-config [options] MODEL
 
 Prints the config.pbtxt that the Triton ONNX Runtime backend auto-completes
-for MODEL when it is served without a config.pbtxt, then what the ONNX file
+for MODEL when it is served without a config.pbtxt (or, with --config, with
+that partial configuration), then what the ONNX file
 declares (IR version, opsets, producer, dynamic and symbolic dims, initializer
 sizes) as # comments.
 
@@ -56,10 +57,11 @@ Options:
   --max-batch-size N       what the backend's default-max-batch-size would be
                            (default 4; 0: never batch)
   --instance-kind cpu|gpu  add instance_group [ { kind: KIND_CPU|KIND_GPU count: 1 } ]
-  --config FILE            start from this config.pbtxt, as the server does for a
-                           model that has one: print it completed and checked
-                           (ragged batching, sequence batching and the like need
-                           one; the name defaults to the config's)
+  --config FILE            start from this config.pbtxt (or its JSON form), as the
+                           server does for a model that has one: print it
+                           completed and checked (ragged batching, sequence
+                           batching and the like need one; the name defaults
+                           to the config's)
   --json                   print {"config": {...}, "onnx": {...}} as JSON instead
   --providers              instead of the config, print which execution
                            provider each node runs on, by creating the session
@@ -286,6 +288,9 @@ int PrintProviders(const NodePlacement& placement, const FallbackVerdict& verdic
   return verdict.fail ? 1 : 0;
 }
 
+// The configuration the load starts from: the --config file's JSON object, or
+// an empty one; either way named like the model and, unless it names one,
+// for this backend.
 int Fail(const Status& s, const std::string& name) {
   const Status shown = name.empty() ? s : s.WithContext("model '" + name + "'");
   std::cerr << "ort-model-config: " << shown.message() << "\n";
@@ -315,7 +320,14 @@ int Run(const std::vector<std::string>& args) {
   if (!options.config.empty()) {
     std::string text;
     s = ReadTextFile(options.config, &text);
-    if (s.ok()) s = PbtxtToJson(text, options.config, &config);
+    // The JSON form the server hands the backend is accepted too.
+    const size_t first = text.find_first_not_of(" \t\r\n");
+    if (s.ok() && first != std::string::npos && text[first] == '{') {
+      config = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+      if (!config.is_object()) s = Status::InvalidArgument("'" + options.config + "' is not valid JSON");
+    } else if (s.ok()) {
+      s = PbtxtToJson(text, options.config, &config);
+    }
     if (!s.ok()) return Fail(s, "");
   }
   ModelLocation location;

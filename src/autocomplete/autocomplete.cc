@@ -220,9 +220,15 @@ Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size,
     Status s = ReadInt64(*it, "max_batch_size", &mbs);
     if (!s.ok()) return s;
   }
+  // The batcher is added only to a max_batch_size chosen here: a config that
+  // sets max_batch_size itself also chose its scheduler (none means the
+  // server's default, which does not combine requests), as in the original
+  // backend.
+  bool chose_max_batch_size = false;
   if (mbs == 0 && default_max_batch_size > 0 && ModelSupportsBatching(io) &&
       !ConfigImpliesNoBatching(*config, io)) {
     mbs = default_max_batch_size;
+    chose_max_batch_size = true;
     (*config)["max_batch_size"] = mbs;
     notes->push_back("set max_batch_size to " + std::to_string(mbs) + " (the model has a dynamic batch dim)");
   }
@@ -237,9 +243,9 @@ Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size,
   if (!s.ok()) return s;
   const bool has_scheduler = (config->contains("dynamic_batching") && !(*config)["dynamic_batching"].is_null()) ||
                              (config->contains("sequence_batching") && !(*config)["sequence_batching"].is_null());
-  if (mbs > 1 && !has_scheduler) {
+  if (chose_max_batch_size && mbs > 1 && !has_scheduler) {
     (*config)["dynamic_batching"] = nlohmann::json::object();
-    notes->push_back("added dynamic_batching (max_batch_size > 1 and no scheduler set)");
+    notes->push_back("added dynamic_batching (max_batch_size set to the default above 1, and no scheduler set)");
   }
   return Status::Ok();
 }

@@ -319,6 +319,15 @@ Status ParseKnownKeys(const std::string& accelerator, const std::vector<KeySpec>
 
 }  // namespace
 
+ProviderOptionList InstanceProviderOptions(const ProviderOptionList& options, int device_id) {
+  ProviderOptionList out;
+  out.reserve(options.size() + 1);
+  out.emplace_back("device_id", std::to_string(device_id));
+  for (const auto& kv : options)
+    if (kv.first != "device_id") out.push_back(kv);
+  return out;
+}
+
 bool CudaGraphsEnabled(const ExecutionProviderSettings& eps) {
   return std::any_of(eps.cuda_options.begin(), eps.cuda_options.end(),
                      [](const auto& kv) { return kv.first == "enable_cuda_graph" && kv.second == "1"; });

@@ -61,6 +61,15 @@ struct ExecutionProviderSettings {
 Status ParseExecutionProviders(const nlohmann::json& config, const ModelSettings& settings,
                                ExecutionProviderSettings* out);
 
+// The options one GPU instance hands ORT's CUDA or TensorRT provider:
+// `device_id` (the instance's GPU), then `options`. Every GPU provider of the
+// instance gets it, TensorRT as much as CUDA and whether or not its
+// accelerator entry has parameters: ORT's default is GPU 0, which would put
+// an instance of another GPU's group on the wrong device. The config's own
+// lists never hold device_id (CUDA's parser refuses it; TensorRT's table has
+// no such key).
+ProviderOptionList InstanceProviderOptions(const ProviderOptionList& options, int device_id);
+
 // Whether GPU instances capture CUDA graphs: the CUDA options say
 // enable_cuda_graph=1 (from the "cuda" accelerator, or from
 // optimization.cuda.graphs, which sets it unless the accelerator gives it).

@@ -49,6 +49,7 @@ StatusOr<const CudaRuntime*> Load() {
   Bind(lib, "cudaStreamCreateWithFlags", &runtime.StreamCreateWithFlags, &missing);
   Bind(lib, "cudaStreamDestroy", &runtime.StreamDestroy, &missing);
   Bind(lib, "cudaStreamSynchronize", &runtime.StreamSynchronize, &missing);
+  Bind(lib, "cudaStreamQuery", &runtime.StreamQuery, &missing);
   Bind(lib, "cudaGetErrorString", &runtime.GetErrorString, &missing);
   if (!missing.empty())
     return Status::Unavailable(std::string(found) + " lacks the functions " + missing);

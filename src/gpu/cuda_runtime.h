@@ -48,6 +48,7 @@ class CudaRuntime {
   CudaError (*StreamCreateWithFlags)(CudaStreamHandle*, unsigned) = nullptr;
   CudaError (*StreamDestroy)(CudaStreamHandle) = nullptr;
   CudaError (*StreamSynchronize)(CudaStreamHandle) = nullptr;
+  CudaError (*StreamQuery)(CudaStreamHandle) = nullptr;
   const char* (*GetErrorString)(CudaError) = nullptr;
 
   // Ok for cudaSuccess; otherwise an Internal status "<what>: <CUDA's text>".
@@ -69,6 +70,10 @@ class CudaStream {
   static StatusOr<CudaStream> Create(const CudaRuntime* cuda, int device);
   CudaStreamHandle get() const { return stream_; }
   Status Synchronize(const std::string& what) const;
+  // cudaStreamQuery: 0 when idle, cudaErrorNotReady (600) while work is
+  // queued, else the error the stream (or the device's context) holds.
+  // Waits for nothing; safe from any thread.
+  CudaError Query() const { return cuda_->StreamQuery(stream_); }
 
  private:
   void Reset();

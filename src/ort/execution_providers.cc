@@ -70,15 +70,10 @@ Status ProviderError(Provider p, const char* doing, Ort::Status ort_status) {
   return Status(code, name + " execution provider: " + doing + " failed: " + ort_text);
 }
 
-// Parallel key/value arrays of C strings, borrowed from `options` (and from
-// `device_id`, which goes first when given).
+// Parallel key/value arrays of C strings, borrowed from `options`.
 struct CStringPairs {
   std::vector<const char*> keys, values;
-  CStringPairs(const ProviderOptionList& options, const std::string* device_id) {
-    if (device_id != nullptr) {
-      keys.push_back("device_id");
-      values.push_back(device_id->c_str());
-    }
+  explicit CStringPairs(const ProviderOptionList& options) {
     for (const auto& [k, v] : options) {
       keys.push_back(k.c_str());
       values.push_back(v.c_str());
@@ -86,26 +81,26 @@ struct CStringPairs {
   }
 };
 
-Status MakeTensorRtOptions(const ProviderOptionList& options, const std::string* device_id, TensorRtOptions* out) {
+Status MakeTensorRtOptions(const ProviderOptionList& options, TensorRtOptions* out) {
   const OrtApi& api = Ort::GetApi();
   OrtTensorRTProviderOptionsV2* raw = nullptr;
   Ort::Status st(api.CreateTensorRTProviderOptions(&raw));
   if (!st.IsOK()) return ProviderError(Provider::kTensorRt, "creating provider options", std::move(st));
   TensorRtOptions owned(raw);
-  CStringPairs kv(options, device_id);
+  CStringPairs kv(options);
   st = Ort::Status(api.UpdateTensorRTProviderOptions(owned.get(), kv.keys.data(), kv.values.data(), kv.keys.size()));
   if (!st.IsOK()) return ProviderError(Provider::kTensorRt, "setting provider options", std::move(st));
   *out = std::move(owned);
   return Status::Ok();
 }
 
-Status MakeCudaOptions(const ProviderOptionList& options, const std::string* device_id, CudaOptions* out) {
+Status MakeCudaOptions(const ProviderOptionList& options, CudaOptions* out) {
   const OrtApi& api = Ort::GetApi();
   OrtCUDAProviderOptionsV2* raw = nullptr;
   Ort::Status st(api.CreateCUDAProviderOptions(&raw));
   if (!st.IsOK()) return ProviderError(Provider::kCuda, "creating provider options", std::move(st));
   CudaOptions owned(raw);
-  CStringPairs kv(options, device_id);
+  CStringPairs kv(options);
   st = Ort::Status(api.UpdateCUDAProviderOptions(owned.get(), kv.keys.data(), kv.values.data(), kv.keys.size()));
   if (!st.IsOK()) return ProviderError(Provider::kCuda, "setting provider options", std::move(st));
   *out = std::move(owned);
@@ -113,9 +108,10 @@ Status MakeCudaOptions(const ProviderOptionList& options, const std::string* dev
 }
 
 [[maybe_unused]] Status AppendTensorRt(const ProviderOptionList& options, int device_id, Ort::SessionOptions* so) {
-  const std::string device = std::to_string(device_id);
+  // A named list, so the strings handed to ORT outlive every call below.
+  const ProviderOptionList instance_options = InstanceProviderOptions(options, device_id);
   TensorRtOptions trt;
-  Status s = MakeTensorRtOptions(options, &device, &trt);
+  Status s = MakeTensorRtOptions(instance_options, &trt);
   if (!s.ok()) return s;
   Ort::Status st(Ort::GetApi().SessionOptionsAppendExecutionProvider_TensorRT_V2(*so, trt.get()));
   if (!st.IsOK()) return ProviderError(Provider::kTensorRt, "appending the provider", std::move(st));
@@ -124,9 +120,9 @@ Status MakeCudaOptions(const ProviderOptionList& options, const std::string* dev
 
 [[maybe_unused]] Status AppendCuda(const ProviderOptionList& options, int device_id, void* stream,
                                   Ort::SessionOptions* so) {
-  const std::string device = std::to_string(device_id);
+  const ProviderOptionList instance_options = InstanceProviderOptions(options, device_id);
   CudaOptions cuda;
-  Status s = MakeCudaOptions(options, &device, &cuda);
+  Status s = MakeCudaOptions(instance_options, &cuda);
   if (!s.ok()) return s;
   if (stream != nullptr) {
     // Setting the stream by value also sets has_user_compute_stream.
@@ -154,7 +150,7 @@ std::string Describe(const ProviderOptionList& options) {
     return Status::Unsupported(
         "OpenVINO execution provider: the ONNX Runtime library this backend loaded does not contain it "
         "(use the onnxruntime-openvino package)");
-  CStringPairs kv(options, nullptr);
+  CStringPairs kv(options);
   Ort::Status st(Ort::GetApi().SessionOptionsAppendExecutionProvider_OpenVINO_V2(*so, kv.keys.data(),
                                                                                  kv.values.data(), kv.keys.size()));
   if (st.IsOK()) return Status::Ok();
@@ -207,7 +203,7 @@ Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_i
 
 StatusOr<std::string> TensorRtOptionsAsString(const ProviderOptionList& options) {
   TensorRtOptions trt;
-  Status s = MakeTensorRtOptions(options, nullptr, &trt);
+  Status s = MakeTensorRtOptions(options, &trt);
   if (!s.ok()) return s;
   DefaultAllocatorString text;
   Ort::Status st(Ort::GetApi().GetTensorRTProviderOptionsAsString(trt.get(), Ort::AllocatorWithDefaultOptions(),
@@ -218,7 +214,7 @@ StatusOr<std::string> TensorRtOptionsAsString(const ProviderOptionList& options)
 
 StatusOr<std::string> CudaOptionsAsString(const ProviderOptionList& options) {
   CudaOptions cuda;
-  Status s = MakeCudaOptions(options, nullptr, &cuda);
+  Status s = MakeCudaOptions(options, &cuda);
   if (!s.ok()) return s;
   DefaultAllocatorString text;
   Ort::Status st(

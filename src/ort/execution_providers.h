@@ -26,7 +26,8 @@ namespace ortbackend {
 //     TensorRT's fallback), then ORT's implicit CPU provider.
 //   CPU instance: OpenVINO when eps.openvino, then the implicit CPU provider.
 // GPU accelerators do not apply to CPU instances, nor OpenVINO to GPU ones.
-// `device_id` is written into both the CUDA and the TensorRT options.
+// `device_id` is written into both the CUDA and the TensorRT options
+// (InstanceProviderOptions), whatever the accelerator entries say.
 // Call it once the process-wide Ort::Env exists: ORT's CUDA/TensorRT option
 // parsers log through it (without one they fail with "Attempt to use
 // DefaultLogger but none has been registered"). Without a visible GPU, ORT

@@ -52,9 +52,12 @@ Status ResolveModelPath(const std::string& path, std::string* resolved) {
 
 Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io, ModelMetadataInfo* metadata,
                         const std::vector<std::string>& custom_op_libraries) {
+  // The default graph level, not kDisabled: with every optimization off ORT
+  // refuses some valid models (fp16 graphs whose nodes it runs in float get
+  // casts inserted that only its optimizers reconcile), which would fail
+  // inspection of a model the real session loads. One thread keeps it cheap.
   ModelSettings light;
   light.custom_op_libraries = custom_op_libraries;
-  light.graph_level = GraphLevel::kDisabled;
   SessionPlan plan;
   plan.intra_op_threads = 1;
   plan.inter_op_threads = 1;

@@ -36,9 +36,9 @@ struct ModelMetadataInfo {
 // <repo>/<version>/<filename or model.onnx>.
 Status ResolveModelPath(const std::string& path, std::string* resolved);
 
-// Loads the model at `path` (already resolved) into a throwaway session -- no
-// graph optimizations, one thread, so loading is quick and the declared
-// inputs/outputs are the same -- and reads its inputs and outputs into `io`
+// Loads the model at `path` (already resolved) into a throwaway session -- the
+// default graph optimization level, so it loads every model ORT loads, and
+// one thread -- and reads its declared inputs and outputs into `io`
 // and, unless `metadata` is null, its metadata. The session is released
 // before returning. `env` must outlive the call only.
 // `custom_op_libraries` are registered first, for models that use their ops.

@@ -68,6 +68,7 @@ def server(tmp_path_factory, module_server_factory):
                                     'parameters { key: "share_session_between_instances" '
                                     'value: { string_value: "false" } }'))
     models.save(repo, "non_batching", models.add_sub(shape=(2, 3)))
+    models.save(repo, "explicit_batch", models.add_sub(), models.config("explicit_batch", max_batch_size=8))
     return module_server_factory(repo, ["--log-verbose=1"])
 
 
@@ -113,6 +114,15 @@ def test_auto_complete_fills_config_from_model(server):
         ("INPUT0", "TYPE_FP32", [4]), ("INPUT1", "TYPE_FP32", [4])]
     assert [(o["name"], o["dims"]) for o in cfg["output"]] == [("OUTPUT0", [4]), ("OUTPUT1", [4])]
     assert "dynamic_batching" in cfg
+
+
+def test_explicit_max_batch_size_keeps_the_default_scheduler(server):
+    # Auto-complete adds dynamic_batching only with a max_batch_size it chose
+    # ("simple" above); a config that sets max_batch_size chose its scheduler.
+    cfg = server.http().get_model_config("explicit_batch")
+    assert cfg["max_batch_size"] == 8
+    assert [i["name"] for i in cfg["input"]] == ["INPUT0", "INPUT1"], "inputs are still auto-completed"
+    assert "dynamic_batching" not in cfg and "sequence_batching" not in cfg
 
 
 @pytest.mark.parametrize("dtype", list(DTYPES))

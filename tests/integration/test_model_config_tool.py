@@ -101,6 +101,8 @@ def repo(tmp_path_factory):
     (repo / "missing_file" / "1").mkdir(parents=True)
     # Without a model file the server needs a config to know the backend.
     (repo / "missing_file" / "config.pbtxt").write_text('backend: "onnxruntime"\n')
+    # A config that sets max_batch_size itself: auto-complete adds no scheduler.
+    models.save(repo, "explicit_batch", models.add_sub(), config='backend: "onnxruntime"\nmax_batch_size: 8\n')
     # The backend reads the highest version; so must the tool given the model directory.
     models.save(repo, "versions", models.add_sub(), version=1)
     models.save(repo, "versions", models.add_sub(shape=(3, 4)), version=3)
@@ -118,7 +120,8 @@ def repo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(repo, module_server_factory):
-    loaded = [*SERVABLE, *(f"{n}_pbtxt" for n in SERVABLE), "versions", "ragged_config", "ragged_outputs_left_out"]
+    loaded = [*SERVABLE, *(f"{n}_pbtxt" for n in SERVABLE), "versions", "explicit_batch", "ragged_config",
+              "ragged_outputs_left_out"]
     return module_server_factory(repo, ["--model-control-mode=explicit", *(f"--load-model={n}" for n in loaded)])
 
 
@@ -168,6 +171,23 @@ def test_max_batch_size_acts_like_the_backends_default_max_batch_size(repo, star
     for name in names:
         expected = completed_fields(server.http().get_model_config(name))
         assert completed_fields(tool_config("--max-batch-size", 8, repo / name / "1" / "model.onnx")["config"]) == expected
+
+
+def test_starting_config_completes_like_the_servers_config_pbtxt(server, repo, tmp_path):
+    served = server.http().get_model_config("explicit_batch")
+    assert int(served["max_batch_size"]) == 8 and "dynamic_batching" not in served
+    start = tmp_path / "start.json"
+    start.write_text(json.dumps({"max_batch_size": 8}))
+    completed = tool_config("--config", start, repo / "explicit_batch" / "1" / "model.onnx")["config"]
+    assert completed_fields(completed) == completed_fields(served)
+
+
+def test_starting_config_in_broken_json_is_refused(repo, tmp_path):
+    start = tmp_path / "start.json"
+    start.write_text('{"max_batch_size": ')
+    code, out, err = run_tool("--config", start, repo / "add_sub")
+    assert code == 1 and out == ""
+    assert f"'{start}' is not valid JSON" in err
 
 
 def test_model_directory_reads_the_highest_version_like_the_server(server, repo):

@@ -1,6 +1,8 @@
 """Model loading: auto-complete, backend config, and precise load errors for
 bad files and configs that disagree with the model. Each failure affects only
 that model's load."""
+import json
+
 import numpy as np
 import pytest
 import tritonclient.http as httpclient
@@ -128,6 +130,24 @@ def test_default_max_batch_size_from_backend_config(tmp_path, start_server):
     assert client.get_model_config("simple")["max_batch_size"] == 16
     assert client.get_model_config("fixed")["max_batch_size"] == 0  # cannot batch
     assert "default-max-batch-size=16" in server.log()
+
+
+def test_backend_configuration_is_logged_in_one_line(tmp_path, start_server):
+    repo = tmp_path / "models"
+    models.save(repo, "simple", models.add_sub())
+    server = start_server(repo, ["--backend-config=onnxruntime,default-max-batch-size=2",
+                                 "--backend-config=onnxruntime,intra_op_thread_count=1"])
+    lines = [l for l in server.log().splitlines() if "onnxruntime backend configuration: " in l]
+    assert len(lines) == 1, server.log()[-4000:]
+    # The server writes each message as a JSON string after "<file>:<line>] ".
+    message = lines[0].split("] ", 1)[1]
+    if message.startswith('"'):
+        message = json.loads(message)
+    logged = json.loads(message.split("onnxruntime backend configuration: ", 1)[1])
+    cmdline = logged["cmdline"]
+    assert cmdline["default-max-batch-size"] == "2" and cmdline["intra_op_thread_count"] == "1"
+    assert "backend-directory" in cmdline, "the server's own defaults are part of what the backend received"
+    assert lines[0].startswith("I"), "logged at INFO level"
 
 
 def test_disabled_auto_complete_needs_a_full_config(tmp_path, start_server):

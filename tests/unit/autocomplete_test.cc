@@ -175,7 +175,6 @@ TEST(AutoCompleteConfig, ReadsMaxBatchSizeGivenAsString) {
   ASSERT_TRUE(AutoCompleteConfig(io, 4, &config, &notes).ok());
 
   EXPECT_EQ(config["input"][0]["dims"], json::array({3})) << "max_batch_size 8 means the batch dim is implicit";
-  EXPECT_TRUE(config.contains("dynamic_batching"));
 }
 
 TEST(AutoCompleteConfig, RejectsNonIntegerMaxBatchSize) {
@@ -229,17 +228,49 @@ TEST(AutoCompleteConfig, BatchDimOnlyTensorGetsDimsOneAndEmptyReshape) {
   EXPECT_EQ(config["output"][0]["reshape"], (json{{"shape", json::array()}}));
 }
 
-TEST(AutoCompleteConfig, AddsDynamicBatchingWhenMaxBatchSizeAboveOneAndNoScheduler) {
+TEST(AutoCompleteConfig, AddsDynamicBatchingWhenItSetsMaxBatchSizeAboveOneAndNoScheduler) {
   ModelIoInfo io;
   io.inputs = {Tensor("x", TRITONSERVER_TYPE_FP32, {-1, 3})};
   io.outputs = {Tensor("y", TRITONSERVER_TYPE_FP32, {-1, 3})};
-  json config = {{"max_batch_size", 2}};
+  json config = json::object();
+  std::vector<std::string> notes;
+
+  ASSERT_TRUE(AutoCompleteConfig(io, 2, &config, &notes).ok());
+
+  EXPECT_EQ(config["max_batch_size"], 2);
+  EXPECT_EQ(config["dynamic_batching"], json::object());
+  EXPECT_THAT(notes, Contains(HasSubstr("dynamic_batching")));
+}
+
+// A config that sets max_batch_size itself chose its scheduler too: none is
+// the server's default scheduler, and auto-complete leaves it so.
+TEST(AutoCompleteConfig, NoDynamicBatchingWhenTheConfigSetsMaxBatchSize) {
+  ModelIoInfo io;
+  io.inputs = {Tensor("x", TRITONSERVER_TYPE_FP32, {-1, 3})};
+  io.outputs = {Tensor("y", TRITONSERVER_TYPE_FP32, {-1, 3})};
+  json config = {{"max_batch_size", 8}};
   std::vector<std::string> notes;
 
   ASSERT_TRUE(AutoCompleteConfig(io, 4, &config, &notes).ok());
 
+  EXPECT_EQ(config["max_batch_size"], 8);
+  EXPECT_FALSE(config.contains("dynamic_batching"));
+  EXPECT_THAT(notes, Not(Contains(HasSubstr("dynamic_batching"))));
+}
+
+// max_batch_size 0 in the config is the same as leaving it out: the default
+// is chosen here, so the batcher comes with it.
+TEST(AutoCompleteConfig, AddsDynamicBatchingWhenTheConfigSetsMaxBatchSizeZero) {
+  ModelIoInfo io;
+  io.inputs = {Tensor("x", TRITONSERVER_TYPE_FP32, {-1, 3})};
+  io.outputs = {Tensor("y", TRITONSERVER_TYPE_FP32, {-1, 3})};
+  json config = {{"max_batch_size", 0}};
+  std::vector<std::string> notes;
+
+  ASSERT_TRUE(AutoCompleteConfig(io, 4, &config, &notes).ok());
+
+  EXPECT_EQ(config["max_batch_size"], 4);
   EXPECT_EQ(config["dynamic_batching"], json::object());
-  EXPECT_THAT(notes, Contains(HasSubstr("dynamic_batching")));
 }
 
 TEST(AutoCompleteConfig, NoDynamicBatchingWhenMaxBatchSizeIsOne) {

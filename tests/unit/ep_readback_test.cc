@@ -363,6 +363,29 @@ TEST(AppendExecutionProvidersGpuBuild, TensorRtComesBeforeCuda) {
   EXPECT_THAT(s.message(), HasSubstr("TensorRT execution provider"));
   EXPECT_THAT(s.message(), HasSubstr("\"device_id\""));
 }
+
+// A tensorrt entry without parameters still hands ORT's TensorRT parser the
+// instance's device_id: read back where a GPU is visible, and where none is,
+// TensorRT's options are refused for naming a device that does not exist.
+TEST(AppendExecutionProvidersGpuBuild, TensorRtWithoutParametersGetsTheInstancesDevice) {
+  const json config = {{"optimization",
+                        {{"execution_accelerators", {{"gpu_execution_accelerator", {{{"name", "tensorrt"}}}}}}}}};
+  ExecutionProviderSettings eps;
+  ASSERT_TRUE(ParseExecutionProviders(config, ModelSettings(), &eps).ok());
+  ASSERT_TRUE(eps.tensorrt);
+  auto ort = TensorRtReadBack(InstanceProviderOptions(eps.tensorrt_options, 0));
+  if (IsProviderNotInBuild(ort.status())) GTEST_SKIP() << kNotInBuild;
+  if (ort.ok()) {
+    EXPECT_EQ(ort.value()["device_id"], "0");
+    return;
+  }
+  Ort::SessionOptions so;
+  Status s = AppendExecutionProviders(eps, /*gpu_instance=*/true, 0, &so);
+  ASSERT_FALSE(s.ok()) << "ORT refused device_id 0 when reading back, but not when appending";
+  std::cout << "[ message  ] " << s.message() << "\n";
+  EXPECT_THAT(s.message(), HasSubstr("TensorRT execution provider"));
+  EXPECT_THAT(s.message(), HasSubstr("\"device_id\""));
+}
 #endif
 
 // --- When the provider's libraries are missing -------------------------------------------------

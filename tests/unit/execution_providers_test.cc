@@ -465,6 +465,35 @@ TEST(ParseExecutionProviders, TensorRtAndCudaTogether) {
   EXPECT_THAT(eps.cuda_options, ElementsAre(Pair("use_tf32", "0")));
 }
 
+// --- The options one GPU instance hands ORT ------------------------------------------------
+
+// A tensorrt entry without parameters still puts TensorRT on the instance's
+// GPU: device_id comes from the instance, not from the entry.
+TEST(InstanceProviderOptions, TensorRtWithoutParametersGetsTheInstancesDevice) {
+  ExecutionProviderSettings eps = ParseOk(Gpu("tensorrt"));
+  ASSERT_TRUE(eps.tensorrt);
+  EXPECT_THAT(InstanceProviderOptions(eps.tensorrt_options, 3),
+              ElementsAre(Pair("device_id", "3"), Pair("trt_max_workspace_size", kOneGiB)));
+}
+
+TEST(InstanceProviderOptions, TensorRtWithParametersGetsTheDeviceFirst) {
+  ExecutionProviderSettings eps = ParseOk(Gpu("tensorrt", {{"precision_mode", "FP16"}}));
+  const ProviderOptionList options = InstanceProviderOptions(eps.tensorrt_options, 1);
+  ASSERT_FALSE(options.empty());
+  EXPECT_EQ(options.front(), std::make_pair(std::string("device_id"), std::string("1")));
+  EXPECT_THAT(options, Contains(Pair("trt_fp16_enable", "1")));
+}
+
+TEST(InstanceProviderOptions, CudaWithoutAnEntryGetsTheInstancesDevice) {
+  ExecutionProviderSettings eps = ParseOk(json::object());
+  EXPECT_THAT(InstanceProviderOptions(eps.cuda_options, 2), ElementsAre(Pair("device_id", "2")));
+}
+
+TEST(InstanceProviderOptions, TheInstancesDeviceReplacesAnyOther) {
+  EXPECT_THAT(InstanceProviderOptions({{"device_id", "7"}, {"use_tf32", "0"}}, 0),
+              ElementsAre(Pair("device_id", "0"), Pair("use_tf32", "0")));
+}
+
 TEST(ParseExecutionProviders, RejectsTheSameAcceleratorTwice) {
   json config = {{"optimization",
                   {{"execution_accelerators",
