@@ -89,6 +89,22 @@ def test_cpu_session_placement_is_logged_and_counted(tmp_path, start_server):
     assert provider_nodes(server, "simple") == {"CPUExecutionProvider": 2}
 
 
+def test_sessions_created_in_parallel_each_report_their_own_placement(tmp_path, start_server):
+    # Instances load in parallel; each session with its own log id gets its own report.
+    repo = tmp_path / "models"
+    models.save(repo, "own_sessions", models.add_sub(),
+                models.config("own_sessions", max_batch_size=4,
+                              extra="instance_group [{ kind: KIND_CPU count: 4 }]\n"
+                                    + parameter("share_session_between_instances", "false")))
+    models.save(repo, "one_node", models.identity(TensorProto.FLOAT, ["batch", 4]))
+    server = start_server(repo)
+    lines = placement_lines(server, "own_sessions")
+    assert len(lines) == 4
+    assert all(l.endswith(PLACED + 'CPUExecutionProvider: 2 node(s)"') for l in lines)
+    [single] = placement_lines(server, "one_node")
+    assert single.endswith(PLACED + 'CPUExecutionProvider: 1 node(s)"')
+
+
 def test_fail_policy_without_an_accelerator_loads(tmp_path, start_server):
     repo = tmp_path / "models"
     models.save(repo, "cpu_only", models.add_sub(),
