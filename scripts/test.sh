@@ -61,7 +61,10 @@ if wanted integration; then
   export TRITONSERVER_BIN="$(tritonserver_bin)"
   export ORT_BACKEND_DIR="${INSTALL_DIR:-$ROOT/install}/backends"
   # Without the OpenVINO build (--skip openvino on a fresh tree) its tests skip.
-  if [ -d "$ROOT/install-openvino/backends" ]; then export ORT_OPENVINO_BACKEND_DIR="$ROOT/install-openvino/backends"; fi
+  if [ -d "$ROOT/install-openvino/backends" ]; then
+    export ORT_OPENVINO_BACKEND_DIR="$ROOT/install-openvino/backends"
+    export ORT_OPENVINO_MODEL_CONFIG_BIN="$ROOT/install-openvino/bin/ort-model-config"
+  fi
   export ORT_MODEL_CONFIG_BIN="${INSTALL_DIR:-$ROOT/install}/bin/ort-model-config"
   export ORT_TEST_CUSTOM_OP_LIB="${BUILD_DIR:-$ROOT/build}/tests/unit/libortb_test_custom_op.so"
   cd "$ROOT"

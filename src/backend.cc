@@ -52,6 +52,7 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   auto env = OrtEnvironment::Create(state->settings);
   if (!env.ok()) return env.status();
   state->ort = env.take();
+  state->metrics = BackendMetrics::Create();
   s = FromTritonError(TRITONBACKEND_BackendSetState(backend, state.get()), "storing the backend state");
   if (!s.ok()) return s;
   state.release();  // owned by the server's backend object until Finalize

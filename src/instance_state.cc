@@ -40,9 +40,13 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
   nlohmann::json config;
   if (s.ok()) s = JsonFromMessage(message.get(), &config);
   if (!s.ok()) return s;
-  if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU) {
-    int32_t device_id = 0;
+  int32_t device_id = 0;
+  if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU)
     s = FromTritonError(TRITONBACKEND_ModelInstanceDeviceId(instance, &device_id), "reading the device id");
+  if (!s.ok()) return s;
+  state->metrics_ = InstanceMetrics(model->backend().metrics.get(), model->name(), model->version(), state->name_,
+                                    kind == TRITONSERVER_INSTANCEGROUPKIND_GPU ? device_id : -1);
+  if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU) {
     if (s.ok()) s = state->SetUpGpu(device_id);
     if (s.ok())
       s = model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->gpu_->stream.get(),
@@ -108,6 +112,9 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
 Status ModelInstanceState::MakeRunOptions(int64_t graph_id, Ort::RunOptions* out) const {
   return OrtTry("creating run options", [&] {
     Ort::RunOptions options;
+    // The session logs at VERBOSE (for its placement report, see
+    // ort/placement_capture.h); a run must not inherit that.
+    options.SetRunLogSeverityLevel(ORT_LOGGING_LEVEL_WARNING);
     if (!model_->settings().arena_shrinkage.empty())
       options.AddConfigEntry("memory.enable_memory_arena_shrinkage", model_->settings().arena_shrinkage.c_str());
     if (gpu_ != nullptr && gpu_->cuda_graphs)
@@ -137,6 +144,7 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
   batch_.Begin(requests, count);
   const size_t groups = batch_.group_count();
   group_stats_.clear();
+  tally_ = ExecutionTally();
   for (size_t g = 0; g < groups; ++g) RunGroup(g);
   // The execution ends here; what follows is bookkeeping and sending, as in
   // Triton's own backends.
@@ -152,6 +160,9 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
                                           " input(s) read in place from GPU memory, " +
                                           std::to_string(scatterer_.device_outputs_in_place() - gpu_out) +
                                           " output(s) written in place to GPU memory"));
+  tally_.input_bytes_copied = gatherer_.bytes_copied() - copied_in;
+  tally_.output_bytes_copied = scatterer_.bytes_copied() - copied_out;
+  metrics_.Record(tally_);
   for (const GroupStats& b : group_stats_) {
     TRITONSERVER_Error* err = TRITONBACKEND_ModelInstanceReportBatchStatistics(
         instance_, b.batch_size, b.start_ns, b.compute_start_ns, b.compute_end_ns, b.end_ns);
@@ -176,7 +187,10 @@ void ModelInstanceState::RunGroup(size_t g) {
     gate = gpu::CaptureGate::Entry(&gpu::CaptureGate::Get(), may_capture);
   }
 
+  if (tracer_.Begin(batch_, g)) tracer_.Stamp(TraceStep::kGatherStart, group_start);
+  const uint64_t copied_before = gatherer_.bytes_copied();
   Status s = gatherer_.Gather(batch_, g);
+  tracer_.Stamp(TraceStep::kGatherEnd);
   if (s.ok()) s = scatterer_.Prepare(batch_, g, gatherer_.graph_id());
   Ort::RunOptions* run_options = &run_options_;
   if (s.ok()) {
@@ -186,14 +200,23 @@ void ModelInstanceState::RunGroup(size_t g) {
   // A lone request that already failed (e.g. no response buffer) need not run.
   const bool runnable = batch_.group_end(g) - batch_.group_begin(g) > 1 || batch_.request(*batch_.group_begin(g)).error.ok();
   const uint64_t compute_start = NowNs();
-  if (s.ok() && runnable) {
+  const bool ran = s.ok() && runnable;
+  if (ran) {
+    tracer_.Stamp(TraceStep::kRunStart, compute_start);
     s = OrtTry([&] { return "model '" + model_->name() + "': ONNX Runtime failed to run"; }, [&] {
       session_->Run(*run_options, gatherer_.names(), gatherer_.values(), gatherer_.count(), scatterer_.names(),
                     scatterer_.values(), scatterer_.count());
     });
   }
   const uint64_t compute_end = NowNs();
-  if (s.ok() && runnable) s = scatterer_.Scatter(batch_, g);
+  if (ran) tracer_.Stamp(TraceStep::kRunEnd, compute_end);
+  if (s.ok() && runnable) {
+    tracer_.Stamp(TraceStep::kScatterStart);
+    s = scatterer_.Scatter(batch_, g);
+    tracer_.Stamp(TraceStep::kScatterEnd);
+  }
+  if (s.ok() && runnable)
+    tally_.AddRun(gatherer_.bytes_copied() != copied_before, batch_.group_end(g) - batch_.group_begin(g));
   // A failed group may leave copies queued on the stream (ORT waits for its
   // work only when Run succeeds); the requests' buffers go back to Triton
   // once this returns, so wait for them here.
@@ -201,6 +224,7 @@ void ModelInstanceState::RunGroup(size_t g) {
   gatherer_.Clear();
   scatterer_.Clear();
   if (!s.ok()) batch_.FailGroup(g, s);
+  tracer_.Report();
 
   for (const uint32_t* r = batch_.group_begin(g); r != batch_.group_end(g); ++r) {
     batch_.request(*r).compute_start_ns = compute_start;

@@ -18,6 +18,8 @@
 #include "execute/tensor_spec.h"
 #include "gpu/gpu_io.h"
 #include "model_state.h"
+#include "triton/metrics.h"
+#include "triton/trace.h"
 
 namespace ortbackend {
 
@@ -60,6 +62,10 @@ class ModelInstanceState {
     uint64_t batch_size, start_ns, compute_start_ns, compute_end_ns, end_ns;
   };
   std::vector<GroupStats> group_stats_;
+  // This Execute's runs, for the metrics (reported once, at its end).
+  ExecutionTally tally_;
+  InstanceMetrics metrics_;
+  GroupTracer tracer_;  // the current group's traced requests, if any
   RequestBatch batch_;
   InputGatherer gatherer_;
   OutputScatterer scatterer_;

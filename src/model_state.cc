@@ -1,5 +1,6 @@
 #include "model_state.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "autocomplete/autocomplete.h"
@@ -7,10 +8,12 @@
 #include "ort/cpu_budget.h"
 #include "ort/execution_providers.h"
 #include "ort/model_inspector.h"
+#include "ort/placement_capture.h"
 #include "ort/session_factory.h"
 #include "triton/error.h"
 #include "triton/log.h"
 #include "triton/message.h"
+#include "triton/placement_report.h"
 
 namespace ortbackend {
 namespace {
@@ -53,6 +56,7 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   if (s.ok()) s = FromTritonError(TRITONBACKEND_BackendState(backend, &backend_state), "reading the backend state");
   if (!s.ok()) return s;
   backend_ = static_cast<BackendState*>(backend_state);
+  metrics_ = std::make_unique<ModelMetrics>(backend_->metrics.get(), name_, version_);
 
   MessagePtr message;
   s = FromTritonError(TRITONBACKEND_ModelConfig(model, 1, message.receive()), "reading the model config");
@@ -81,6 +85,7 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
     const std::string named = std::string(repository) + "/" + std::to_string(version_) + "/" +
                               (filename.empty() ? "model.onnx" : filename);
     weights_bytes_ = ModelFilesBytes(model_path_, model_path_ != named);
+    metrics_->SetWeightsBytes(weights_bytes_);
   }
 
   bool auto_complete = false;
@@ -158,8 +163,17 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
                 (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") + (providers_.openvino && !gpu ? ", OpenVINO" : "") +
                 ")");
   std::unique_ptr<Ort::Session> session;
-  s = ortbackend::CreateSession(backend_->ort->env(), model_path_, options, &session);
-  if (s.ok()) *out = std::move(session);
+  NodePlacement placement;
+  const auto build_start = std::chrono::steady_clock::now();
+  s = CreateSessionWithPlacement(backend_->ort->env(), model_path_, &options, &session, &placement);
+  if (!s.ok()) return s;
+  const auto build_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                              build_start);
+  s = ReportPlacement(name_, placement, AcceleratorFor(providers_, gpu), settings_.provider_fallback,
+                      metrics_.get());
+  if (!s.ok()) return s;
+  metrics_->AddSession(static_cast<uint64_t>(build_us.count()));  // only sessions the model keeps
+  *out = std::move(session);
   return s;
 }
 

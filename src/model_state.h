@@ -17,6 +17,7 @@
 #include "config/model_config.h"
 #include "config/model_settings.h"
 #include "ort/environment.h"
+#include "triton/metrics.h"
 #include "triton_api/tritonbackend_api.h"
 
 namespace ortbackend {
@@ -25,6 +26,9 @@ namespace ortbackend {
 struct BackendState {
   BackendSettings settings;
   std::unique_ptr<OrtEnvironment> ort;
+  // Null when the server has metrics off. Outlives every model (their
+  // metrics are deleted before the families).
+  std::unique_ptr<BackendMetrics> metrics;
 };
 
 class ModelState {
@@ -40,6 +44,9 @@ class ModelState {
   // session holds as weights, at least (ORT has no API for its own total).
   uint64_t weights_bytes() const { return weights_bytes_; }
   BackendState& backend() { return *backend_; }
+  uint64_t version() const { return version_; }
+  // Never null once loaded; empty when metrics are off.
+  ModelMetrics& metrics() { return *metrics_; }
 
   // The session a CPU instance runs on. By default all CPU instances share
   // one session sized to the usable cores: the weights are loaded once, a
@@ -74,6 +81,7 @@ class ModelState {
   uint64_t weights_bytes_ = 0;
   std::mutex shared_session_mutex_;
   std::shared_ptr<Ort::Session> shared_session_;
+  std::unique_ptr<ModelMetrics> metrics_;
 };
 
 }  // namespace ortbackend

@@ -21,7 +21,12 @@
 #include "config/model_config.h"
 #include "model_facts.h"
 #include "onnx_file_summary.h"
+#include "config/execution_providers.h"
+#include "config/model_settings.h"
 #include "ort/environment.h"
+#include "ort/execution_providers.h"
+#include "ort/node_placement.h"
+#include "ort/placement_capture.h"
 #include "ort/model_inspector.h"
 #include "ort/session_factory.h"
 #include "pbtxt_reader.h"
@@ -58,10 +63,17 @@ Options:
                            batching and the like need one; the name defaults
                            to the config's)
   --json                   print {"config": {...}, "onnx": {...}} as JSON instead
+  --providers              instead of the config, print which execution
+                           provider each node runs on, by creating the session
+                           the backend would create (same code), and what the
+                           (completed) config's execution_provider_fallback
+                           makes of it; with --config, that config's
+                           accelerators and parameters are used
   -h, --help               print this help
 
 Exit status: 0 when the model can be served, 1 when it cannot (stderr has the
-backend's load error), 2 for a usage error.
+backend's load error; with --providers also when execution_provider_fallback
+'fail' would refuse the placement), 2 for a usage error.
 )";
 
 struct ToolOptions {
@@ -71,6 +83,7 @@ struct ToolOptions {
   std::string instance_kind;  // "", "KIND_CPU" or "KIND_GPU"
   std::string config;         // a config.pbtxt to start from
   bool json = false;
+  bool providers = false;
   bool help = false;
 };
 
@@ -97,6 +110,8 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
       out->help = true;
     } else if (arg == "--json") {
       out->json = true;
+    } else if (arg == "--providers") {
+      out->providers = true;
     } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind" || arg == "--config") {
       std::string v;
       if (!take_value(&v)) {
@@ -194,7 +209,11 @@ Status LocateModel(std::string arg, ModelLocation* out) {
 // model.
 Status CompleteConfig(Ort::Env& env, const std::string& file, const BackendSettings& settings,
                       nlohmann::json* config, ModelIoInfo* io, ModelMetadataInfo* metadata) {
-  Status s = InspectModelFile(env, file, io, metadata);
+  // As the backend: the config's custom-op libraries are loaded before the model is read.
+  ModelSettings model_settings;
+  Status s = ParseModelSettings(*config, &model_settings);
+  if (!s.ok()) return s;
+  s = InspectModelFile(env, file, io, metadata, model_settings.custom_op_libraries);
   if (!s.ok()) return s;
   std::vector<std::string> notes;
   s = AutoCompleteConfig(*io, settings.default_max_batch_size, config, &notes);
@@ -203,6 +222,70 @@ Status CompleteConfig(Ort::Env& env, const std::string& file, const BackendSetti
   s = ParseModelConfig(*config, &parsed);
   if (!s.ok()) return s;
   return ValidateConfigAgainstModel(parsed, *io);
+}
+
+// --providers: the session the backend would create for one instance of
+// `kind` (ModelState::CreateSession: BuildSessionOptions,
+// AppendExecutionProviders, CreateSessionWithPlacement), its placement, and
+// the fallback verdict. One thread each: placement does not depend on it.
+Status PlaceNodes(Ort::Env& env, const std::string& file, const nlohmann::json& config, bool gpu,
+                  NodePlacement* placement, FallbackVerdict* verdict, ProviderFallback* policy) {
+  ModelSettings settings;
+  Status s = ParseModelSettings(config, &settings);
+  if (!s.ok()) return s;
+  ExecutionProviderSettings providers;
+  s = ParseExecutionProviders(config, settings, &providers);
+  if (!s.ok()) return s;
+  SessionPlan plan;
+  plan.intra_op_threads = 1;
+  plan.inter_op_threads = 1;
+  Ort::SessionOptions options{nullptr};
+  s = BuildSessionOptions(settings, plan, &options);
+  if (!s.ok()) return s;
+  s = AppendExecutionProviders(providers, gpu, 0, &options, nullptr);
+  if (!s.ok()) return s;
+  std::unique_ptr<Ort::Session> session;
+  s = CreateSessionWithPlacement(env, file, &options, &session, placement);
+  if (!s.ok()) return s;
+  *policy = settings.provider_fallback;
+  *verdict = JudgeFallback(*placement, AcceleratorFor(providers, gpu), settings.provider_fallback);
+  return Status::Ok();
+}
+
+const char* PolicyName(ProviderFallback p) {
+  return p == ProviderFallback::kFail ? "fail" : p == ProviderFallback::kWarn ? "warn" : "allow";
+}
+
+int PrintProviders(const NodePlacement& placement, const FallbackVerdict& verdict, ProviderFallback policy,
+                   bool gpu, bool json) {
+  if (json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const ProviderNodes& p : placement.providers)
+      list.push_back({{"provider", p.provider}, {"nodes", p.count}, {"listed", p.nodes}});
+    std::cout << nlohmann::json({{"instance_kind", gpu ? "KIND_GPU" : "KIND_CPU"},
+                                 {"reported", placement.reported},
+                                 {"providers", list},
+                                 {"execution_provider_fallback", PolicyName(policy)},
+                                 {"fell_back", verdict.fell_back},
+                                 {"refused", verdict.fail},
+                                 {"message", verdict.message}})
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "# Where ONNX Runtime places the nodes of a " << (gpu ? "KIND_GPU" : "KIND_CPU")
+              << " instance's session, by ort-model-config.\n";
+    if (!placement.reported) std::cout << "# ONNX Runtime reported no placement.\n";
+    for (const ProviderNodes& p : placement.providers) {
+      std::cout << p.provider << ": " << p.count << " node(s)\n";
+      for (const std::string& n : p.nodes) std::cout << "  " << n << "\n";
+    }
+    if (!verdict.message.empty())
+      std::cout << "# " << verdict.message << " (execution_provider_fallback: " << PolicyName(policy)
+                << (verdict.fail ? "; the backend refuses this model" : "") << ")\n";
+  }
+  std::cout.flush();
+  if (!std::cout) return 1;
+  return verdict.fail ? 1 : 0;
 }
 
 // The configuration the load starts from: the --config file's JSON object, or
@@ -263,6 +346,18 @@ int Run(const std::vector<std::string>& args) {
   if (!s.ok()) return Fail(s, name);
   if (!options.instance_kind.empty())
     config["instance_group"] = nlohmann::json::array({{{"kind", options.instance_kind}, {"count", 1}}});
+  if (options.providers) {
+    NodePlacement placement;
+    FallbackVerdict verdict;
+    ProviderFallback policy = ProviderFallback::kAllow;
+    // The instance kind the (completed) config asks for; --instance-kind set it above.
+    const auto& groups = config.contains("instance_group") ? config["instance_group"] : nlohmann::json();
+    const bool gpu = groups.is_array() && !groups.empty() && groups[0].is_object() &&
+                     groups[0].value("kind", "") == "KIND_GPU";
+    s = PlaceNodes(environment.value()->env(), location.file, config, gpu, &placement, &verdict, &policy);
+    if (!s.ok()) return Fail(s, name);
+    return PrintProviders(placement, verdict, policy, gpu, options.json);
+  }
 
   OnnxFileSummary summary;
   const Status read = ReadOnnxFileSummary(location.file, &summary);

@@ -151,6 +151,11 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
     } else if (key == "share_session_between_instances") {
       if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
       out->share_session = b;
+    } else if (key == "execution_provider_fallback") {
+      if (value == "allow") out->provider_fallback = ProviderFallback::kAllow;
+      else if (value == "warn") out->provider_fallback = ProviderFallback::kWarn;
+      else if (value == "fail") out->provider_fallback = ProviderFallback::kFail;
+      else return BadValue(key, value, "allow, warn or fail");
     } else if (key.rfind("session.", 0) == 0) {
       if (key == "session.use_device_allocator_for_initializers") {
         // ORT reads only "1" as on; accept the usual spellings and pass 1/0.

@@ -18,6 +18,12 @@ namespace ortbackend {
 // The original backend's mapping of optimization { graph { level } }.
 enum class GraphLevel { kBasic, kExtended, kAll, kDisabled };
 
+// execution_provider_fallback: what a load does when an accelerator (CUDA,
+// TensorRT, OpenVINO) was asked for and ORT still placed nodes on its CPU
+// provider. kAllow: log the placement (ORT's behaviour); kWarn: log it as a
+// warning; kFail: fail the load, naming the nodes.
+enum class ProviderFallback { kAllow, kWarn, kFail };
+
 struct ModelSettings {
   std::optional<int> intra_op_threads;   // unset: the backend picks (see cpu_budget.h)
   std::optional<int> inter_op_threads;
@@ -31,6 +37,7 @@ struct ModelSettings {
   // share_session_between_instances: CPU instances of the model run on one
   // session (ORT's Run is thread-safe) instead of one each. Unset = true.
   std::optional<bool> share_session;
+  ProviderFallback provider_fallback = ProviderFallback::kAllow;
   // Extensions for looking inside ORT (not in the original backend):
   // optimized_model_filepath: ORT saves the optimized graph there at load;
   // profiling_file_prefix: ORT profiles every run and writes

@@ -111,6 +111,9 @@ extern TRITONSERVER_Error* TRITONBACKEND_OutputBufferAttributes(
 // Requests.
 extern TRITONSERVER_Error* TRITONBACKEND_RequestId(
     TRITONBACKEND_Request* request, const char** id);
+// The request's trace, or null when the request is not traced.
+extern TRITONSERVER_Error* TRITONBACKEND_RequestTrace(
+    TRITONBACKEND_Request* request, TRITONSERVER_InferenceTrace** trace);
 extern TRITONSERVER_Error* TRITONBACKEND_RequestIsCancelled(
     TRITONBACKEND_Request* request, bool* is_cancelled);
 extern TRITONSERVER_Error* TRITONBACKEND_RequestCorrelationId(

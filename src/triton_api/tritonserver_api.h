@@ -28,6 +28,10 @@ typedef struct TRITONSERVER_Error TRITONSERVER_Error;
 typedef struct TRITONSERVER_Message TRITONSERVER_Message;
 typedef struct TRITONSERVER_Server TRITONSERVER_Server;
 typedef struct TRITONSERVER_BufferAttributes TRITONSERVER_BufferAttributes;
+typedef struct TRITONSERVER_Parameter TRITONSERVER_Parameter;
+typedef struct TRITONSERVER_MetricFamily TRITONSERVER_MetricFamily;
+typedef struct TRITONSERVER_Metric TRITONSERVER_Metric;
+typedef struct TRITONSERVER_InferenceTrace TRITONSERVER_InferenceTrace;
 
 // ---------------------------------------------------------------------------
 // Enumerations. Values are part of the ABI and are spelled out explicitly.
@@ -67,6 +71,12 @@ typedef enum TRITONSERVER_parametertype_enum {
   TRITONSERVER_PARAMETER_DOUBLE = 3,  // value is const double*
   TRITONSERVER_PARAMETER_BYTES = 4
 } TRITONSERVER_ParameterType;
+
+// Kinds of metric families (custom metrics API).
+typedef enum TRITONSERVER_metrickind_enum {
+  TRITONSERVER_METRIC_KIND_COUNTER = 0,
+  TRITONSERVER_METRIC_KIND_GAUGE = 1
+} TRITONSERVER_MetricKind;
 
 // Instance group kinds from the model configuration.
 typedef enum TRITONSERVER_instancegroupkind_enum {
@@ -182,6 +192,37 @@ extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesCudaIpcHandle(
     TRITONSERVER_BufferAttributes* buffer_attributes, void** cuda_ipc_handle);
 extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesByteSize(
     TRITONSERVER_BufferAttributes* buffer_attributes, size_t* byte_size);
+
+// Parameters (here: the labels of a metric). The object keeps its own copy
+// of a STRING value.
+extern TRITONSERVER_Parameter* TRITONSERVER_ParameterNew(
+    const char* name, const TRITONSERVER_ParameterType type, const void* value);
+extern void TRITONSERVER_ParameterDelete(TRITONSERVER_Parameter* parameter);
+
+// Custom metrics, shown on the server's Prometheus endpoint. A family must
+// be deleted after all of its metrics; labels may be deleted once the metric
+// is created.
+extern TRITONSERVER_Error* TRITONSERVER_MetricFamilyNew(
+    TRITONSERVER_MetricFamily** family, const TRITONSERVER_MetricKind kind,
+    const char* name, const char* description);
+extern TRITONSERVER_Error* TRITONSERVER_MetricFamilyDelete(
+    TRITONSERVER_MetricFamily* family);
+extern TRITONSERVER_Error* TRITONSERVER_MetricNew(
+    TRITONSERVER_Metric** metric, TRITONSERVER_MetricFamily* family,
+    const TRITONSERVER_Parameter** labels, const uint64_t label_count);
+extern TRITONSERVER_Error* TRITONSERVER_MetricDelete(TRITONSERVER_Metric* metric);
+extern TRITONSERVER_Error* TRITONSERVER_MetricIncrement(
+    TRITONSERVER_Metric* metric, double value);
+extern TRITONSERVER_Error* TRITONSERVER_MetricSet(
+    TRITONSERVER_Metric* metric, double value);
+
+// Trace activities. TRITONSERVER_InferenceTraceReportActivity exists only in
+// newer servers, so it is looked up at run time, never linked; this is only
+// its signature: a custom activity named `activity_name` at `timestamp_ns`
+// (steady clock, as TRITONBACKEND_* statistics timestamps).
+typedef TRITONSERVER_Error* (*TRITONSERVER_InferenceTraceReportActivityFn)(
+    TRITONSERVER_InferenceTrace* trace, uint64_t timestamp_ns,
+    const char* activity_name);
 
 #ifdef __cplusplus
 }  // extern "C"

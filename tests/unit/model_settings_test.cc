@@ -364,5 +364,26 @@ TEST(ParseModelSettings, RejectsCudaGraphsThatIsNotABoolean) {
   EXPECT_THAT(status.message(), HasSubstr("optimization.cuda.graphs"));
 }
 
+// --- execution_provider_fallback -------------------------------------------------
+
+TEST(ParseModelSettings, ProviderFallbackDefaultsToAllow) {
+  EXPECT_EQ(ParseOk(json::object()).provider_fallback, ProviderFallback::kAllow);
+}
+
+TEST(ParseModelSettings, ReadsEachProviderFallbackPolicy) {
+  EXPECT_EQ(ParseOk(WithParameter("execution_provider_fallback", "allow")).provider_fallback, ProviderFallback::kAllow);
+  EXPECT_EQ(ParseOk(WithParameter("execution_provider_fallback", "warn")).provider_fallback, ProviderFallback::kWarn);
+  EXPECT_EQ(ParseOk(WithParameter("execution_provider_fallback", "fail")).provider_fallback, ProviderFallback::kFail);
+  EXPECT_TRUE(ParseOk(WithParameter("execution_provider_fallback", "fail")).unknown_keys.empty());
+}
+
+TEST(ParseModelSettings, RejectsUnknownProviderFallbackNamingTheChoices) {
+  ModelSettings s;
+  Status status = ParseModelSettings(WithParameter("execution_provider_fallback", "never"), &s);
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), HasSubstr("'execution_provider_fallback' has invalid value 'never'"));
+  EXPECT_THAT(status.message(), HasSubstr("allow, warn or fail"));
+}
+
 }  // namespace
 }  // namespace ortbackend
