@@ -18,7 +18,12 @@ Checks, each printed as PASS/FAIL with numbers:
      profile shows the nodes ran for the first runs only (later runs are
      graph replays, which run no nodes); a model with variable dims and
      graphs fails its load with a message naming the input;
-  8. throughput of the conv net at batch 32: Triton over gRPC with inputs and
+  8. ragged batching on a KIND_GPU instance: two requests of different lengths
+     in one execution, the ragged inputs concatenated, the batch inputs
+     (computed in host memory) and the batch outputs right;
+  9. the backend's placement line names the CUDA provider, and its metrics
+     carry the instance's device label;
+  10. throughput of the conv net at batch 32: Triton over gRPC with inputs and
      outputs in CUDA shared memory (perf_analyzer --shared-memory cuda) vs raw
      ORT with the CUDA EP and its inputs/outputs in device memory
      (raw_ort_gpu_bench), in the same run, over the same grid on both sides:
@@ -369,6 +374,47 @@ def check_host_batch():
            "the inputs staged once in pinned host memory, the outputs copied once)")
 
 
+def check_ragged_gpu():
+    rng = np.random.default_rng(11)
+    reqs = [{"INPUT": rng.uniform(-1, 1, (1, n)).astype(np.float32),
+             "MATRIX": rng.uniform(-1, 1, (1, r, c)).astype(np.float32)} for n, r, c in ((3, 2, 2), (5, 1, 3))]
+    results = [None, None]
+    since = log_size()
+
+    def send(k):
+        results[k] = infer_json("ragged_gpu", {n: (a, a.shape) for n, a in reqs[k].items()},
+                                {o: None for o in ("OUT", "MOUT", "EC_OUT", "AECZ_START", "AECZ_END", "MAX_OUT")})
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lines = wait_exec_lines("ragged_gpu", since)
+    ok = all(r is not None for r in results)
+    spans = []
+    for req, out in zip(reqs, results if ok else []):
+        n = req["INPUT"].size
+        ok = ok and np.allclose(out["OUT"], 2 * req["INPUT"]) and np.allclose(out["MOUT"], req["MATRIX"] + 1)
+        ok = ok and out["EC_OUT"].item() == n and out["MAX_OUT"].item() == 5
+        spans.append((out["AECZ_START"].item(), out["AECZ_END"].item()))
+    ok = ok and sorted(spans) in ([(0, 3), (3, 8)], [(0, 5), (5, 8)])
+    report("ragged_batch_on_gpu_instance", ok and lines[:1] == [(2, 1) + lines[0][2:]] if lines else False,
+           f"results {'correct' if ok else 'WRONG'}; spans {sorted(spans)}; backend counter {lines}")
+
+
+def check_placement_and_metrics():
+    log = (OUT / "server.log").read_text(errors="replace")
+    placed = [l for l in log.splitlines() if "model 'add_gpu': ONNX Runtime placed the session's nodes" in l]
+    with urllib.request.urlopen("http://127.0.0.1:18002/metrics", timeout=30) as r:
+        metrics = r.read().decode()
+    labelled = [l for l in metrics.splitlines()
+                if l.startswith("onnxruntime_backend_") and 'model="add_gpu"' in l and 'device="0"' in l]
+    ok = bool(placed) and "CUDAExecutionProvider" in placed[-1] and bool(labelled)
+    report("placement_and_metrics_on_gpu", ok,
+           f"placement: {placed[-1][-300:] if placed else 'no line'}; {len(labelled)} metric lines with device=\"0\"")
+
+
 def check_graphs():
     x = np.random.default_rng(7).uniform(-1, 1, (4, 3, 224, 224)).astype(np.float32)
     ref = infer("conv_cpu", {"INPUT": x})["OUTPUT"]
@@ -501,6 +547,8 @@ def main():
     models.save(repo, "add_mixed", models.add_sub(), models.config(
         "add_mixed", max_batch_size=8,
         extra=gpu1 + "\ndynamic_batching { max_queue_delay_microseconds: 2000000 preferred_batch_size: [ 2 ] }"))
+    models.save(repo, "ragged_gpu", models.ragged_all_kinds(), models.ragged_all_kinds_config(
+        "ragged_gpu", extra=gpu1 + "\ndynamic_batching { max_queue_delay_microseconds: 2000000 preferred_batch_size: [ 2 ] }"))
     graphs = "optimization { cuda { graphs: true } }"
     models.save(repo, "conv_graph", conv, models.config(
         "conv_graph", *conv_io, max_batch_size=32,
@@ -526,13 +574,16 @@ def main():
 
     try:
         with TritonServer("server.log", []):
-            for m in ("add_gpu", "conv_gpu", "conv_gpu_profiled", "conv_cpu", "add_shm", "add_mixed", "conv_graph"):
+            for m in ("add_gpu", "conv_gpu", "conv_gpu_profiled", "conv_cpu", "add_shm", "add_mixed", "conv_graph",
+                      "ragged_gpu"):
                 status, resp = http("POST", f"/v2/repository/models/{m}/load", {})
                 print(f"load {m}: {status} {resp}", flush=True)
             check("basic_gpu_checks", basic_checks)
             check("cudashm_in_and_out_zero_copy", check_cudashm)
             check("cudashm_mixed_batch", check_mixed_batch)
             check("host_batch_on_gpu_instance", check_host_batch)
+            check("ragged_batch_on_gpu_instance", check_ragged_gpu)
+            check("placement_and_metrics_on_gpu", check_placement_and_metrics)
             check("cuda_graphs_conv", check_graphs)
             check("cuda_graphs_variable_dims_refused", check_graph_refusal)
         # Throughput on a server of its own, without auto-complete: the configs
