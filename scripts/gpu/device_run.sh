@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Step 3 of the GPU procedure (runs on the GPU machine, from the repo root):
-# reassembles the payload carried part by part into /tmp/gpu-parts, checks
+# Step 3 of the GPU procedure (runs on the GPU machine): reassembles the
+# payload copied part by part into /tmp/gpu-parts, checks
 # its sha256, unpacks the server, client and backend, then runs the
 # device_check.py beside this script (scripts/gpu/ in the repo, or the copy
-# prepare.sh stages in .gpu-call/scripts/). Results go to $OUT (the device
-# tool brings them back).
+# prepare.sh stages in .gpu-call/scripts/). Results go to $OUT (default
+# /tmp/gpu-out).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 parts=/tmp/gpu-parts

@@ -4,14 +4,14 @@
 # and packs everything the GPU machine lacks -- the backend with its ONNX
 # Runtime libraries, the Triton server (pytriton wheel), tritonclient,
 # perf_analyzer's runtime libraries, the raw ORT benches -- into parts under
-# 60 MiB (the device tool carries at most 64 MiB a call), then stages one
-# folder per device call:
+# 60 MiB (for transports that limit a transfer's size), then stages one
+# folder per part:
 #   $CARRY_ROOT/.gpu-call/pNN/      one part + payload.sha256
 #   $CARRY_ROOT/.gpu-call/scripts/  device_run.sh, device_check.py and the
 #                                   model builders it imports
-# CARRY_ROOT is the checkout the device tool sends (the session's main
-# checkout, also when this runs in a worktree of it): by default the folder
-# holding the repository's common .git. See scripts/gpu/README.md.
+# CARRY_ROOT is where the bundle is staged: by default the folder holding the
+# repository's common .git (the main checkout, also when this runs in a
+# worktree of it). See scripts/gpu/README.md.
 #   scripts/gpu/prepare.sh
 source "$(dirname "$0")/../lib/common.sh"
 ORT_GPU_VERSION=1.31.1
@@ -50,4 +50,4 @@ cp "$ROOT"/scripts/gpu/device_run.sh "$ROOT"/scripts/gpu/device_check.py "$ROOT"
   "$ROOT"/tests/integration/models.py "$out/scripts/"
 parts=$(ls -d "$out"/p* | wc -l)
 step "payload: $parts parts in $out ($(du -sh "$out" | cut -f1)); sha256 $sha"
-step "device calls: see scripts/gpu/README.md (last part: p$(printf '%02d' $((parts - 1))))"
+step "copy the parts and .gpu-call/scripts to the GPU machine: see scripts/gpu/README.md"
