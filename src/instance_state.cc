@@ -138,7 +138,11 @@ StatusOr<Ort::RunOptions*> ModelInstanceState::RunOptionsFor(int64_t graph_id) {
 void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t count) {
   const uint64_t exec_start = NowNs();
   // Device buffers are allocated on the calling thread's current device.
-  if (gpu_ != nullptr) (void)gpu_->cuda->SetDevice(gpu_->device);
+  if (gpu_ != nullptr) {
+    const gpu::CudaError e = gpu_->cuda->SetDevice(gpu_->device);
+    if (e != 0) LogIfError(gpu_->cuda->Check(e, "model '" + model_->name() + "': selecting GPU " +
+                                                   std::to_string(gpu_->device) + " for an execution"));
+  }
   const uint64_t copied_in = gatherer_.bytes_copied(), copied_out = scatterer_.bytes_copied();
   const uint64_t gpu_in = gatherer_.device_inputs_in_place(), gpu_out = scatterer_.device_outputs_in_place();
   batch_.Begin(requests, count);
@@ -166,7 +170,7 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
   for (const GroupStats& b : group_stats_) {
     TRITONSERVER_Error* err = TRITONBACKEND_ModelInstanceReportBatchStatistics(
         instance_, b.batch_size, b.start_ns, b.compute_start_ns, b.compute_end_ns, b.end_ns);
-    if (err != nullptr) TRITONSERVER_ErrorDelete(err);
+    LogIfError(err, model_->name(), "reporting batch statistics");
   }
   if (responder_ != nullptr) responder_->Push(batch_, exec_start, exec_end);
   else batch_.Finish(instance_, exec_start, exec_end);
@@ -220,7 +224,7 @@ void ModelInstanceState::RunGroup(size_t g) {
   // A failed group may leave copies queued on the stream (ORT waits for its
   // work only when Run succeeds); the requests' buffers go back to Triton
   // once this returns, so wait for them here.
-  if (!s.ok() && gpu_ != nullptr) (void)gpu_->stream.Synchronize("model '" + model_->name() + "'");
+  if (!s.ok() && gpu_ != nullptr) LogIfError(gpu_->stream.Synchronize("model '" + model_->name() + "'"));
   gatherer_.Clear();
   scatterer_.Clear();
   if (!s.ok()) batch_.FailGroup(g, s);

@@ -237,25 +237,17 @@ void RequestBatch::SendAll(std::vector<PendingRequest>& requests, TRITONBACKEND_
     const uint64_t ce = ok ? p.compute_end_ns : exec_start_ns;
     TRITONSERVER_Error* stat_err =
         TRITONBACKEND_ModelInstanceReportStatistics(instance, p.request, ok, exec_start_ns, cs, ce, exec_end_ns);
-    if (stat_err != nullptr) TRITONSERVER_ErrorDelete(stat_err);
+    LogIfError(stat_err, model_name, "reporting a request's statistics");
     if (p.response != nullptr) {
       TRITONSERVER_Error* err = ToTritonError(p.error);
       TRITONSERVER_Error* send_err =
           TRITONBACKEND_ResponseSend(p.response, TRITONSERVER_RESPONSE_COMPLETE_FINAL, err);
       if (err != nullptr) TRITONSERVER_ErrorDelete(err);
-      if (send_err != nullptr) {
-        ORTB_LOG_ERROR("model '" + model_name + "': failed to send a response: " +
-                       TRITONSERVER_ErrorMessage(send_err));
-        TRITONSERVER_ErrorDelete(send_err);
-      }
+      LogIfError(send_err, model_name, "failed to send a response");
       p.response = nullptr;
     }
     TRITONSERVER_Error* rel_err = TRITONBACKEND_RequestRelease(p.request, TRITONSERVER_REQUEST_RELEASE_ALL);
-    if (rel_err != nullptr) {
-      ORTB_LOG_ERROR("model '" + model_name + "': failed to release a request: " +
-                     TRITONSERVER_ErrorMessage(rel_err));
-      TRITONSERVER_ErrorDelete(rel_err);
-    }
+    LogIfError(rel_err, model_name, "failed to release a request");
   }
   requests.clear();
 }

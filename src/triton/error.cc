@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "triton/log.h"
+
 namespace ortbackend {
 
 TRITONSERVER_Error* ToTritonError(const Status& status) {
@@ -33,6 +35,17 @@ Status FromTritonError(TRITONSERVER_Error* err, const char* context) {
   std::string msg = std::string(context) + ": " + TRITONSERVER_ErrorMessage(err);
   TRITONSERVER_ErrorDelete(err);
   return Status(code, std::move(msg));
+}
+
+void LogIfError(TRITONSERVER_Error* err, const std::string& model, const char* what) {
+  if (err == nullptr) return;
+  const std::string head = model.empty() ? std::string() : "model '" + model + "': ";
+  ORTB_LOG_ERROR(head + what + ": " + TRITONSERVER_ErrorMessage(err));
+  TRITONSERVER_ErrorDelete(err);
+}
+
+void LogIfError(const Status& status) {
+  if (!status.ok()) ORTB_LOG_ERROR(status.message());
 }
 
 }  // namespace ortbackend

@@ -13,4 +13,12 @@ TRITONSERVER_Error* ToTritonError(const Status& status);
 // `context` saying what was being done.
 Status FromTritonError(TRITONSERVER_Error* err, const char* context);
 
+// For a failed call whose error has no request to go to (statistics, a send
+// or release, deleting a server object): logs it as "model '<model>': <what>:
+// <server text>" ("<what>: ..." when `model` is empty) and deletes it. Does
+// nothing, and builds no string, for null. No error is dropped unlogged.
+void LogIfError(TRITONSERVER_Error* err, const std::string& model, const char* what);
+// The same for a failed Status (its message already says what failed).
+void LogIfError(const Status& status);
+
 }  // namespace ortbackend

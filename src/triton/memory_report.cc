@@ -14,7 +14,7 @@ Status ReportInstanceMemory(TRITONBACKEND_ModelInstance* instance, TRITONSERVER_
   if (err == nullptr) err = TRITONBACKEND_ModelInstanceReportMemoryUsage(instance, &attrs, 1);
   if (attrs != nullptr) {
     TRITONSERVER_Error* del = TRITONSERVER_BufferAttributesDelete(attrs);
-    if (del != nullptr) TRITONSERVER_ErrorDelete(del);
+    LogIfError(del, "", "deleting buffer attributes");
   }
   return FromTritonError(err, "reporting memory usage");
 }

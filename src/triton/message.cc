@@ -7,7 +7,7 @@ namespace ortbackend {
 MessagePtr::~MessagePtr() {
   if (m_ != nullptr) {
     TRITONSERVER_Error* err = TRITONSERVER_MessageDelete(m_);
-    if (err != nullptr) TRITONSERVER_ErrorDelete(err);
+    LogIfError(err, "", "deleting a server message");
   }
 }
 
