@@ -68,6 +68,24 @@ Status ReadTargets(const nlohmann::json& entry, const std::string& what, std::ve
   return s;
 }
 
+// Parses each entry of a `batch_input`/`batch_output` list (absent or null:
+// none) with parse(entry, "<list> <index>", &item), appending to `out`.
+template <typename T, typename Parse>
+Status ParseList(const nlohmann::json& list, const char* name, std::vector<T>* out, Parse&& parse) {
+  out->clear();
+  if (list.is_null()) return Status::Ok();
+  if (!list.is_array()) return Status::InvalidArgument(std::string(name) + " must be a list");
+  for (const auto& entry : list) {
+    const std::string what = std::string(name) + " " + std::to_string(out->size());
+    if (!entry.is_object()) return Status::InvalidArgument(what + " must be an object");
+    T item;
+    Status s = parse(entry, what, &item);
+    if (!s.ok()) return s;
+    out->push_back(std::move(item));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const char* BatchInputKindName(BatchInputConfig::Kind kind) {
@@ -78,13 +96,9 @@ const char* BatchInputKindName(BatchInputConfig::Kind kind) {
 
 Status ParseBatchInputs(const nlohmann::json& list, const std::vector<std::string>& input_names,
                         std::vector<BatchInputConfig>* out) {
-  out->clear();
-  if (list.is_null()) return Status::Ok();
-  if (!list.is_array()) return Status::InvalidArgument("batch_input must be a list");
-  for (const auto& entry : list) {
-    const std::string what = "batch_input " + std::to_string(out->size());
-    if (!entry.is_object()) return Status::InvalidArgument(what + " must be an object");
-    BatchInputConfig b;
+  return ParseList(list, "batch_input", out, [&](const nlohmann::json& entry, const std::string& what,
+                                                  BatchInputConfig* item) {
+    BatchInputConfig& b = *item;
     const std::string kind = StringMember(entry, "kind");
     const KindName* k = std::find_if(std::begin(kKinds), std::end(kKinds),
                                      [&](const KindName& n) { return kind == n.name; });
@@ -109,20 +123,15 @@ Status ParseBatchInputs(const nlohmann::json& list, const std::vector<std::strin
       if (Contains(input_names, t))
         return Status::InvalidArgument(named + ": target_name '" + t +
                                        "' is also listed under input; the backend computes it, clients do not send it");
-    out->push_back(std::move(b));
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 Status ParseBatchOutputs(const nlohmann::json& list, const std::vector<std::string>& input_names,
                          const std::vector<std::string>& output_names, std::vector<BatchOutputConfig>* out) {
-  out->clear();
-  if (list.is_null()) return Status::Ok();
-  if (!list.is_array()) return Status::InvalidArgument("batch_output must be a list");
-  for (const auto& entry : list) {
-    const std::string what = "batch_output " + std::to_string(out->size());
-    if (!entry.is_object()) return Status::InvalidArgument(what + " must be an object");
-    BatchOutputConfig b;
+  return ParseList(list, "batch_output", out, [&](const nlohmann::json& entry, const std::string& what,
+                                                   BatchOutputConfig* item) {
+    BatchOutputConfig& b = *item;
     Status s = ReadTargets(entry, what, &b.target_names);
     if (!s.ok()) return s;
     const std::string named = "batch_output '" + b.target_names[0] + "'";
@@ -134,9 +143,8 @@ Status ParseBatchOutputs(const nlohmann::json& list, const std::vector<std::stri
     for (const auto& t : b.target_names)
       if (!Contains(output_names, t))
         return Status::InvalidArgument(named + ": target_name '" + t + "' is not a configured output");
-    out->push_back(std::move(b));
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 std::vector<std::string> BatchInputTargetNames(const nlohmann::json& config) {
