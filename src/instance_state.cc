@@ -178,14 +178,13 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
 
 void ModelInstanceState::RunGroup(size_t g) {
   const uint64_t group_start = NowNs();
-  const int64_t total_batch = batch_.group_batch_size(g);
+  const RunPlan plan = batch_.Plan(g, gpu_ != nullptr && gpu_->cuda_graphs);
 
   // GPU instances: see gpu/capture_lock.h. Held from the first copy on the
   // device to the last, so no other instance's CUDA call lands in a capture.
   gpu::CaptureGate::Entry gate;
   if (gpu_ != nullptr) {
-    const int64_t graph_id = gatherer_.GraphIdFor(batch_, g);
-    int* runs = graph_id >= 0 ? &graph_runs_[graph_id] : nullptr;
+    int* runs = plan.graph_id >= 0 ? &graph_runs_[plan.graph_id] : nullptr;
     const bool may_capture = runs != nullptr && *runs < gpu::kRunsUntilCaptured;
     if (may_capture) ++*runs;
     gate = gpu::CaptureGate::Entry(&gpu::CaptureGate::Get(), may_capture);
@@ -193,16 +192,16 @@ void ModelInstanceState::RunGroup(size_t g) {
 
   if (tracer_.Begin(batch_, g)) tracer_.Stamp(TraceStep::kGatherStart, group_start);
   const uint64_t copied_before = gatherer_.bytes_copied();
-  Status s = gatherer_.Gather(batch_, g);
+  Status s = gatherer_.Gather(batch_, plan);
   tracer_.Stamp(TraceStep::kGatherEnd);
-  if (s.ok()) s = scatterer_.Prepare(batch_, g, gatherer_.graph_id());
+  if (s.ok()) s = scatterer_.Prepare(batch_, plan);
   Ort::RunOptions* run_options = &run_options_;
   if (s.ok()) {
-    StatusOr<Ort::RunOptions*> r = RunOptionsFor(gatherer_.graph_id());
+    StatusOr<Ort::RunOptions*> r = RunOptionsFor(plan.graph_id);
     if (r.ok()) run_options = r.value(); else s = r.status();
   }
   // A lone request that already failed (e.g. no response buffer) need not run.
-  const bool runnable = batch_.group_end(g) - batch_.group_begin(g) > 1 || batch_.request(*batch_.group_begin(g)).error.ok();
+  const bool runnable = plan.requests() > 1 || batch_.request(plan.leader()).error.ok();
   const uint64_t compute_start = NowNs();
   const bool ran = s.ok() && runnable;
   if (ran) {
@@ -216,11 +215,11 @@ void ModelInstanceState::RunGroup(size_t g) {
   if (ran) tracer_.Stamp(TraceStep::kRunEnd, compute_end);
   if (s.ok() && runnable) {
     tracer_.Stamp(TraceStep::kScatterStart);
-    s = scatterer_.Scatter(batch_, g);
+    s = scatterer_.Scatter(batch_, plan);
     tracer_.Stamp(TraceStep::kScatterEnd);
   }
   if (s.ok() && runnable)
-    tally_.AddRun(gatherer_.bytes_copied() != copied_before, batch_.group_end(g) - batch_.group_begin(g));
+    tally_.AddRun(gatherer_.bytes_copied() != copied_before, plan.requests());
   // A failed group may leave copies queued on the stream (ORT waits for its
   // work only when Run succeeds); the requests' buffers go back to Triton
   // once this returns, so wait for them here.
@@ -230,12 +229,12 @@ void ModelInstanceState::RunGroup(size_t g) {
   if (!s.ok()) batch_.FailGroup(g, s);
   tracer_.Report();
 
-  for (const uint32_t* r = batch_.group_begin(g); r != batch_.group_end(g); ++r) {
+  for (const uint32_t* r = plan.begin; r != plan.end; ++r) {
     batch_.request(*r).compute_start_ns = compute_start;
     batch_.request(*r).compute_end_ns = compute_end;
   }
   if (s.ok())
-    group_stats_.push_back(GroupStats{static_cast<uint64_t>(spec_.batching() ? total_batch : 1), group_start,
+    group_stats_.push_back(GroupStats{static_cast<uint64_t>(spec_.batching() ? plan.total_batch : 1), group_start,
                                       compute_start, compute_end, NowNs()});
 }
 

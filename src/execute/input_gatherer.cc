@@ -51,53 +51,41 @@ void InputGatherer::Clear() {
   values_.clear();
 }
 
-int64_t InputGatherer::GraphIdFor(RequestBatch& batch, size_t g) const {
-  if (gpu_ == nullptr || !gpu_->cuda_graphs) return -1;
-  const uint32_t leader = *batch.group_begin(g);
-  bool all_present = true;
-  for (size_t i = 0; i < spec_.inputs.size(); ++i) all_present = all_present && batch.input(leader, i).present;
-  return CudaGraphId(spec_, batch.group_batch_size(g), all_present);
-}
-
-Status InputGatherer::Gather(RequestBatch& batch, size_t g) {
+Status InputGatherer::Gather(RequestBatch& batch, const RunPlan& plan) {
   Clear();
-  const int64_t total_batch = batch.group_batch_size(g);
-  const uint32_t leader = *batch.group_begin(g);
-  graph_id_ = GraphIdFor(batch, g);
   for (size_t i = 0; i < spec_.inputs.size(); ++i) {
-    const RequestInputView& v = batch.input(leader, i);
+    const RequestInputView& v = batch.input(plan.leader(), i);
     if (!v.present) continue;  // an optional input nobody in this group sent
-    Status s = spec_.inputs[i].is_bytes() ? GatherBytes(batch, g, i, total_batch)
-                                          : GatherTensor(batch, g, i, total_batch);
+    Status s = spec_.inputs[i].is_bytes() ? GatherBytes(batch, plan, i) : GatherTensor(batch, plan, i);
     if (!s.ok()) return s;
     names_.push_back(spec_.inputs[i].name.c_str());
   }
   for (size_t k = 0; k < spec_.batch_inputs.size(); ++k) {
-    Status s = GatherBatchInput(batch, g, k);
+    Status s = GatherBatchInput(batch, plan, k);
     if (!s.ok()) return s;
     names_.push_back(spec_.batch_inputs[k].target.c_str());
   }
   return Status::Ok();
 }
 
-void InputGatherer::GroupShape(RequestBatch& batch, size_t g, size_t i, int64_t total_batch, Shape* shape) const {
+void InputGatherer::GroupShape(RequestBatch& batch, const RunPlan& plan, size_t i, Shape* shape) const {
   const TensorSpec& t = spec_.inputs[i];
   if (!t.ragged) {
-    const RequestInputView& lead = batch.input(*batch.group_begin(g), i);
-    ModelShapeFor(spec_, t, DimsView(lead.shape, lead.rank), total_batch, shape);
+    const RequestInputView& lead = batch.input(plan.leader(), i);
+    ModelShapeFor(spec_, t, DimsView(lead.shape, lead.rank), plan.total_batch, shape);
     return;
   }
   // Each request's count was checked at validation; their sum is bounded by
   // the bytes the requests really hold.
   int64_t elements = 0;
-  for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) elements += batch.input(*r, i).elements;
+  for (const uint32_t* r = plan.begin; r != plan.end; ++r) elements += batch.input(*r, i).elements;
   shape->assign(1, elements);
 }
 
-Status InputGatherer::GatherBatchInput(RequestBatch& batch, size_t g, size_t k) {
+Status InputGatherer::GatherBatchInput(RequestBatch& batch, const RunPlan& plan, size_t k) {
   const BatchInputSpec& b = spec_.batch_inputs[k];
   sources_.clear();
-  for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
+  for (const uint32_t* r = plan.begin; r != plan.end; ++r) {
     const RequestInputView& v = batch.input(*r, static_cast<size_t>(b.source));
     // An optional source input that this group's requests left out.
     if (!v.present)
@@ -119,13 +107,13 @@ Status InputGatherer::GatherBatchInput(RequestBatch& batch, size_t g, size_t k) 
   });
 }
 
-Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int64_t total_batch) {
+Status InputGatherer::GatherTensor(RequestBatch& batch, const RunPlan& plan, size_t i) {
   const TensorSpec& t = spec_.inputs[i];
-  const uint32_t* begin = batch.group_begin(g);
-  const uint32_t* end = batch.group_end(g);
-  const RequestInputView& lead = batch.input(*begin, i);
+  const uint32_t* begin = plan.begin;
+  const uint32_t* end = plan.end;
+  const RequestInputView& lead = batch.input(plan.leader(), i);
   Shape& shape = shapes_[i];
-  GroupShape(batch, g, i, total_batch, &shape);
+  GroupShape(batch, plan, i, &shape);
 
   const int gpu_device = gpu_ != nullptr ? gpu_->device : -1;
   ChunkSummary summary;
@@ -179,8 +167,8 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int6
       // One contiguous device tensor: the parts of a batch, a buffer from
       // another GPU, or (CUDA graphs) the persistent buffer the graph reads.
       gpu::CudaBuffer* buf = &device_[i];
-      if (graph_id_ >= 0) {
-        auto& slots = graph_buffers_[graph_id_];
+      if (plan.graph_id >= 0) {
+        auto& slots = graph_buffers_[plan.graph_id];
         if (slots.empty())
           for (size_t k = 0; k < spec_.inputs.size(); ++k)
             slots.emplace_back(gpu_->cuda, gpu::CudaBuffer::Kind::kDevice);
@@ -215,12 +203,12 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, size_t g, size_t i, int6
   });
 }
 
-Status InputGatherer::GatherBytes(RequestBatch& batch, size_t g, size_t i, int64_t total_batch) {
+Status InputGatherer::GatherBytes(RequestBatch& batch, const RunPlan& plan, size_t i) {
   const TensorSpec& t = spec_.inputs[i];
-  const uint32_t* begin = batch.group_begin(g);
-  const uint32_t* end = batch.group_end(g);
+  const uint32_t* begin = plan.begin;
+  const uint32_t* end = plan.end;
   Shape& shape = shapes_[i];
-  GroupShape(batch, g, i, total_batch, &shape);
+  GroupShape(batch, plan, i, &shape);
   const std::string& what = t.context;
   return OrtTry(what, [&] {
     Ort::Value value = Ort::Value::CreateTensor(allocator_, shape.data(), shape.size(), t.ort_type);

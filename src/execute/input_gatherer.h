@@ -33,18 +33,14 @@ class InputGatherer {
   // Makes this the gatherer of a GPU instance (`gpu` outlives it).
   void UseGpu(GpuIo* gpu);
 
-  // Builds the inputs of group g. On success names()/values() hold count() entries.
-  Status Gather(RequestBatch& batch, size_t g);
+  // Builds the inputs of one run. On success names()/values() hold count() entries.
+  Status Gather(RequestBatch& batch, const RunPlan& plan);
   // Releases the values (after the run); buffers keep their capacity.
   void Clear();
 
   const char* const* names() const { return names_.data(); }
   const Ort::Value* values() const { return values_.data(); }
   size_t count() const { return values_.size(); }
-  // The last Gather's CUDA graph id (CudaGraphId), or -1 without graphs.
-  int64_t graph_id() const { return graph_id_; }
-  // The CUDA graph id group g will run with, or -1 without graphs.
-  int64_t GraphIdFor(RequestBatch& batch, size_t g) const;
 
   // Bytes of tensor data copied since construction, host or device (a test
   // hook: the single-request path, CPU or CUDA memory, must not add to it).
@@ -54,13 +50,13 @@ class InputGatherer {
   uint64_t device_inputs_in_place() const { return device_in_place_; }
 
  private:
-  Status GatherTensor(RequestBatch& batch, size_t g, size_t i, int64_t total_batch);
-  Status GatherBytes(RequestBatch& batch, size_t g, size_t i, int64_t total_batch);
-  // The model-side shape of input i for group g: the lead request's with the
-  // group's batch, or for a ragged input the group's element count.
-  void GroupShape(RequestBatch& batch, size_t g, size_t i, int64_t total_batch, Shape* shape) const;
-  // Computes batch input k (ExecutionSpec::batch_inputs) for group g.
-  Status GatherBatchInput(RequestBatch& batch, size_t g, size_t k);
+  Status GatherTensor(RequestBatch& batch, const RunPlan& plan, size_t i);
+  Status GatherBytes(RequestBatch& batch, const RunPlan& plan, size_t i);
+  // The model-side shape of input i for the run: the lead request's with the
+  // run's batch, or for a ragged input the run's element count.
+  void GroupShape(RequestBatch& batch, const RunPlan& plan, size_t i, Shape* shape) const;
+  // Computes batch input k (ExecutionSpec::batch_inputs) for the run.
+  Status GatherBatchInput(RequestBatch& batch, const RunPlan& plan, size_t k);
 
   const ExecutionSpec& spec_;
   Ort::MemoryInfo cpu_info_{nullptr};
@@ -73,7 +69,6 @@ class InputGatherer {
   std::vector<gpu::CudaBuffer> device_;   // GPU instances: device staging, one per input
   // CUDA graphs: per graph id, one persistent device buffer per input.
   std::map<int64_t, std::vector<gpu::CudaBuffer>> graph_buffers_;
-  int64_t graph_id_ = -1;
   std::vector<Shape> shapes_;               // one per configured input, then one per batch input
   std::vector<std::vector<char>> batch_input_data_;  // one per batch input
   std::vector<DimsView> sources_;           // GatherBatchInput: the group's source shapes

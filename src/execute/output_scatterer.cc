@@ -62,11 +62,11 @@ void OutputScatterer::Clear() {
   bound_.clear();
 }
 
-Status OutputScatterer::Prepare(RequestBatch& batch, size_t g, int64_t graph_id) {
+Status OutputScatterer::Prepare(RequestBatch& batch, const RunPlan& plan) {
   Clear();
-  const uint32_t* begin = batch.group_begin(g);
-  const uint32_t* end = batch.group_end(g);
-  if (graph_id >= 0) {
+  const uint32_t* begin = plan.begin;
+  const uint32_t* end = plan.end;
+  if (plan.graph_id >= 0) {
     // A graph is captured for one set of outputs at fixed addresses, so every
     // run computes all of them into the same buffers.
     for (size_t o = 0; o < spec_.outputs.size(); ++o) {
@@ -74,7 +74,7 @@ Status OutputScatterer::Prepare(RequestBatch& batch, size_t g, int64_t graph_id)
       index_.push_back(static_cast<uint32_t>(o));
       values_.emplace_back(nullptr);
       bound_.push_back(0);
-      Status s = BindGraphOutput(batch, g, graph_id, o, &values_.back());
+      Status s = BindGraphOutput(batch, plan, o, &values_.back());
       if (!s.ok()) return s;
     }
     return Status::Ok();
@@ -119,17 +119,17 @@ bool OutputScatterer::RecipeShape(RequestBatch& batch, uint32_t r, size_t o, int
   return true;
 }
 
-Status OutputScatterer::BindGraphOutput(RequestBatch& batch, size_t g, int64_t graph_id, size_t o,
+Status OutputScatterer::BindGraphOutput(RequestBatch& batch, const RunPlan& plan, size_t o,
                                         Ort::Value* value) {
   const TensorSpec& t = spec_.outputs[o];
   const std::string& what = t.context;
   int64_t elements = 0;
   uint64_t bytes = 0;
   // CheckCudaGraphShapes made sure at load that every recipe is complete.
-  if (!RecipeShape(batch, *batch.group_begin(g), o, batch.group_batch_size(g), &shape_) ||
+  if (!RecipeShape(batch, plan.leader(), o, plan.total_batch, &shape_) ||
       !CheckedElementCount(shape_, &elements) || !CheckedByteSize(elements, t.element_size, &bytes))
     return Status::Internal(what + ": the output shape is not known before the run, which CUDA graphs need");
-  auto& slots = graph_buffers_[graph_id];
+  auto& slots = graph_buffers_[plan.graph_id];
   if (slots.empty())
     for (size_t k = 0; k < spec_.outputs.size(); ++k) slots.emplace_back(gpu_->cuda, gpu::CudaBuffer::Kind::kDevice);
   Status s = slots[o].Reserve(bytes, what);
@@ -185,7 +185,7 @@ Status OutputScatterer::CopyOut(void* dst, MemoryLocation dst_where, const void*
   return err == 0 ? Status::Ok() : gpu_->cuda->Check(err, what + ": copying the response");
 }
 
-Status OutputScatterer::Scatter(RequestBatch& batch, size_t g) {
+Status OutputScatterer::Scatter(RequestBatch& batch, const RunPlan& plan) {
   device_copies_ = false;
   Status s;
   for (size_t k = 0; k < names_.size() && s.ok(); ++k) {
@@ -193,8 +193,8 @@ Status OutputScatterer::Scatter(RequestBatch& batch, size_t g) {
     const bool to_responses = !bound_[k], to_states = spec_.outputs[o].feeds_state;
     if (!to_responses && !to_states) continue;
     OutputView view;
-    s = ReadOutput(batch, g, o, values_[k], &view);
-    if (s.ok()) s = Distribute(batch, g, o, view, to_responses, to_states);
+    s = ReadOutput(plan, o, values_[k], &view);
+    if (s.ok()) s = Distribute(batch, plan, o, view, to_responses, to_states);
   }
   // The responses and states are handed to the server after this returns:
   // their bytes must be in place.
@@ -205,7 +205,7 @@ Status OutputScatterer::Scatter(RequestBatch& batch, size_t g) {
   return s;
 }
 
-Status OutputScatterer::ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort::Value& value, OutputView* view) {
+Status OutputScatterer::ReadOutput(const RunPlan& plan, size_t o, Ort::Value& value, OutputView* view) {
   const TensorSpec& t = spec_.outputs[o];
   const std::string& what = t.context;
   ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
@@ -220,7 +220,7 @@ Status OutputScatterer::ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort:
   if (type != t.ort_type)
     return Status::Internal(what + ": the model produced " + OrtTypeName(type) + " but the config says " +
                             DataTypeToConfig(t.dtype));
-  const int64_t total_batch = batch.group_batch_size(g);
+  const int64_t total_batch = plan.total_batch;
   // A batch output is split by its source input's shapes instead (Distribute).
   if (spec_.batching() && t.scatter_source < 0 && (shape_.empty() || shape_[0] != total_batch))
     return Status::Internal(what + ": the model produced shape " + ShapeToString(shape_) + " for a batch of " +
@@ -291,11 +291,11 @@ Status OutputScatterer::WriteSlice(const TensorSpec& t, const OutputView& view, 
   return Status::Ok();
 }
 
-Status OutputScatterer::Distribute(RequestBatch& batch, size_t g, size_t o, const OutputView& view,
+Status OutputScatterer::Distribute(RequestBatch& batch, const RunPlan& plan, size_t o, const OutputView& view,
                                    bool to_responses, bool to_states) {
   const TensorSpec& t = spec_.outputs[o];
   int64_t first_element = 0;
-  for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
+  for (const uint32_t* r = plan.begin; r != plan.end; ++r) {
     PendingRequest& p = batch.request(*r);
     int64_t n = 0;
     Status shaped = ResponseShape(batch, *r, o, view, &n);

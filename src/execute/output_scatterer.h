@@ -41,11 +41,12 @@ class OutputScatterer {
   // Makes this the scatterer of a GPU instance (`gpu` outlives it).
   void UseGpu(GpuIo* gpu);
 
-  // `graph_id`: the run's CUDA graph (InputGatherer::graph_id), or -1.
-  Status Prepare(RequestBatch& batch, size_t g, int64_t graph_id = -1);
+  // With a CUDA graph (plan.graph_id >= 0) every output is computed into the
+  // graph's buffers.
+  Status Prepare(RequestBatch& batch, const RunPlan& plan);
   // A problem with one output of one request fails that request only; a
   // problem with the whole output (wrong type, wrong batch) is returned.
-  Status Scatter(RequestBatch& batch, size_t g);
+  Status Scatter(RequestBatch& batch, const RunPlan& plan);
   // Releases this run's values; buffers keep their capacity.
   void Clear();
 
@@ -69,11 +70,11 @@ class OutputScatterer {
   };
   bool TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Value* value);
   bool RecipeShape(RequestBatch& batch, uint32_t r, size_t o, int64_t batch_size, Shape* out) const;
-  Status BindGraphOutput(RequestBatch& batch, size_t g, int64_t graph_id, size_t o, Ort::Value* value);
+  Status BindGraphOutput(RequestBatch& batch, const RunPlan& plan, size_t o, Ort::Value* value);
   // One copy of `bytes`: memcpy host to host, else on the instance's stream.
   Status CopyOut(void* dst, MemoryLocation dst_where, const void* src, bool src_on_gpu, uint64_t bytes,
                  const std::string& what);
-  Status ReadOutput(RequestBatch& batch, size_t g, size_t o, Ort::Value& value, OutputView* view);
+  Status ReadOutput(const RunPlan& plan, size_t o, Ort::Value& value, OutputView* view);
   // Request r's slice of output o: its response shape (into response_shape_)
   // and element count. A batch output's slice follows the request's source
   // input; any other output's, the request's batch size.
@@ -84,7 +85,7 @@ class OutputScatterer {
   // A problem with one request fails that request; a failed copy is returned.
   // Each request's slice of one output: into its response (when it asked for
   // the output and `to_responses`) and into its sequence state (`to_states`).
-  Status Distribute(RequestBatch& batch, size_t g, size_t o, const OutputView& view, bool to_responses,
+  Status Distribute(RequestBatch& batch, const RunPlan& plan, size_t o, const OutputView& view, bool to_responses,
                     bool to_states);
 
   const ExecutionSpec& spec_;

@@ -208,10 +208,18 @@ void RequestBatch::FormGroups() {
   }
 }
 
-int64_t RequestBatch::group_batch_size(size_t g) const {
-  int64_t total = 0;
-  for (const uint32_t* r = group_begin(g); r != group_end(g); ++r) total += requests_[*r].batch_size;
-  return total;
+RunPlan RequestBatch::Plan(size_t g, bool cuda_graphs) const {
+  RunPlan plan;
+  plan.group = g;
+  plan.begin = group_begin(g);
+  plan.end = group_end(g);
+  for (const uint32_t* r = plan.begin; r != plan.end; ++r) plan.total_batch += requests_[*r].batch_size;
+  if (cuda_graphs) {
+    bool all_present = true;
+    for (size_t i = 0; i < spec_.inputs.size(); ++i) all_present = all_present && input(plan.leader(), i).present;
+    plan.graph_id = CudaGraphId(spec_, plan.total_batch, all_present);
+  }
+  return plan;
 }
 
 void RequestBatch::FailGroup(size_t g, const Status& status) {

@@ -43,6 +43,18 @@ struct PendingRequest {
   uint64_t compute_end_ns = 0;
 };
 
+// What one ORT run of a group needs, worked out once (RequestBatch::Plan)
+// and read by the gatherer, the scatterer and the instance.
+struct RunPlan {
+  size_t group = 0;
+  const uint32_t* begin = nullptr;  // the group's requests, in the order they are stacked
+  const uint32_t* end = nullptr;
+  int64_t total_batch = 0;  // the sum of their batch sizes: the ORT batch dim
+  int64_t graph_id = -1;    // the CUDA graph the run uses (CudaGraphId), or -1
+  size_t requests() const { return static_cast<size_t>(end - begin); }
+  uint32_t leader() const { return *begin; }
+};
+
 class RequestBatch {
  public:
   explicit RequestBatch(const ExecutionSpec& spec) : spec_(spec) {}
@@ -72,8 +84,8 @@ class RequestBatch {
     return order_.data() + (g + 1 < group_starts_.size() ? group_starts_[g + 1] : order_.size());
   }
 
-  // Sum of the batch sizes of group g's requests (the ORT batch dim).
-  int64_t group_batch_size(size_t g) const;
+  // Group g's run: its requests, total batch and (with `cuda_graphs`) graph id.
+  RunPlan Plan(size_t g, bool cuda_graphs) const;
 
   // Marks every request of group g as failed with `status`.
   void FailGroup(size_t g, const Status& status);
