@@ -190,7 +190,9 @@ void ModelInstanceState::RunGroup(size_t g) {
     gate = gpu::CaptureGate::Entry(&gpu::CaptureGate::Get(), may_capture);
   }
 
-  if (tracer_.Begin(batch_, g)) tracer_.Stamp(TraceStep::kGatherStart, group_start);
+  if (tracer_.Begin())
+    for (const uint32_t* r = plan.begin; r != plan.end; ++r) tracer_.Add(batch_.request(*r).request);
+  tracer_.Stamp(TraceStep::kGatherStart, group_start);
   const uint64_t copied_before = gatherer_.bytes_copied();
   Status s = gatherer_.Gather(batch_, plan);
   tracer_.Stamp(TraceStep::kGatherEnd);

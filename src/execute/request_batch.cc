@@ -1,6 +1,5 @@
 #include "execute/request_batch.h"
 
-#include <chrono>
 #include <cstring>
 
 #include "common/data_type.h"
@@ -20,12 +19,6 @@ std::string QuotedNames(const std::vector<TensorSpec>& specs) {
 }
 
 }  // namespace
-
-uint64_t NowNs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-          .count());
-}
 
 void RequestBatch::Begin(TRITONBACKEND_Request** requests, uint32_t count) {
   const size_t n_in = spec_.inputs.size(), n_out = spec_.outputs.size();

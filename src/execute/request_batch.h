@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "execute/bytes_codec.h"
 #include "execute/memory_placement.h"
@@ -116,7 +117,5 @@ class RequestBatch {
   std::vector<uint32_t> order_;
   std::vector<uint32_t> group_starts_;
 };
-
-uint64_t NowNs();
 
 }  // namespace ortbackend

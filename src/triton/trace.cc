@@ -34,17 +34,17 @@ TRITONSERVER_InferenceTraceReportActivityFn TraceReportFunction() {
   return fn;
 }
 
-bool GroupTracer::Begin(RequestBatch& batch, size_t g) {
+bool GroupTracer::Begin() {
   traces_.clear();
-  if (TraceReportFunction() == nullptr) return false;
-  for (const uint32_t* r = batch.group_begin(g); r != batch.group_end(g); ++r) {
-    TRITONSERVER_InferenceTrace* trace = nullptr;
-    TRITONSERVER_Error* err = TRITONBACKEND_RequestTrace(batch.request(*r).request, &trace);
-    if (err != nullptr) TRITONSERVER_ErrorDelete(err);  // an untraceable request is simply not traced
-    else if (trace != nullptr) traces_.push_back(trace);
-  }
   stamps_.fill(0);
-  return !traces_.empty();
+  return TraceReportFunction() != nullptr;
+}
+
+void GroupTracer::Add(TRITONBACKEND_Request* request) {
+  TRITONSERVER_InferenceTrace* trace = nullptr;
+  TRITONSERVER_Error* err = TRITONBACKEND_RequestTrace(request, &trace);
+  if (err != nullptr) TRITONSERVER_ErrorDelete(err);  // an untraceable request is simply not traced
+  else if (trace != nullptr) traces_.push_back(trace);
 }
 
 void GroupTracer::Report() {

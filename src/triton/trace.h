@@ -13,7 +13,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "execute/request_batch.h"
+#include "common/clock.h"
+#include "triton_api/tritonbackend_api.h"
 #include "triton_api/tritonserver_api.h"
 
 namespace ortbackend {
@@ -31,9 +32,11 @@ TRITONSERVER_InferenceTraceReportActivityFn TraceReportFunction();
 // groups (Begin clears it), so it allocates only while it grows.
 class GroupTracer {
  public:
-  // Finds the traced requests of group `g`; false when there are none (then
-  // Stamp and Report do nothing).
-  bool Begin(RequestBatch& batch, size_t g);
+  // Starts a group: false when the server cannot take backend activities
+  // (then Add, Stamp and Report do nothing).
+  bool Begin();
+  // Adds one request of the group, if it is traced.
+  void Add(TRITONBACKEND_Request* request);
   void Stamp(TraceStep step, uint64_t ns) {
     if (!traces_.empty()) stamps_[static_cast<size_t>(step)] = ns;
   }
