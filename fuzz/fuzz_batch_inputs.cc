@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "common/data_type.h"
-#include "execute/batch_input_values.h"
 #include "fuzz_check.h"
 #include "fuzz_input.h"
+#include "tensor/batch_input_values.h"
 
 using namespace ortbackend;
 using ortbackend_fuzz::FuzzInput;

@@ -1,4 +1,4 @@
-// Fuzzes Triton's BYTES wire format (execute/bytes_codec.h) the way Execute
+// Fuzzes Triton's BYTES wire format (tensor/bytes_codec.h) the way Execute
 // meets it: a tensor's data split over 1-4 buffers at arbitrary points (empty
 // buffers included), validated for an element count taken from the shape,
 // then decoded.
@@ -23,9 +23,9 @@
 #include <string>
 #include <vector>
 
-#include "execute/bytes_codec.h"
 #include "fuzz_check.h"
 #include "fuzz_input.h"
+#include "tensor/bytes_codec.h"
 
 using namespace ortbackend;
 using ortbackend_fuzz::FuzzInput;

@@ -23,8 +23,8 @@
 #include "config/execution_providers.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
-#include "execute/tensor_spec.h"
 #include "fuzz_check.h"
+#include "tensor/tensor_spec.h"
 
 using namespace ortbackend;
 using ortbackend_fuzz::Require;

@@ -1,4 +1,4 @@
-// Fuzzes the per-request checks of Execute (execute/request_checks.h) on
+// Fuzzes the per-request checks of Execute (tensor/request_checks.h) on
 // specs built the way the backend builds them: a fuzzer-chosen config tensor
 // and model tensor go through ValidateConfigAgainstModel and
 // BuildExecutionSpec (or, when they do not validate, straight into a spec with
@@ -20,10 +20,10 @@
 
 #include "autocomplete/autocomplete.h"
 #include "common/data_type.h"
-#include "execute/request_checks.h"
-#include "execute/tensor_spec.h"
 #include "fuzz_check.h"
 #include "fuzz_input.h"
+#include "tensor/request_checks.h"
+#include "tensor/tensor_spec.h"
 
 using namespace ortbackend;
 using ortbackend_fuzz::FuzzInput;

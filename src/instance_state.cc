@@ -1,9 +1,10 @@
 #include "instance_state.h"
 
-#include "execute/instance_readiness.h"
-#include "execute/memory_placement.h"
-#include "gpu/capture_lock.h"
+#include "gpu/capture_gate.h"
+#include "instance_readiness.h"
 #include "ort/ort_try.h"
+#include "tensor/cuda_graph_rules.h"
+#include "tensor/memory_placement.h"
 #include "triton/error.h"
 #include "triton/log.h"
 #include "triton/memory_report.h"
@@ -85,7 +86,7 @@ Status ModelInstanceState::Ready() const {
 Status ModelInstanceState::SetUpGpu(int device_id) {
   StatusOr<const gpu::CudaRuntime*> cuda = gpu::CudaRuntime::Get();
   if (!cuda.ok()) return cuda.status().WithContext("GPU instance '" + name_ + "'");
-  auto gpu = std::make_unique<GpuIo>();
+  auto gpu = std::make_unique<InstanceGpu>();
   gpu->cuda = cuda.value();
   gpu->device = device_id;
   gpu->cuda_graphs = CudaGraphsEnabled(model_->providers());
@@ -180,7 +181,7 @@ void ModelInstanceState::RunGroup(size_t g) {
   const uint64_t group_start = NowNs();
   const RunPlan plan = batch_.Plan(g, gpu_ != nullptr && gpu_->cuda_graphs);
 
-  // GPU instances: see gpu/capture_lock.h. Held from the first copy on the
+  // GPU instances: see gpu/capture_gate.h. Held from the first copy on the
   // device to the last, so no other instance's CUDA call lands in a capture.
   gpu::CaptureGate::Entry gate;
   if (gpu_ != nullptr) {

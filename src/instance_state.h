@@ -15,9 +15,9 @@
 #include "execute/input_gatherer.h"
 #include "execute/output_scatterer.h"
 #include "execute/request_batch.h"
-#include "execute/tensor_spec.h"
-#include "gpu/gpu_io.h"
+#include "gpu/instance_gpu.h"
 #include "model_state.h"
+#include "tensor/tensor_spec.h"
 #include "triton/metrics.h"
 #include "triton/trace.h"
 
@@ -50,7 +50,7 @@ class ModelInstanceState {
   std::string name_;
   // GPU instances only; declared before the session so that it outlives it
   // (ORT computes on its stream until the session is gone).
-  std::unique_ptr<GpuIo> gpu_;
+  std::unique_ptr<InstanceGpu> gpu_;
   std::shared_ptr<Ort::Session> session_;
   Ort::RunOptions run_options_{nullptr};
   std::map<int64_t, Ort::RunOptions> graph_run_options_;

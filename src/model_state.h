@@ -10,26 +10,18 @@
 #include <nlohmann/json.hpp>
 #include <onnxruntime_cxx_api.h>
 
-#include "autocomplete/model_io.h"
+#include "backend_state.h"
 #include "common/status.h"
 #include "config/backend_settings.h"
 #include "config/execution_providers.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
 #include "ort/environment.h"
+#include "tensor/model_io_info.h"
 #include "triton/metrics.h"
 #include "triton_api/tritonbackend_api.h"
 
 namespace ortbackend {
-
-// The backend-wide state (TRITONBACKEND_BackendSetState).
-struct BackendState {
-  BackendSettings settings;
-  std::unique_ptr<OrtEnvironment> ort;
-  // Null when the server has metrics off. Outlives every model (their
-  // metrics are deleted before the families).
-  std::unique_ptr<BackendMetrics> metrics;
-};
 
 class ModelState {
  public:

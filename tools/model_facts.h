@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "autocomplete/model_io.h"
-#include "ort/model_inspector.h"
 #include "onnx_file_summary.h"
+#include "ort/model_inspector.h"
+#include "tensor/model_io_info.h"
 
 namespace ortbackend {
 

@@ -197,13 +197,6 @@ Status CheckBatchInputs(const ModelConfig& config, const ModelIoInfo& io) {
 const ModelTensorInfo* ModelIoInfo::FindInput(const std::string& name) const { return FindIn(inputs, name); }
 const ModelTensorInfo* ModelIoInfo::FindOutput(const std::string& name) const { return FindIn(outputs, name); }
 
-bool ImplicitScalar(const TensorConfig& c, const ModelTensorInfo& t, bool batching) {
-  if (batching || !t.shape.empty() || c.has_reshape || c.dims.empty()) return false;
-  for (int64_t d : c.dims)
-    if (d != 1) return false;
-  return true;
-}
-
 bool ModelSupportsBatching(const ModelIoInfo& io) {
   if (io.inputs.empty() && io.outputs.empty()) return false;
   for (const auto* list : {&io.inputs, &io.outputs})

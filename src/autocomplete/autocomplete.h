@@ -8,9 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "autocomplete/model_io.h"
 #include "common/status.h"
 #include "config/model_config.h"
+#include "tensor/model_io_info.h"
+#include "tensor/tensor_spec.h"
 
 namespace ortbackend {
 
@@ -26,11 +27,6 @@ bool ModelSupportsBatching(const ModelIoInfo& io);
 // `notes` receives one line per change, for the log.
 Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size,
                           nlohmann::json* config, std::vector<std::string>* notes);
-
-// True for a non-batching model's rank-0 tensor that the config gives with
-// dims that are all 1 ([1], [1, 1], ...) and no reshape: the backend feeds
-// and reads it as a scalar, and clients use the config's shape.
-bool ImplicitScalar(const TensorConfig& c, const ModelTensorInfo& t, bool batching);
 
 // Checks a (parsed) config against the model: every config tensor exists in
 // the model with the same type and compatible dims, every required model input

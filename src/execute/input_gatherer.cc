@@ -2,9 +2,9 @@
 
 #include <cstring>
 
-#include "execute/batch_input_values.h"
-#include "execute/request_checks.h"
 #include "ort/ort_try.h"
+#include "tensor/batch_input_values.h"
+#include "tensor/request_checks.h"
 
 namespace ortbackend {
 namespace {
@@ -34,7 +34,7 @@ InputGatherer::InputGatherer(const ExecutionSpec& spec)
   values_.reserve(spec.inputs.size() + spec.batch_inputs.size());
 }
 
-void InputGatherer::UseGpu(GpuIo* gpu) {
+void InputGatherer::UseGpu(InstanceGpu* gpu) {
   gpu_ = gpu;
   cuda_info_ = Ort::MemoryInfo("Cuda", OrtDeviceAllocator, gpu->device, OrtMemTypeDefault);
   // Pinned host memory is CPU memory to ORT's kernels, but ORT's CUDA copy

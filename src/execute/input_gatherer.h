@@ -21,8 +21,8 @@
 
 #include "common/status.h"
 #include "execute/request_batch.h"
-#include "execute/tensor_spec.h"
-#include "gpu/gpu_io.h"
+#include "gpu/instance_gpu.h"
+#include "tensor/tensor_spec.h"
 
 namespace ortbackend {
 
@@ -31,7 +31,7 @@ class InputGatherer {
   explicit InputGatherer(const ExecutionSpec& spec);
 
   // Makes this the gatherer of a GPU instance (`gpu` outlives it).
-  void UseGpu(GpuIo* gpu);
+  void UseGpu(InstanceGpu* gpu);
 
   // Builds the inputs of one run. On success names()/values() hold count() entries.
   Status Gather(RequestBatch& batch, const RunPlan& plan);
@@ -62,7 +62,7 @@ class InputGatherer {
   Ort::MemoryInfo cpu_info_{nullptr};
   Ort::AllocatorWithDefaultOptions allocator_;
   std::vector<std::vector<char>> scratch_;  // one per configured input
-  GpuIo* gpu_ = nullptr;
+  InstanceGpu* gpu_ = nullptr;
   Ort::MemoryInfo cuda_info_{nullptr};
   Ort::MemoryInfo pinned_info_{nullptr};
   std::vector<gpu::CudaBuffer> pinned_;   // GPU instances: host staging, one per input

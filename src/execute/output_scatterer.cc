@@ -3,10 +3,10 @@
 #include <cstring>
 
 #include "common/data_type.h"
-#include "execute/batch_input_values.h"
-#include "execute/bytes_codec.h"
-#include "execute/memory_placement.h"
 #include "ort/ort_try.h"
+#include "tensor/batch_input_values.h"
+#include "tensor/bytes_codec.h"
+#include "tensor/memory_placement.h"
 #include "triton/error.h"
 #include "triton/sequence_state.h"
 
@@ -50,7 +50,7 @@ OutputScatterer::OutputScatterer(const ExecutionSpec& spec)
   bound_.reserve(spec.outputs.size());
 }
 
-void OutputScatterer::UseGpu(GpuIo* gpu) {
+void OutputScatterer::UseGpu(InstanceGpu* gpu) {
   gpu_ = gpu;
   cuda_info_ = Ort::MemoryInfo("Cuda", OrtDeviceAllocator, gpu->device, OrtMemTypeDefault);
 }

@@ -29,8 +29,8 @@
 
 #include "common/status.h"
 #include "execute/request_batch.h"
-#include "execute/tensor_spec.h"
-#include "gpu/gpu_io.h"
+#include "gpu/instance_gpu.h"
+#include "tensor/tensor_spec.h"
 
 namespace ortbackend {
 
@@ -39,7 +39,7 @@ class OutputScatterer {
   explicit OutputScatterer(const ExecutionSpec& spec);
 
   // Makes this the scatterer of a GPU instance (`gpu` outlives it).
-  void UseGpu(GpuIo* gpu);
+  void UseGpu(InstanceGpu* gpu);
 
   // With a CUDA graph (plan.graph_id >= 0) every output is computed into the
   // graph's buffers.
@@ -90,7 +90,7 @@ class OutputScatterer {
 
   const ExecutionSpec& spec_;
   Ort::MemoryInfo cpu_info_{nullptr};
-  GpuIo* gpu_ = nullptr;
+  InstanceGpu* gpu_ = nullptr;
   Ort::MemoryInfo cuda_info_{nullptr};
   // CUDA graphs: per graph id, one persistent device buffer per output.
   std::map<int64_t, std::vector<gpu::CudaBuffer>> graph_buffers_;

@@ -3,7 +3,8 @@
 #include <cstring>
 
 #include "common/data_type.h"
-#include "execute/request_checks.h"
+#include "tensor/cuda_graph_rules.h"
+#include "tensor/request_checks.h"
 #include "triton/error.h"
 #include "triton/log.h"
 

@@ -14,9 +14,9 @@
 
 #include "common/clock.h"
 #include "common/status.h"
-#include "execute/bytes_codec.h"
-#include "execute/memory_placement.h"
-#include "execute/tensor_spec.h"
+#include "tensor/bytes_codec.h"
+#include "tensor/memory_placement.h"
+#include "tensor/tensor_spec.h"
 #include "triton_api/tritonbackend_api.h"
 
 namespace ortbackend {

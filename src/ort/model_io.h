@@ -3,8 +3,8 @@
 
 #include <onnxruntime_cxx_api.h>
 
-#include "autocomplete/model_io.h"
 #include "common/status.h"
+#include "tensor/model_io_info.h"
 
 namespace ortbackend {
 

@@ -1,7 +1,7 @@
 // Batch-input values and batch-output slice shapes, as Triton's ragged
 // batching documentation defines them, for groups of 1, 2 and 4 requests.
 
-#include "execute/batch_input_values.h"
+#include "tensor/batch_input_values.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "gpu/capture_lock.h"
+#include "gpu/capture_gate.h"
 
 #include <atomic>
 #include <thread>

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "autocomplete/autocomplete.h"
-#include "execute/tensor_spec.h"
+#include "tensor/tensor_spec.h"
 #include "tensor_builders.h"
 
 namespace ortbackend {

@@ -1,4 +1,4 @@
-#include "execute/request_checks.h"
+#include "tensor/request_checks.h"
 
 #include <cstdint>
 #include <string>

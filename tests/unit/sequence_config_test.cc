@@ -12,7 +12,7 @@
 
 #include "autocomplete/autocomplete.h"
 #include "common/data_type.h"
-#include "execute/tensor_spec.h"
+#include "tensor/tensor_spec.h"
 
 #include "tensor_builders.h"
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <utility>
 
-#include "autocomplete/model_io.h"
 #include "common/data_type.h"
 #include "config/model_config.h"
+#include "tensor/model_io_info.h"
 
 namespace ortbackend::testing_builders {
 

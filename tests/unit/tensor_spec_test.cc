@@ -1,4 +1,4 @@
-#include "execute/tensor_spec.h"
+#include "tensor/tensor_spec.h"
 
 #include <cstring>
 #include <string>

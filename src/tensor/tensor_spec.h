@@ -8,10 +8,10 @@
 
 #include <onnxruntime_c_api.h>
 
-#include "autocomplete/model_io.h"
 #include "common/shape.h"
 #include "common/status.h"
 #include "config/model_config.h"
+#include "tensor/model_io_info.h"
 
 namespace ortbackend {
 
@@ -97,10 +97,20 @@ struct ExecutionSpec {
   int FindOutput(const char* name) const;
 };
 
+// True for a non-batching model's rank-0 tensor that the config gives with
+// dims that are all 1 ([1], [1, 1], ...) and no reshape: the backend feeds
+// and reads it as a scalar, and clients use the config's shape.
+bool ImplicitScalar(const TensorConfig& c, const ModelTensorInfo& t, bool batching);
+
 // Builds the spec from a validated config. Where the config says -1 but the
 // model fixes a dim, the model's dim is used, so requests are checked against
 // the stricter of the two.
 ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& io);
+
+// The shape handed to ORT for a request shape, with the batch dim replaced by
+// `batch` (the group's total) when the model batches.
+void ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch,
+                   Shape* out);
 
 // "model 'm', input 'x'": how every message about one tensor begins. `kind`
 // is "input", "output", "state output" or "batch_input".

@@ -7,7 +7,7 @@
 
 #include "common/shape.h"
 #include "common/status.h"
-#include "execute/tensor_spec.h"
+#include "tensor/tensor_spec.h"
 
 namespace ortbackend {
 
@@ -21,10 +21,5 @@ struct InputCheck {
 // what was expected and what was received.
 Status CheckRequestInput(const ExecutionSpec& spec, const TensorSpec& t, TRITONSERVER_DataType dtype,
                          DimsView shape, uint64_t byte_size, InputCheck* out);
-
-// The shape handed to ORT for a request shape, with the batch dim replaced by
-// `batch` (the group's total) when the model batches.
-void ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch,
-                   Shape* out);
 
 }  // namespace ortbackend

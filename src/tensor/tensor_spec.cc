@@ -1,8 +1,7 @@
-#include "execute/tensor_spec.h"
+#include "tensor/tensor_spec.h"
 
 #include <cstring>
 
-#include "autocomplete/autocomplete.h"
 #include "common/data_type.h"
 
 namespace ortbackend {
@@ -126,6 +125,13 @@ void AddBatchInputs(const ModelConfig& config, ExecutionSpec* spec) {
 
 }  // namespace
 
+bool ImplicitScalar(const TensorConfig& c, const ModelTensorInfo& t, bool batching) {
+  if (batching || !t.shape.empty() || c.has_reshape || c.dims.empty()) return false;
+  for (int64_t d : c.dims)
+    if (d != 1) return false;
+  return true;
+}
+
 int ExecutionSpec::FindInput(const char* name) const { return FindIn(inputs, name); }
 int ExecutionSpec::FindOutput(const char* name) const {
   const int o = FindIn(outputs, name);
@@ -156,6 +162,14 @@ ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& i
   for (auto& t : spec.inputs) t.context = TensorContext(spec.model_name, "input", t.name);
   for (auto& t : spec.outputs) t.context = TensorContext(spec.model_name, "output", t.name);
   return spec;
+}
+
+void ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch,
+                   Shape* out) {
+  out->clear();
+  if (t.implicit_scalar) return;  // all ones on the wire, rank 0 for the model
+  out->assign(request_shape.begin(), request_shape.end());
+  if (spec.batching() && !out->empty()) (*out)[0] = batch;
 }
 
 std::string TensorContext(const std::string& model, const char* kind, const std::string& tensor) {

@@ -9,7 +9,7 @@
 
 namespace ortbackend {
 
-struct GpuIo {
+struct InstanceGpu {
   const gpu::CudaRuntime* cuda = nullptr;
   gpu::CudaStream stream;
   int device = -1;

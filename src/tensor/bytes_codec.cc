@@ -1,4 +1,4 @@
-#include "execute/bytes_codec.h"
+#include "tensor/bytes_codec.h"
 
 #include <algorithm>
 #include <cstring>

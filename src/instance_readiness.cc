@@ -1,4 +1,4 @@
-#include "execute/instance_readiness.h"
+#include "instance_readiness.h"
 
 namespace ortbackend {
 

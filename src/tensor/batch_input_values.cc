@@ -1,4 +1,4 @@
-#include "execute/batch_input_values.h"
+#include "tensor/batch_input_values.h"
 
 #include <algorithm>
 #include <cstdint>

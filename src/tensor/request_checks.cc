@@ -1,4 +1,4 @@
-#include "execute/request_checks.h"
+#include "tensor/request_checks.h"
 
 #include "common/data_type.h"
 
@@ -52,14 +52,6 @@ Status CheckRequestInput(const ExecutionSpec& spec, const TensorSpec& t, TRITONS
                                      " bytes, got " + std::to_string(byte_size));
   }
   return Status::Ok();
-}
-
-void ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch,
-                   Shape* out) {
-  out->clear();
-  if (t.implicit_scalar) return;  // all ones on the wire, rank 0 for the model
-  out->assign(request_shape.begin(), request_shape.end());
-  if (spec.batching() && !out->empty()) (*out)[0] = batch;
 }
 
 }  // namespace ortbackend

@@ -11,7 +11,7 @@
 
 #include "common/shape.h"
 #include "common/status.h"
-#include "execute/tensor_spec.h"
+#include "tensor/tensor_spec.h"
 
 namespace ortbackend {
 
