@@ -18,7 +18,8 @@ ModelInstanceState::ModelInstanceState(ModelState* model, TRITONBACKEND_ModelIns
       spec_(BuildExecutionSpec(model->config(), model->io())),
       batch_(spec_),
       gatherer_(spec_),
-      scatterer_(spec_) {}
+      scatterer_(spec_),
+      responder_(std::make_unique<Responder>(instance, model->name(), /*threaded=*/false)) {}
 
 Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance* instance,
                                   std::unique_ptr<ModelInstanceState>* out) {
@@ -100,7 +101,7 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
   if (!stream.ok()) return stream.status().WithContext("GPU instance '" + name_ + "'");
   gpu->stream = stream.take();
   gpu_ = std::move(gpu);
-  responder_ = std::make_unique<AsyncResponder>(instance_, model_->name());
+  responder_ = std::make_unique<Responder>(instance_, model_->name(), /*threaded=*/true);
   batch_.set_gpu_device(device_id);
   gatherer_.UseGpu(gpu_.get());
   scatterer_.UseGpu(gpu_.get());
@@ -148,7 +149,7 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
   const uint64_t gpu_in = gatherer_.device_inputs_in_place(), gpu_out = scatterer_.device_outputs_in_place();
   batch_.Begin(requests, count);
   const size_t groups = batch_.group_count();
-  group_stats_.clear();
+  runs_.clear();
   tally_ = ExecutionTally();
   for (size_t g = 0; g < groups; ++g) RunGroup(g);
   // The execution ends here; what follows is bookkeeping and sending, as in
@@ -168,13 +169,7 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
   tally_.input_bytes_copied = gatherer_.bytes_copied() - copied_in;
   tally_.output_bytes_copied = scatterer_.bytes_copied() - copied_out;
   metrics_.Record(tally_);
-  for (const GroupStats& b : group_stats_) {
-    TRITONSERVER_Error* err = TRITONBACKEND_ModelInstanceReportBatchStatistics(
-        instance_, b.batch_size, b.start_ns, b.compute_start_ns, b.compute_end_ns, b.end_ns);
-    LogIfError(err, model_->name(), "reporting batch statistics");
-  }
-  if (responder_ != nullptr) responder_->Push(batch_, exec_start, exec_end);
-  else batch_.Finish(instance_, exec_start, exec_end);
+  responder_->Finish(batch_, runs_, exec_start, exec_end);
 }
 
 void ModelInstanceState::RunGroup(size_t g) {
@@ -237,8 +232,8 @@ void ModelInstanceState::RunGroup(size_t g) {
     batch_.request(*r).compute_end_ns = compute_end;
   }
   if (s.ok())
-    group_stats_.push_back(GroupStats{static_cast<uint64_t>(spec_.batching() ? plan.total_batch : 1), group_start,
-                                      compute_start, compute_end, NowNs()});
+    runs_.push_back(RunStats{static_cast<uint64_t>(spec_.batching() ? plan.total_batch : 1), group_start,
+                             compute_start, compute_end, NowNs()});
 }
 
 }  // namespace ortbackend

@@ -11,10 +11,10 @@
 #include <onnxruntime_cxx_api.h>
 
 #include "common/status.h"
-#include "execute/async_responder.h"
 #include "execute/input_gatherer.h"
 #include "execute/output_scatterer.h"
 #include "execute/request_batch.h"
+#include "execute/responder.h"
 #include "gpu/instance_gpu.h"
 #include "model_state.h"
 #include "tensor/tensor_spec.h"
@@ -58,10 +58,7 @@ class ModelInstanceState {
   ExecutionSpec spec_;
   // One entry per successful run of this Execute, reported to Triton once
   // the execution has ended (reporting is bookkeeping, not execution).
-  struct GroupStats {
-    uint64_t batch_size, start_ns, compute_start_ns, compute_end_ns, end_ns;
-  };
-  std::vector<GroupStats> group_stats_;
+  std::vector<RunStats> runs_;
   // This Execute's runs, for the metrics (reported once, at its end).
   ExecutionTally tally_;
   InstanceMetrics metrics_;
@@ -69,10 +66,10 @@ class ModelInstanceState {
   RequestBatch batch_;
   InputGatherer gatherer_;
   OutputScatterer scatterer_;
-  // GPU instances send responses from a thread of their own (see
-  // async_responder.h). Last: destroyed first, so everything it sends is sent
-  // while the rest of the instance still exists.
-  std::unique_ptr<AsyncResponder> responder_;
+  // Synchronous for a CPU instance; a GPU instance sends responses from a
+  // thread of the responder's own (see responder.h). Last: destroyed first,
+  // so everything it sends is sent while the rest of the instance still exists.
+  std::unique_ptr<Responder> responder_;
 };
 
 }  // namespace ortbackend

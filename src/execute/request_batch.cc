@@ -220,38 +220,9 @@ void RequestBatch::FailGroup(size_t g, const Status& status) {
   for (const uint32_t* it = group_begin(g); it != group_end(g); ++it) requests_[*it].error = status;
 }
 
-void RequestBatch::Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_start_ns, uint64_t exec_end_ns) {
-  SendAll(requests_, instance, exec_start_ns, exec_end_ns, spec_.model_name);
-}
-
 void RequestBatch::TakeRequests(std::vector<PendingRequest>* out) {
   out->clear();
   out->swap(requests_);
-}
-
-void RequestBatch::SendAll(std::vector<PendingRequest>& requests, TRITONBACKEND_ModelInstance* instance,
-                           uint64_t exec_start_ns, uint64_t exec_end_ns, const std::string& model_name) {
-  for (auto& p : requests) {
-    // Statistics first: once the response is sent the client may ask for
-    // them, and they must already count this request.
-    const bool ok = p.error.ok() && p.response != nullptr;
-    const uint64_t cs = ok ? p.compute_start_ns : exec_start_ns;
-    const uint64_t ce = ok ? p.compute_end_ns : exec_start_ns;
-    TRITONSERVER_Error* stat_err =
-        TRITONBACKEND_ModelInstanceReportStatistics(instance, p.request, ok, exec_start_ns, cs, ce, exec_end_ns);
-    LogIfError(stat_err, model_name, "reporting a request's statistics");
-    if (p.response != nullptr) {
-      TRITONSERVER_Error* err = ToTritonError(p.error);
-      TRITONSERVER_Error* send_err =
-          TRITONBACKEND_ResponseSend(p.response, TRITONSERVER_RESPONSE_COMPLETE_FINAL, err);
-      if (err != nullptr) TRITONSERVER_ErrorDelete(err);
-      LogIfError(send_err, model_name, "failed to send a response");
-      p.response = nullptr;
-    }
-    TRITONSERVER_Error* rel_err = TRITONBACKEND_RequestRelease(p.request, TRITONSERVER_REQUEST_RELEASE_ALL);
-    LogIfError(rel_err, model_name, "failed to release a request");
-  }
-  requests.clear();
 }
 
 }  // namespace ortbackend

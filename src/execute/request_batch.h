@@ -4,9 +4,10 @@
 // across calls, so its vectors keep their capacity (no per-call allocation
 // once warmed up).
 //
-// Contract: Begin() takes the requests; Finish() sends every response (with
-// its error, if any), reports statistics and releases every request — on all
-// paths, so after Execute nothing is left owned.
+// Contract: Begin() takes the requests; the instance's Responder then takes
+// them (TakeRequests), sends every response (with its error, if any), reports
+// statistics and releases every request — on all paths, so after Execute
+// nothing is left owned.
 
 #include <cstdint>
 #include <string>
@@ -91,15 +92,9 @@ class RequestBatch {
   // Marks every request of group g as failed with `status`.
   void FailGroup(size_t g, const Status& status);
 
-  // Sends responses, reports per-request statistics and releases requests.
-  void Finish(TRITONBACKEND_ModelInstance* instance, uint64_t exec_start_ns, uint64_t exec_end_ns);
-
-  // Instead of Finish: hands the requests over (swapped with `*out`, whose
-  // capacity is then reused) for SendAll on another thread.
+  // Hands the requests over to the Responder (swapped with `*out`, whose
+  // capacity is then reused).
   void TakeRequests(std::vector<PendingRequest>* out);
-  // What Finish does, for requests taken with TakeRequests.
-  static void SendAll(std::vector<PendingRequest>& requests, TRITONBACKEND_ModelInstance* instance,
-                      uint64_t exec_start_ns, uint64_t exec_end_ns, const std::string& model_name);
 
  private:
   Status Validate(size_t r);
