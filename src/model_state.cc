@@ -6,6 +6,7 @@
 #include "config/json_read.h"
 #include "ort/cpu_budget.h"
 #include "ort/execution_providers.h"
+#include "ort/memory_release.h"
 #include "ort/model_inspector.h"
 #include "ort/session_factory.h"
 #include "triton/error.h"
@@ -38,6 +39,15 @@ Status ModelState::Create(TRITONBACKEND_Model* model, std::unique_ptr<ModelState
   if (!s.ok()) return state->name_.empty() ? s : s.WithContext("model '" + state->name_ + "'");
   *out = std::move(state);
   return Status::Ok();
+}
+
+ModelState::~ModelState() {
+  shared_session_.reset();
+  const uint64_t released = ReturnFreedMemoryToSystem();
+  if (!name_.empty())
+    ORTB_LOG_VERBOSE("model '" + name_ + "': unloaded; returned " + std::to_string(released >> 20) +
+                     " MiB of freed memory to the OS (process resident: " + std::to_string(ResidentBytes() >> 20) +
+                     " MiB)");
 }
 
 Status ModelState::Load(TRITONBACKEND_Model* model) {
@@ -97,7 +107,11 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
 }
 
 Status ModelState::ReadModelMetadata() {
-  return InspectModelFile(backend_->ort->env(), model_path_, &io_, nullptr, settings_.custom_op_libraries);
+  Status s = InspectModelFile(backend_->ort->env(), model_path_, &io_, nullptr, settings_.custom_op_libraries);
+  // The inspection session's weights are freed; return them before the real
+  // session allocates its own (on another thread, so from another arena).
+  ReturnFreedMemoryToSystem();
+  return s;
 }
 
 Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json) {

@@ -30,6 +30,10 @@ struct BackendState {
 class ModelState {
  public:
   static Status Create(TRITONBACKEND_Model* model, std::unique_ptr<ModelState>* out);
+  // Runs after the model's last instance is finalized (Triton finalizes
+  // instances first): drops the shared session, then gives the memory freed
+  // by the model's sessions back to the OS, so an unload shrinks the process.
+  ~ModelState();
 
   const std::string& name() const { return name_; }
   const ModelConfig& config() const { return config_; }
