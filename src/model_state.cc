@@ -1,13 +1,16 @@
 #include "model_state.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "autocomplete/autocomplete.h"
 #include "config/json_read.h"
+#include "gpu/cuda_runtime.h"
 #include "ort/cpu_budget.h"
 #include "ort/execution_providers.h"
 #include "ort/memory_release.h"
 #include "ort/model_inspector.h"
+#include "ort/model_io.h"
 #include "ort/session_factory.h"
 #include "triton/error.h"
 #include "triton/log.h"
@@ -29,6 +32,31 @@ uint64_t ModelFilesBytes(const std::string& model_path, bool directory_model) {
   for (const auto& e : std::filesystem::directory_iterator(file.parent_path(), ec))
     if (e.is_regular_file(ec)) total += e.file_size(ec);
   return total;
+}
+
+// Whether every instance of the model will be a CPU instance: no group asks
+// for a GPU, and a group without a kind (KIND_AUTO, also what the server
+// fills in for a config without instance_group) cannot land on a GPU because
+// this ORT has no CUDA provider or no CUDA runtime loads.
+bool AllInstancesOnCpu(const nlohmann::json& config) {
+  bool auto_kind = true;
+  if (auto groups = config.find("instance_group"); groups != config.end() && groups->is_array() && !groups->empty()) {
+    auto_kind = false;
+    for (const auto& g : *groups) {
+      const std::string kind = g.is_object() ? StringMember(g, "kind") : std::string();
+      if (kind == "KIND_GPU") return false;
+      if (kind.empty() || kind == "KIND_AUTO") auto_kind = true;
+    }
+  }
+  if (!auto_kind) return true;
+  bool cuda_provider = false;
+  try {
+    for (const auto& p : Ort::GetAvailableProviders())
+      if (p == "CUDAExecutionProvider" || p == "TensorrtExecutionProvider") cuda_provider = true;
+  } catch (const Ort::Exception&) {
+    return false;
+  }
+  return !cuda_provider || !gpu::CudaRuntime::Get().ok();
 }
 
 }  // namespace
@@ -84,14 +112,14 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   if (!s.ok()) return s;
   s = ResolveModelFile(repository, version_, StringMember(config_json, "default_model_filename"), &model_path_);
   if (!s.ok()) return s;
-  s = ReadModelMetadata();
-  if (!s.ok()) return s;
   {
     const std::string filename = StringMember(config_json, "default_model_filename");
     const std::string named = std::string(repository) + "/" + std::to_string(version_) + "/" +
                               (filename.empty() ? "model.onnx" : filename);
     weights_bytes_ = ModelFilesBytes(model_path_, model_path_ != named);
   }
+  s = ReadModelMetadata(config_json);
+  if (!s.ok()) return s;
 
   bool auto_complete = false;
   s = FromTritonError(TRITONBACKEND_ModelAutoCompleteConfig(model, &auto_complete), "reading auto-complete");
@@ -106,7 +134,17 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   return ValidateConfigAgainstModel(config_, io_);
 }
 
-Status ModelState::ReadModelMetadata() {
+Status ModelState::ReadModelMetadata(const nlohmann::json& config_json) {
+  // When every instance will run on the one shared CPU session, that session
+  // is made now and read: the weights are loaded once, by the session that
+  // serves, and the file is read once.
+  if (settings_.share_session.value_or(true) && AllInstancesOnCpu(config_json)) {
+    Status s = CreateSession(UsableCores(), false, 0, nullptr, &shared_session_);
+    if (s.ok()) s = ReadModelIo(*shared_session_, &io_);
+    if (!s.ok()) shared_session_.reset();
+    return s;
+  }
+  ++file_loads_;
   Status s = InspectModelFile(backend_->ort->env(), model_path_, &io_, nullptr, settings_.custom_op_libraries);
   // The inspection session's weights are freed; return them before the real
   // session allocates its own (on another thread, so from another arena).
@@ -131,14 +169,15 @@ Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* conf
 Status ModelState::CpuSession(int instances, std::shared_ptr<Ort::Session>* out, bool* created) {
   *created = true;
   if (!settings_.share_session.value_or(true)) return CreateSession(DefaultIntraOpThreads(instances), false, 0, nullptr, out);
-  // Instances may initialize in parallel; the first one creates the session.
+  // Instances may initialize in parallel; the first one creates the session
+  // (unless the load made it already) and reports its memory.
   std::lock_guard<std::mutex> lock(shared_session_mutex_);
   if (!shared_session_) {
     Status s = CreateSession(UsableCores(), false, 0, nullptr, &shared_session_);
     if (!s.ok()) return s;
-  } else {
-    *created = false;
   }
+  *created = !shared_session_handed_out_;
+  shared_session_handed_out_ = true;
   *out = shared_session_;
   return Status::Ok();
 }
@@ -171,9 +210,36 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
                 (gpu ? ", GPU " + std::to_string(device_id) : "") +
                 (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") + (providers_.openvino && !gpu ? ", OpenVINO" : "") +
                 ")");
+  // A session of its own per instance (GPU, or not shared): the instances'
+  // sessions keep one pre-packed copy of the weights between them.
+  const bool own = gpu || !settings_.share_session.value_or(true);
+  OrtPrepackedWeightsContainer* prepacked = nullptr;
+  if (own) {
+    std::lock_guard<std::mutex> lock(shared_session_mutex_);
+    if (prepacked_.get() == nullptr) {
+      s = PrepackedWeights::Create(&prepacked_);
+      if (!s.ok()) return s;
+    }
+    prepacked = prepacked_.get();
+  }
+  const int load_number = ++file_loads_;
+  const uint64_t rss_before = ResidentBytes();
+  const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<Ort::Session> session;
-  s = ortbackend::CreateSession(backend_->ort->env(), model_path_, options, &session);
-  if (s.ok()) *out = std::move(session);
+  s = ortbackend::CreateSession(backend_->ort->env(), model_path_, options, &session, prepacked);
+  if (!s.ok()) return s;
+  // Loading leaves the parsed model and the unpacked weights freed behind.
+  ReturnFreedMemoryToSystem();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  const uint64_t rss_after = ResidentBytes();
+  // The resident growth is the process's: sessions loading in parallel count
+  // in each other's.
+  ORTB_LOG_VERBOSE("model '" + name_ + "': session loaded in " + std::to_string(ms) + " ms, process resident +" +
+                   std::to_string(rss_after > rss_before ? (rss_after - rss_before) >> 20 : 0) + " MiB (now " +
+                   std::to_string(rss_after >> 20) + " MiB), model file " + std::to_string(weights_bytes_ >> 20) +
+                   " MiB; model file loads by this model: " + std::to_string(load_number) +
+                   (prepacked != nullptr ? "; pre-packed weights shared between its sessions" : ""));
+  *out = std::move(session);
   return s;
 }
 

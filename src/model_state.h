@@ -3,6 +3,7 @@
 // from it, what the ONNX file declares, and the shared ORT environment.
 // Created in TRITONBACKEND_ModelInitialize; outlives its instances.
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,6 +18,7 @@
 #include "config/model_config.h"
 #include "config/model_settings.h"
 #include "ort/environment.h"
+#include "ort/prepacked_weights.h"
 #include "triton_api/tritonbackend_api.h"
 
 namespace ortbackend {
@@ -64,7 +66,7 @@ class ModelState {
   Status CreateSession(int intra_op_default, bool gpu, int device_id, void* cuda_stream,
                        std::shared_ptr<Ort::Session>* out);
   Status Load(TRITONBACKEND_Model* model);
-  Status ReadModelMetadata();
+  Status ReadModelMetadata(const nlohmann::json& config_json);
   Status AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json);
 
   std::string name_;
@@ -76,8 +78,17 @@ class ModelState {
   ModelIoInfo io_;
   std::string model_path_;
   uint64_t weights_bytes_ = 0;
+  // Shared by the sessions of share_session_between_instances=false and GPU
+  // instances; declared before the sessions' owners so it outlives them.
+  PrepackedWeights prepacked_;
   std::mutex shared_session_mutex_;
   std::shared_ptr<Ort::Session> shared_session_;
+  // Whether an instance has been given shared_session_ yet (it may be made
+  // at load, before any instance exists).
+  bool shared_session_handed_out_ = false;
+  // Sessions this model created from its file, the inspection's included:
+  // each one opened and read the file once.
+  std::atomic<int> file_loads_{0};
 };
 
 }  // namespace ortbackend
