@@ -183,14 +183,16 @@ VARIANTS = {
 
 
 def write_repo(repo, name, src_dir):
-    """One model per variant, every one linking the same generated files."""
+    """One model per variant, every one a hard link of the same generated
+    files (ORT refuses external data behind a symlink that leaves the model's
+    directory)."""
     for variant, extra in VARIANTS.items():
         d = repo / f"{name}_{variant}"
         (d / "1").mkdir(parents=True, exist_ok=True)
         for f in src_dir.iterdir():
             link = d / "1" / f.name
             if not link.exists():
-                link.symlink_to(f)
+                os.link(f, link)
         (d / "config.pbtxt").write_text('platform: "onnxruntime_onnx"\n' + extra)
 
 
