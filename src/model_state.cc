@@ -71,6 +71,7 @@ Status ModelState::Create(TRITONBACKEND_Model* model, std::unique_ptr<ModelState
 
 ModelState::~ModelState() {
   shared_session_.reset();
+  spare_session_.reset();
   const uint64_t released = ReturnFreedMemoryToSystem();
   if (!name_.empty())
     ORTB_LOG_VERBOSE("model '" + name_ + "': unloaded; returned " + std::to_string(released >> 20) +
@@ -138,10 +139,21 @@ Status ModelState::ReadModelMetadata(const nlohmann::json& config_json) {
   // When every instance will run on the one shared CPU session, that session
   // is made now and read: the weights are loaded once, by the session that
   // serves, and the file is read once.
-  if (settings_.share_session.value_or(true) && AllInstancesOnCpu(config_json)) {
+  const bool on_cpu = AllInstancesOnCpu(config_json);
+  if (settings_.share_session.value_or(true) && on_cpu) {
     Status s = CreateSession(UsableCores(), false, 0, nullptr, &shared_session_);
     if (s.ok()) s = ReadModelIo(*shared_session_, &io_);
     if (!s.ok()) shared_session_.reset();
+    return s;
+  }
+  // A session per CPU instance, with the instance count written in the
+  // config (so the thread split is known now): the session that is read
+  // becomes the first instance's.
+  if (on_cpu && config_json.contains("instance_group")) {
+    spare_session_instances_ = CountInstances(config_json, "KIND_CPU");
+    Status s = CreateSession(DefaultIntraOpThreads(spare_session_instances_), false, 0, nullptr, &spare_session_);
+    if (s.ok()) s = ReadModelIo(*spare_session_, &io_);
+    if (!s.ok()) spare_session_.reset();
     return s;
   }
   ++file_loads_;
@@ -168,7 +180,17 @@ Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* conf
 
 Status ModelState::CpuSession(int instances, std::shared_ptr<Ort::Session>* out, bool* created) {
   *created = true;
-  if (!settings_.share_session.value_or(true)) return CreateSession(DefaultIntraOpThreads(instances), false, 0, nullptr, out);
+  if (!settings_.share_session.value_or(true)) {
+    {
+      std::lock_guard<std::mutex> lock(shared_session_mutex_);
+      if (spare_session_ && spare_session_instances_ == instances) {
+        *out = std::move(spare_session_);
+        return Status::Ok();
+      }
+      spare_session_.reset();  // made for another thread split
+    }
+    return CreateSession(DefaultIntraOpThreads(instances), false, 0, nullptr, out);
+  }
   // Instances may initialize in parallel; the first one creates the session
   // (unless the load made it already) and reports its memory.
   std::lock_guard<std::mutex> lock(shared_session_mutex_);
@@ -210,8 +232,10 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
                 (gpu ? ", GPU " + std::to_string(device_id) : "") +
                 (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") + (providers_.openvino && !gpu ? ", OpenVINO" : "") +
                 ")");
-  // A session of its own per instance (GPU, or not shared): the instances'
-  // sessions keep one pre-packed copy of the weights between them.
+  // A session of its own per instance (GPU, or not shared) gets the model's
+  // pre-packed weights container. ORT shares through it only the pre-packed
+  // copies of initializers given with SessionOptions::AddInitializer; the
+  // weights read from the file are still each session's own.
   const bool own = gpu || !settings_.share_session.value_or(true);
   OrtPrepackedWeightsContainer* prepacked = nullptr;
   if (own) {
@@ -238,7 +262,7 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
                    std::to_string(rss_after > rss_before ? (rss_after - rss_before) >> 20 : 0) + " MiB (now " +
                    std::to_string(rss_after >> 20) + " MiB), model file " + std::to_string(weights_bytes_ >> 20) +
                    " MiB; model file loads by this model: " + std::to_string(load_number) +
-                   (prepacked != nullptr ? "; pre-packed weights shared between its sessions" : ""));
+                   (prepacked != nullptr ? "; with the model's pre-packed weights container" : ""));
   *out = std::move(session);
   return s;
 }

@@ -83,6 +83,10 @@ class ModelState {
   PrepackedWeights prepacked_;
   std::mutex shared_session_mutex_;
   std::shared_ptr<Ort::Session> shared_session_;
+  // With share_session_between_instances=false: the session made at load to
+  // read the model, for the first CPU instance when it expects `instances`.
+  std::shared_ptr<Ort::Session> spare_session_;
+  int spare_session_instances_ = 0;
   // Whether an instance has been given shared_session_ yet (it may be made
   // at load, before any instance exists).
   bool shared_session_handed_out_ = false;

@@ -1,7 +1,9 @@
 #pragma once
 // ORT's pre-packed weights container, owned (move-only RAII). Sessions of one
-// model created with the same container keep one pre-packed copy of each
-// constant weight (e.g. MLAS's packed MatMul B) instead of one per session.
+// model created with the same container keep one pre-packed copy (e.g.
+// MLAS's packed MatMul B) of each *shared* initializer -- one given to every
+// session with SessionOptions::AddInitializer -- instead of one per session.
+// Initializers a session reads from the model file are not shared this way.
 // The container must outlive every session created with it.
 
 #include <onnxruntime_cxx_api.h>

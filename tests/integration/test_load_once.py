@@ -72,12 +72,12 @@ def test_memory_reported_is_one_sessions_weights(server, name):
         server.http().unload_model(name)
 
 
-def test_sessions_per_instance_share_prepacked_weights(server):
+def test_sessions_per_instance_read_the_file_once_each(server):
     log = load_and_read_log(server, "unshared")
     try:
-        # The inspection, then one session per instance.
-        assert sorted(file_loads(log, "unshared")) == [2, 3]
-        assert log.count("pre-packed weights shared between its sessions") == 2
+        # One session per instance; the first, made at load, is also the one read.
+        assert sorted(file_loads(log, "unshared")) == [1, 2]
+        assert log.count("with the model's pre-packed weights container") == 2
         assert cpu_memory_reported(server, "unshared") == 2 * model_files_bytes(server, "unshared")
     finally:
         server.http().unload_model("unshared")
