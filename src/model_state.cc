@@ -72,6 +72,7 @@ Status ModelState::Create(TRITONBACKEND_Model* model, std::unique_ptr<ModelState
 ModelState::~ModelState() {
   shared_session_.reset();
   spare_session_.reset();
+  shared_initializers_.reset();
   const uint64_t released = ReturnFreedMemoryToSystem();
   if (!name_.empty())
     ORTB_LOG_VERBOSE("model '" + name_ + "': unloaded; returned " + std::to_string(released >> 20) +
@@ -233,11 +234,13 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
                 (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") + (providers_.openvino && !gpu ? ", OpenVINO" : "") +
                 ")");
   // A session of its own per instance (GPU, or not shared) gets the model's
-  // pre-packed weights container. ORT shares through it only the pre-packed
-  // copies of initializers given with SessionOptions::AddInitializer; the
-  // weights read from the file are still each session's own.
+  // pre-packed weights container. ORT shares through it the pre-packed copies
+  // of initializers given with AddInitializer, so CPU sessions also get the
+  // model's weights read once (SharedInitializers) instead of each reading
+  // its own copy from the file.
   const bool own = gpu || !settings_.share_session.value_or(true);
   OrtPrepackedWeightsContainer* prepacked = nullptr;
+  size_t shared_count = 0;
   if (own) {
     std::lock_guard<std::mutex> lock(shared_session_mutex_);
     if (prepacked_.get() == nullptr) {
@@ -245,6 +248,15 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
       if (!s.ok()) return s;
     }
     prepacked = prepacked_.get();
+    if (!gpu && !shared_initializers_) {
+      Status r = SharedInitializers::Read(model_path_, &shared_initializers_);
+      if (!r.ok()) ORTB_LOG_VERBOSE("model '" + name_ + "': the weights are not shared between sessions: " + r.message());
+    }
+    if (!gpu && shared_initializers_) {
+      s = shared_initializers_->AddTo(&options);
+      if (!s.ok()) return s;
+      shared_count = shared_initializers_->count();
+    }
   }
   const int load_number = ++file_loads_;
   const uint64_t rss_before = ResidentBytes();
@@ -262,7 +274,9 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
                    std::to_string(rss_after > rss_before ? (rss_after - rss_before) >> 20 : 0) + " MiB (now " +
                    std::to_string(rss_after >> 20) + " MiB), model file " + std::to_string(weights_bytes_ >> 20) +
                    " MiB; model file loads by this model: " + std::to_string(load_number) +
-                   (prepacked != nullptr ? "; with the model's pre-packed weights container" : ""));
+                   (prepacked != nullptr ? "; with the model's pre-packed weights container" : "") +
+                   (shared_count > 0 ? "; " + std::to_string(shared_count) + " initializer(s) shared with its other sessions"
+                                     : ""));
   *out = std::move(session);
   return s;
 }

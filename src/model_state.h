@@ -19,6 +19,7 @@
 #include "config/model_settings.h"
 #include "ort/environment.h"
 #include "ort/prepacked_weights.h"
+#include "ort/shared_initializers.h"
 #include "triton_api/tritonbackend_api.h"
 
 namespace ortbackend {
@@ -79,8 +80,10 @@ class ModelState {
   std::string model_path_;
   uint64_t weights_bytes_ = 0;
   // Shared by the sessions of share_session_between_instances=false and GPU
-  // instances; declared before the sessions' owners so it outlives them.
+  // instances; declared before the sessions' owners so they outlive them.
   PrepackedWeights prepacked_;
+  // The weights those CPU sessions share (read on the first one's creation).
+  std::unique_ptr<SharedInitializers> shared_initializers_;
   std::mutex shared_session_mutex_;
   std::shared_ptr<Ort::Session> shared_session_;
   // With share_session_between_instances=false: the session made at load to

@@ -72,12 +72,15 @@ def test_memory_reported_is_one_sessions_weights(server, name):
         server.http().unload_model(name)
 
 
-def test_sessions_per_instance_read_the_file_once_each(server):
+def test_sessions_per_instance_share_the_weights_read_once(server):
     log = load_and_read_log(server, "unshared")
     try:
         # One session per instance; the first, made at load, is also the one read.
         assert sorted(file_loads(log, "unshared")) == [1, 2]
         assert log.count("with the model's pre-packed weights container") == 2
+        # W, I64 and H (raw data in the file) are read once and given to both
+        # sessions; the string tensor S each session reads itself.
+        assert log.count("3 initializer(s) shared with its other sessions") == 2
         assert cpu_memory_reported(server, "unshared") == 2 * model_files_bytes(server, "unshared")
     finally:
         server.http().unload_model("unshared")
@@ -94,3 +97,20 @@ def test_unload_returns_freed_memory_and_reloads_read_the_file_once_each(server)
                 break
             time.sleep(0.1)
         assert "model 'shared': unloaded; returned" in server.log()[start:]
+
+
+def test_sessions_with_shared_weights_compute_with_them(server):
+    import numpy as np
+    import tritonclient.http as httpclient
+    server.http().load_model("unshared")
+    try:
+        x = np.arange(8, dtype=np.float32).reshape(2, 4)
+        w = np.arange(32, dtype=np.float32).reshape(4, 8)
+        client = server.http()
+        for _ in range(4):  # over both instances
+            inp = httpclient.InferInput("X", [2, 4], "FP32")
+            inp.set_data_from_numpy(x)
+            got = client.infer("unshared", [inp]).as_numpy("Y")
+            np.testing.assert_allclose(got, x @ w)
+    finally:
+        server.http().unload_model("unshared")
