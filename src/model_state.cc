@@ -63,8 +63,19 @@ bool AllInstancesOnCpu(const nlohmann::json& config) {
 
 Status ModelState::Create(TRITONBACKEND_Model* model, std::unique_ptr<ModelState>* out) {
   std::unique_ptr<ModelState> state(new ModelState());
+  const auto start = std::chrono::steady_clock::now();
+  const uint64_t rss_before = ResidentBytes();
   Status s = state->Load(model);
   if (!s.ok()) return state->name_.empty() ? s : s.WithContext("model '" + state->name_ + "'");
+  const uint64_t rss_after = ResidentBytes();
+  ORTB_LOG_VERBOSE("model '" + state->name_ + "': model state loaded in " +
+                   std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::steady_clock::now() - start).count()) +
+                   " ms (" + (state->shared_session_   ? "with its shared session"
+                    : state->spare_session_ ? "with its first instance's session"
+                                            : "the sessions come with the instances") +
+                   "), process resident +" +
+                   std::to_string(rss_after > rss_before ? (rss_after - rss_before) >> 20 : 0) + " MiB");
   *out = std::move(state);
   return Status::Ok();
 }
