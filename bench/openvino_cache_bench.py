@@ -62,7 +62,7 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     models = {"conv": work / "conv.onnx", "mlp100": work / "mlp100.onnx"}
     if not models["conv"].exists():
-        onnx.save(make_models.conv(), models["conv"])
+        onnx.save(make_models.conv()[0], models["conv"])
     if not models["mlp100"].exists():
         make_mlp(models["mlp100"], 6, False)
     lines = [f"# OpenVINO cache_dir {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores", "",
