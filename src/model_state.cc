@@ -5,9 +5,12 @@
 
 #include "autocomplete/autocomplete.h"
 #include "config/json_read.h"
+#include "gpu/cuda_runtime.h"
 #include "ort/cpu_budget.h"
 #include "ort/execution_providers.h"
+#include "ort/memory_release.h"
 #include "ort/model_inspector.h"
+#include "ort/model_io.h"
 #include "ort/placement_capture.h"
 #include "ort/session_factory.h"
 #include "triton/error.h"
@@ -33,14 +36,61 @@ uint64_t ModelFilesBytes(const std::string& model_path, bool directory_model) {
   return total;
 }
 
+// Whether every instance of the model will be a CPU instance: no group asks
+// for a GPU, and a group without a kind (KIND_AUTO, also what the server
+// fills in for a config without instance_group) cannot land on a GPU because
+// this ORT has no CUDA provider or no CUDA runtime loads.
+bool AllInstancesOnCpu(const nlohmann::json& config) {
+  bool auto_kind = true;
+  if (auto groups = config.find("instance_group"); groups != config.end() && groups->is_array() && !groups->empty()) {
+    auto_kind = false;
+    for (const auto& g : *groups) {
+      const std::string kind = g.is_object() ? StringMember(g, "kind") : std::string();
+      if (kind == "KIND_GPU") return false;
+      if (kind.empty() || kind == "KIND_AUTO") auto_kind = true;
+    }
+  }
+  if (!auto_kind) return true;
+  bool cuda_provider = false;
+  try {
+    for (const auto& p : Ort::GetAvailableProviders())
+      if (p == "CUDAExecutionProvider" || p == "TensorrtExecutionProvider") cuda_provider = true;
+  } catch (const Ort::Exception&) {
+    return false;
+  }
+  return !cuda_provider || !gpu::CudaRuntime::Get().ok();
+}
+
 }  // namespace
 
 Status ModelState::Create(TRITONBACKEND_Model* model, std::unique_ptr<ModelState>* out) {
   std::unique_ptr<ModelState> state(new ModelState());
+  const auto start = std::chrono::steady_clock::now();
+  const uint64_t rss_before = ResidentBytes();
   Status s = state->Load(model);
   if (!s.ok()) return state->name_.empty() ? s : s.WithContext("model '" + state->name_ + "'");
+  const uint64_t rss_after = ResidentBytes();
+  ORTB_LOG_VERBOSE("model '" + state->name_ + "': model state loaded in " +
+                   std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::steady_clock::now() - start).count()) +
+                   " ms (" + (state->shared_session_   ? "with its shared session"
+                    : state->spare_session_ ? "with its first instance's session"
+                                            : "the sessions come with the instances") +
+                   "), process resident +" +
+                   std::to_string(rss_after > rss_before ? (rss_after - rss_before) >> 20 : 0) + " MiB");
   *out = std::move(state);
   return Status::Ok();
+}
+
+ModelState::~ModelState() {
+  shared_session_.reset();
+  spare_session_.reset();
+  shared_initializers_.reset();
+  const uint64_t released = ReturnFreedMemoryToSystem();
+  if (!name_.empty())
+    ORTB_LOG_VERBOSE("model '" + name_ + "': unloaded; returned " + std::to_string(released >> 20) +
+                     " MiB of freed memory to the OS (process resident: " + std::to_string(ResidentBytes() >> 20) +
+                     " MiB)");
 }
 
 Status ModelState::Load(TRITONBACKEND_Model* model) {
@@ -78,8 +128,6 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   if (!s.ok()) return s;
   s = ResolveModelFile(repository, version_, StringMember(config_json, "default_model_filename"), &model_path_);
   if (!s.ok()) return s;
-  s = ReadModelMetadata();
-  if (!s.ok()) return s;
   {
     const std::string filename = StringMember(config_json, "default_model_filename");
     const std::string named = std::string(repository) + "/" + std::to_string(version_) + "/" +
@@ -87,6 +135,8 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
     weights_bytes_ = ModelFilesBytes(model_path_, model_path_ != named);
     metrics_->SetWeightsBytes(weights_bytes_);
   }
+  s = ReadModelMetadata(config_json);
+  if (!s.ok()) return s;
 
   bool auto_complete = false;
   s = FromTritonError(TRITONBACKEND_ModelAutoCompleteConfig(model, &auto_complete), "reading auto-complete");
@@ -101,8 +151,33 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   return ValidateConfigAgainstModel(config_, io_);
 }
 
-Status ModelState::ReadModelMetadata() {
-  return InspectModelFile(backend_->ort->env(), model_path_, &io_, nullptr, settings_.custom_op_libraries);
+Status ModelState::ReadModelMetadata(const nlohmann::json& config_json) {
+  // When every instance will run on the one shared CPU session, that session
+  // is made now and read: the weights are loaded once, by the session that
+  // serves, and the file is read once.
+  const bool on_cpu = AllInstancesOnCpu(config_json);
+  if (settings_.share_session.value_or(true) && on_cpu) {
+    Status s = CreateSession(UsableCores(), false, 0, nullptr, &shared_session_);
+    if (s.ok()) s = ReadModelIo(*shared_session_, &io_);
+    if (!s.ok()) shared_session_.reset();
+    return s;
+  }
+  // A session per CPU instance, with the instance count written in the
+  // config (so the thread split is known now): the session that is read
+  // becomes the first instance's.
+  if (on_cpu && config_json.contains("instance_group")) {
+    spare_session_instances_ = CountInstances(config_json, "KIND_CPU");
+    Status s = CreateSession(DefaultIntraOpThreads(spare_session_instances_), false, 0, nullptr, &spare_session_);
+    if (s.ok()) s = ReadModelIo(*spare_session_, &io_);
+    if (!s.ok()) spare_session_.reset();
+    return s;
+  }
+  ++file_loads_;
+  Status s = InspectModelFile(backend_->ort->env(), model_path_, &io_, nullptr, settings_.custom_op_libraries);
+  // The inspection session's weights are freed; return them before the real
+  // session allocates its own (on another thread, so from another arena).
+  ReturnFreedMemoryToSystem();
+  return s;
 }
 
 Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json) {
@@ -121,15 +196,26 @@ Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* conf
 
 Status ModelState::CpuSession(int instances, std::shared_ptr<Ort::Session>* out, bool* created) {
   *created = true;
-  if (!settings_.share_session.value_or(true)) return CreateSession(DefaultIntraOpThreads(instances), false, 0, nullptr, out);
-  // Instances may initialize in parallel; the first one creates the session.
+  if (!settings_.share_session.value_or(true)) {
+    {
+      std::lock_guard<std::mutex> lock(shared_session_mutex_);
+      if (spare_session_ && spare_session_instances_ == instances) {
+        *out = std::move(spare_session_);
+        return Status::Ok();
+      }
+      spare_session_.reset();  // made for another thread split
+    }
+    return CreateSession(DefaultIntraOpThreads(instances), false, 0, nullptr, out);
+  }
+  // Instances may initialize in parallel; the first one creates the session
+  // (unless the load made it already) and reports its memory.
   std::lock_guard<std::mutex> lock(shared_session_mutex_);
   if (!shared_session_) {
     Status s = CreateSession(UsableCores(), false, 0, nullptr, &shared_session_);
     if (!s.ok()) return s;
-  } else {
-    *created = false;
   }
+  *created = !shared_session_handed_out_;
+  shared_session_handed_out_ = true;
   *out = shared_session_;
   return Status::Ok();
 }
@@ -162,17 +248,57 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
                 (gpu ? ", GPU " + std::to_string(device_id) : "") +
                 (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") + (providers_.openvino && !gpu ? ", OpenVINO" : "") +
                 ")");
+  // A session of its own per instance (GPU, or not shared) gets the model's
+  // pre-packed weights container. ORT shares through it the pre-packed copies
+  // of initializers given with AddInitializer, so CPU sessions also get the
+  // model's weights read once (SharedInitializers) instead of each reading
+  // its own copy from the file.
+  const bool own = gpu || !settings_.share_session.value_or(true);
+  OrtPrepackedWeightsContainer* prepacked = nullptr;
+  size_t shared_count = 0;
+  if (own) {
+    std::lock_guard<std::mutex> lock(shared_session_mutex_);
+    if (prepacked_.get() == nullptr) {
+      s = PrepackedWeights::Create(&prepacked_);
+      if (!s.ok()) return s;
+    }
+    prepacked = prepacked_.get();
+    if (!gpu && !shared_initializers_) {
+      Status r = SharedInitializers::Read(model_path_, &shared_initializers_);
+      if (!r.ok()) ORTB_LOG_VERBOSE("model '" + name_ + "': the weights are not shared between sessions: " + r.message());
+    }
+    if (!gpu && shared_initializers_) {
+      s = shared_initializers_->AddTo(&options);
+      if (!s.ok()) return s;
+      shared_count = shared_initializers_->count();
+    }
+  }
+  const int load_number = ++file_loads_;
+  const uint64_t rss_before = ResidentBytes();
+  const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<Ort::Session> session;
   NodePlacement placement;
-  const auto build_start = std::chrono::steady_clock::now();
-  s = CreateSessionWithPlacement(backend_->ort->env(), model_path_, &options, &session, &placement);
+  s = CreateSessionWithPlacement(backend_->ort->env(), model_path_, &options, &session, &placement, prepacked);
   if (!s.ok()) return s;
-  const auto build_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                              build_start);
+  // Loading leaves the parsed model and the unpacked weights freed behind.
+  ReturnFreedMemoryToSystem();
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+  const uint64_t rss_after = ResidentBytes();
+  // The resident growth is the process's: sessions loading in parallel count
+  // in each other's.
+  ORTB_LOG_VERBOSE("model '" + name_ + "': session loaded in " + std::to_string(ms) + " ms, process resident +" +
+                   std::to_string(rss_after > rss_before ? (rss_after - rss_before) >> 20 : 0) + " MiB (now " +
+                   std::to_string(rss_after >> 20) + " MiB), model file " + std::to_string(weights_bytes_ >> 20) +
+                   " MiB; model file loads by this model: " + std::to_string(load_number) +
+                   (prepacked != nullptr ? "; with the model's pre-packed weights container" : "") +
+                   (shared_count > 0 ? "; " + std::to_string(shared_count) + " initializer(s) shared with its other sessions"
+                                     : ""));
   s = ReportPlacement(name_, placement, AcceleratorFor(providers_, gpu), settings_.provider_fallback,
                       metrics_.get());
   if (!s.ok()) return s;
-  metrics_->AddSession(static_cast<uint64_t>(build_us.count()));  // only sessions the model keeps
+  // Only sessions the model keeps count.
+  metrics_->AddSession(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));
   *out = std::move(session);
   return s;
 }

@@ -3,6 +3,7 @@
 // from it, what the ONNX file declares, and the shared ORT environment.
 // Created in TRITONBACKEND_ModelInitialize; outlives its instances.
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,6 +20,8 @@
 #include "ort/environment.h"
 #include "tensor/model_io_info.h"
 #include "triton/metrics.h"
+#include "ort/prepacked_weights.h"
+#include "ort/shared_initializers.h"
 #include "triton_api/tritonbackend_api.h"
 
 namespace ortbackend {
@@ -26,6 +29,10 @@ namespace ortbackend {
 class ModelState {
  public:
   static Status Create(TRITONBACKEND_Model* model, std::unique_ptr<ModelState>* out);
+  // Runs after the model's last instance is finalized (Triton finalizes
+  // instances first): drops the shared session, then gives the memory freed
+  // by the model's sessions back to the OS, so an unload shrinks the process.
+  ~ModelState();
 
   const std::string& name() const { return name_; }
   const ModelConfig& config() const { return config_; }
@@ -59,7 +66,7 @@ class ModelState {
   Status CreateSession(int intra_op_default, bool gpu, int device_id, void* cuda_stream,
                        std::shared_ptr<Ort::Session>* out);
   Status Load(TRITONBACKEND_Model* model);
-  Status ReadModelMetadata();
+  Status ReadModelMetadata(const nlohmann::json& config_json);
   Status AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json);
 
   std::string name_;
@@ -71,9 +78,24 @@ class ModelState {
   ModelIoInfo io_;
   std::string model_path_;
   uint64_t weights_bytes_ = 0;
+  // Shared by the sessions of share_session_between_instances=false and GPU
+  // instances; declared before the sessions' owners so they outlive them.
+  PrepackedWeights prepacked_;
+  // The weights those CPU sessions share (read on the first one's creation).
+  std::unique_ptr<SharedInitializers> shared_initializers_;
   std::mutex shared_session_mutex_;
   std::shared_ptr<Ort::Session> shared_session_;
   std::unique_ptr<ModelMetrics> metrics_;
+  // With share_session_between_instances=false: the session made at load to
+  // read the model, for the first CPU instance when it expects `instances`.
+  std::shared_ptr<Ort::Session> spare_session_;
+  int spare_session_instances_ = 0;
+  // Whether an instance has been given shared_session_ yet (it may be made
+  // at load, before any instance exists).
+  bool shared_session_handed_out_ = false;
+  // Sessions this model created from its file, the inspection's included:
+  // each one opened and read the file once.
+  std::atomic<int> file_loads_{0};
 };
 
 }  // namespace ortbackend

@@ -89,11 +89,12 @@ NodePlacement PlacementCapture::Take() {
 }
 
 Status CreateSessionWithPlacement(Ort::Env& env, const std::string& path, Ort::SessionOptions* options,
-                                  std::unique_ptr<Ort::Session>* out, NodePlacement* placement) {
+                                  std::unique_ptr<Ort::Session>* out, NodePlacement* placement,
+                                  OrtPrepackedWeightsContainer* prepacked) {
   std::unique_ptr<PlacementCapture> capture;
   Status s = PlacementCapture::Attach(options, &capture);
   if (!s.ok()) return s;
-  s = CreateSession(env, path, *options, out);
+  s = CreateSession(env, path, *options, out, prepacked);
   if (!s.ok()) return s;
   *placement = capture->Take();
   return Status::Ok();

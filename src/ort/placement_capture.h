@@ -42,8 +42,10 @@ class PlacementCapture {
 
 // Creates a session from `options` (as ort/session_factory.h's
 // CreateSession) and reads where ORT placed its nodes: the one way the
-// backend and ort-model-config --providers create sessions.
+// backend and ort-model-config --providers create sessions. `prepacked` as
+// for CreateSession.
 Status CreateSessionWithPlacement(Ort::Env& env, const std::string& path, Ort::SessionOptions* options,
-                                  std::unique_ptr<Ort::Session>* out, NodePlacement* placement);
+                                  std::unique_ptr<Ort::Session>* out, NodePlacement* placement,
+                                  OrtPrepackedWeightsContainer* prepacked = nullptr);
 
 }  // namespace ortbackend

@@ -50,9 +50,10 @@ Status ResolveModelFile(const std::string& repository, uint64_t version, const s
 }
 
 Status CreateSession(Ort::Env& env, const std::string& path, const Ort::SessionOptions& options,
-                     std::unique_ptr<Ort::Session>* out) {
+                     std::unique_ptr<Ort::Session>* out, OrtPrepackedWeightsContainer* prepacked) {
   return OrtTry("loading ONNX model " + path, [&] {
-    *out = std::make_unique<Ort::Session>(env, path.c_str(), options);
+    *out = prepacked != nullptr ? std::make_unique<Ort::Session>(env, path.c_str(), options, prepacked)
+                                : std::make_unique<Ort::Session>(env, path.c_str(), options);
   });
 }
 

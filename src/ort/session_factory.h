@@ -25,7 +25,10 @@ Status BuildSessionOptions(const ModelSettings& settings, const SessionPlan& pla
 Status ResolveModelFile(const std::string& repository, uint64_t version, const std::string& filename,
                         std::string* path);
 
+// Each call opens and reads the model file (and its external data) once.
+// With `prepacked` (not null), the session shares pre-packed weights with the
+// other sessions created with the same container (it must outlive them).
 Status CreateSession(Ort::Env& env, const std::string& path, const Ort::SessionOptions& options,
-                     std::unique_ptr<Ort::Session>* out);
+                     std::unique_ptr<Ort::Session>* out, OrtPrepackedWeightsContainer* prepacked = nullptr);
 
 }  // namespace ortbackend
