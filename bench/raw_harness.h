@@ -110,11 +110,11 @@ inline void PrintSummary(Timing& timing, int64_t batch, const std::string& extra
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   const double calls = static_cast<double>(timing.latencies_us.size());
-  std::printf("{\"calls_per_s\": %.3f, \"infer_per_s\": %.3f, \"mean_us\": %.3f, \"p50_us\": %.3f, \"p99_us\": %.3f, "
-              "\"calls\": %.0f, %s\"peak_rss_kb\": %ld}\n",
-              calls / timing.elapsed_s, calls * batch / timing.elapsed_s, calls ? sum / calls : 0.0,
-              Percentile(timing.latencies_us, 0.50), Percentile(timing.latencies_us, 0.99), calls, extra.c_str(),
-              ru.ru_maxrss);
+  std::printf(
+      "{\"calls_per_s\": %.3f, \"infer_per_s\": %.3f, \"mean_us\": %.3f, \"p50_us\": %.3f, \"p99_us\": %.3f, "
+      "\"calls\": %.0f, %s\"peak_rss_kb\": %ld}\n",
+      calls / timing.elapsed_s, calls * batch / timing.elapsed_s, calls ? sum / calls : 0.0,
+      Percentile(timing.latencies_us, 0.50), Percentile(timing.latencies_us, 0.99), calls, extra.c_str(), ru.ru_maxrss);
 }
 
 }  // namespace rawbench

@@ -31,27 +31,42 @@ struct Args {
   int concurrency = 1;
   double seconds = 5;
   double warmup_seconds = 1;
-  int gap_us = 0;         // idle time between calls, to mimic a server waiting for requests
-  int cuda_device = -1;   // >= 0: run on that GPU through the CUDA execution provider
-  int input_sets = 1;     // > 1: cycle through this many distinct input buffers per caller
+  int gap_us = 0;        // idle time between calls, to mimic a server waiting for requests
+  int cuda_device = -1;  // >= 0: run on that GPU through the CUDA execution provider
+  int input_sets = 1;    // > 1: cycle through this many distinct input buffers per caller
 };
 
 Args Parse(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--model") a.model = v;
-    else if (k == "--batch") a.batch = std::atoll(v.c_str());
-    else if (k == "--threads") a.threads = std::atoi(v.c_str());
-    else if (k == "--concurrency") a.concurrency = std::atoi(v.c_str());
-    else if (k == "--seconds") a.seconds = std::atof(v.c_str());
-    else if (k == "--warmup") a.warmup_seconds = std::atof(v.c_str());
-    else if (k == "--gap-us") a.gap_us = std::atoi(v.c_str());
-    else if (k == "--cuda") a.cuda_device = std::atoi(v.c_str());
-    else if (k == "--input-sets") a.input_sets = std::max(1, std::atoi(v.c_str()));
-    else { std::fprintf(stderr, "unknown flag %s\n", k.c_str()); std::exit(2); }
+    if (k == "--model")
+      a.model = v;
+    else if (k == "--batch")
+      a.batch = std::atoll(v.c_str());
+    else if (k == "--threads")
+      a.threads = std::atoi(v.c_str());
+    else if (k == "--concurrency")
+      a.concurrency = std::atoi(v.c_str());
+    else if (k == "--seconds")
+      a.seconds = std::atof(v.c_str());
+    else if (k == "--warmup")
+      a.warmup_seconds = std::atof(v.c_str());
+    else if (k == "--gap-us")
+      a.gap_us = std::atoi(v.c_str());
+    else if (k == "--cuda")
+      a.cuda_device = std::atoi(v.c_str());
+    else if (k == "--input-sets")
+      a.input_sets = std::max(1, std::atoi(v.c_str()));
+    else {
+      std::fprintf(stderr, "unknown flag %s\n", k.c_str());
+      std::exit(2);
+    }
   }
-  if (a.model.empty()) { std::fprintf(stderr, "--model is required\n"); std::exit(2); }
+  if (a.model.empty()) {
+    std::fprintf(stderr, "--model is required\n");
+    std::exit(2);
+  }
   return a;
 }
 
@@ -69,8 +84,8 @@ int main(int argc, char** argv) {
   Ort::Session session(env, args.model.c_str(), so);
   const rawbench::ModelIo io(session, args.batch);
 
-  rawbench::Timing timing = rawbench::TimedCallers(
-      args.concurrency, args.warmup_seconds, args.seconds, args.gap_us, [&](int t) {
+  rawbench::Timing timing =
+      rawbench::TimedCallers(args.concurrency, args.warmup_seconds, args.seconds, args.gap_us, [&](int t) {
         std::mt19937 rng(t);
         std::uniform_real_distribution<float> dist(-1, 1);
         Ort::MemoryInfo mem = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
@@ -89,8 +104,8 @@ int main(int argc, char** argv) {
                 next = size_t{0}]() mutable {
           const auto& inputs = sets[next];
           next = (next + 1) % sets.size();
-          auto out = session.Run(ro, io.in_ptrs.data(), inputs.data(), inputs.size(), io.out_ptrs.data(),
-                                 io.out_ptrs.size());
+          auto out =
+              session.Run(ro, io.in_ptrs.data(), inputs.data(), inputs.size(), io.out_ptrs.data(), io.out_ptrs.size());
         };
       });
   rawbench::PrintSummary(timing, args.batch);

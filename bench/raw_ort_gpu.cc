@@ -46,17 +46,31 @@ Args Parse(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--model") a.model = v;
-    else if (k == "--batch") a.batch = std::atoll(v.c_str());
-    else if (k == "--concurrency") a.concurrency = std::max(1, std::atoi(v.c_str()));
-    else if (k == "--sessions") a.sessions = std::max(1, std::atoi(v.c_str()));
-    else if (k == "--seconds") a.seconds = std::atof(v.c_str());
-    else if (k == "--warmup") a.warmup_seconds = std::atof(v.c_str());
-    else if (k == "--cuda") a.cuda_device = std::atoi(v.c_str());
-    else if (k == "--device-io") a.device_io = std::atoi(v.c_str()) != 0;
-    else { std::fprintf(stderr, "unknown flag %s\n", k.c_str()); std::exit(2); }
+    if (k == "--model")
+      a.model = v;
+    else if (k == "--batch")
+      a.batch = std::atoll(v.c_str());
+    else if (k == "--concurrency")
+      a.concurrency = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--sessions")
+      a.sessions = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--seconds")
+      a.seconds = std::atof(v.c_str());
+    else if (k == "--warmup")
+      a.warmup_seconds = std::atof(v.c_str());
+    else if (k == "--cuda")
+      a.cuda_device = std::atoi(v.c_str());
+    else if (k == "--device-io")
+      a.device_io = std::atoi(v.c_str()) != 0;
+    else {
+      std::fprintf(stderr, "unknown flag %s\n", k.c_str());
+      std::exit(2);
+    }
   }
-  if (a.model.empty()) { std::fprintf(stderr, "--model is required\n"); std::exit(2); }
+  if (a.model.empty()) {
+    std::fprintf(stderr, "--model is required\n");
+    std::exit(2);
+  }
   return a;
 }
 
@@ -65,7 +79,10 @@ Args Parse(int argc, char** argv) {
 int main(int argc, char** argv) {
   const Args args = Parse(argc, argv);
   auto runtime = CudaRuntime::Get();
-  if (!runtime.ok()) { std::fprintf(stderr, "%s\n", runtime.status().message().c_str()); return 1; }
+  if (!runtime.ok()) {
+    std::fprintf(stderr, "%s\n", runtime.status().message().c_str());
+    return 1;
+  }
   const CudaRuntime* cuda = runtime.value();
 
   Ort::Env env(ORT_LOGGING_LEVEL_WARNING, "raw-gpu-bench");
@@ -121,8 +138,8 @@ int main(int argc, char** argv) {
     };
   });
   rawbench::PrintSummary(timing, args.batch,
-                         "\"sessions\": " + std::to_string(args.sessions) + ", \"concurrency\": " +
-                             std::to_string(args.concurrency) + ", \"device_io\": " +
-                             (args.device_io ? "true" : "false") + ", ");
+                         "\"sessions\": " + std::to_string(args.sessions) +
+                             ", \"concurrency\": " + std::to_string(args.concurrency) +
+                             ", \"device_io\": " + (args.device_io ? "true" : "false") + ", ");
   return 0;
 }

@@ -35,7 +35,8 @@ int64_t Dim(FuzzInput& in) {
     case 0: return 0;
     case 1: return in.SmallInRange(1, 5);
     case 2: return in.SmallInRange(0, 255);
-    default: return static_cast<int64_t>(in.U64() >> in.SmallInRange(2, 63));  // below 2**62: exact enough in FP32 casts
+    default:
+      return static_cast<int64_t>(in.U64() >> in.SmallInRange(2, 63));  // below 2**62: exact enough in FP32 casts
   }
 }
 
@@ -117,9 +118,7 @@ void CheckBatchInput(FuzzInput& in, const std::vector<Shape>& shapes) {
     case Kind::kItemShape:
       Require(shape.size() == 2 && shape[1] == static_cast<int64_t>(rank - 1), "item shape is not [items, rank-1]");
       break;
-    case Kind::kItemShapeFlatten:
-      Require(shape.size() == 1, "flattened item shape is not 1-D");
-      break;
+    case Kind::kItemShapeFlatten: Require(shape.size() == 1, "flattened item shape is not 1-D"); break;
   }
   Require(static_cast<Int128>(count) == static_cast<Int128>(expected.size()), "value count differs");
   for (size_t k = 0; k < expected.size(); ++k)

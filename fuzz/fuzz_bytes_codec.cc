@@ -96,21 +96,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Status valid = ValidateBytesElements(chunks.data(), chunks.size(), count, kWhat);
   Require(valid.ok() == ref.exact, "ValidateBytesElements says " + std::string(valid.ok() ? "valid" : "invalid") +
                                        " but the reference disagrees: " + valid.message());
-  Require(valid.ok() || (valid.code() == StatusCode::kInvalidArgument &&
-                         valid.message().rfind(kWhat, 0) == 0),
+  Require(valid.ok() || (valid.code() == StatusCode::kInvalidArgument && valid.message().rfind(kWhat, 0) == 0),
           "a rejection is not an InvalidArgument naming the tensor: " + valid.message());
 
   std::vector<std::string> elements;
-  const Status decoded = DecodeBytesElements(chunks.data(), chunks.size(), count, kWhat,
-                                             [&](int64_t index, uint32_t length) {
-                                               Require(index == static_cast<int64_t>(elements.size()),
-                                                       "elements decoded out of order");
-                                               Require(index < static_cast<int64_t>(ref.lengths.size()) &&
-                                                           ref.lengths[index] == length,
-                                                       "decoded length differs from the reference");
-                                               elements.emplace_back(length, '\0');
-                                               return elements.back().data();
-                                             });
+  const Status decoded =
+      DecodeBytesElements(chunks.data(), chunks.size(), count, kWhat, [&](int64_t index, uint32_t length) {
+        Require(index == static_cast<int64_t>(elements.size()), "elements decoded out of order");
+        Require(index < static_cast<int64_t>(ref.lengths.size()) && ref.lengths[index] == length,
+                "decoded length differs from the reference");
+        elements.emplace_back(length, '\0');
+        return elements.back().data();
+      });
   Require(decoded.ok() == ref.complete, "DecodeBytesElements " + std::string(decoded.ok() ? "succeeded" : "failed") +
                                             " but the reference disagrees: " + decoded.message());
   if (!valid.ok()) return 0;

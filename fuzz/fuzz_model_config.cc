@@ -31,8 +31,8 @@ using ortbackend_fuzz::Require;
 
 namespace {
 
-ModelTensorInfo Tensor(const std::string& name, TRITONSERVER_DataType dtype, ONNXTensorElementDataType ort,
-                       Shape shape, std::vector<std::string> dim_names = {}) {
+ModelTensorInfo Tensor(const std::string& name, TRITONSERVER_DataType dtype, ONNXTensorElementDataType ort, Shape shape,
+                       std::vector<std::string> dim_names = {}) {
   ModelTensorInfo t;
   t.name = name;
   t.dtype = dtype;

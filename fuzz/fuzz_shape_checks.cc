@@ -85,8 +85,8 @@ TensorConfig ConfigTensor(FuzzInput& in, const std::string& name) {
 }
 
 // What CheckRequestInput should do, from its contract, in exact arithmetic.
-bool ReferenceAccepts(const ExecutionSpec& spec, const TensorSpec& t, TRITONSERVER_DataType dtype,
-                      const Shape& shape, uint64_t byte_size) {
+bool ReferenceAccepts(const ExecutionSpec& spec, const TensorSpec& t, TRITONSERVER_DataType dtype, const Shape& shape,
+                      uint64_t byte_size) {
   if (dtype != t.dtype) return false;
   const Shape& dims = t.dims;  // an implicit scalar's are all ones
   const size_t offset = spec.batching() ? 1 : 0;
@@ -127,8 +127,7 @@ void CheckAccepted(const ExecutionSpec& spec, const TensorSpec& t, const Shape& 
   }
   Require(static_cast<Int128>(check.elements) == Product(shape), "elements differs from the product of dims");
   if (!t.is_bytes())
-    Require(static_cast<Int128>(check.elements) * static_cast<Int128>(t.element_size) ==
-                static_cast<Int128>(byte_size),
+    Require(static_cast<Int128>(check.elements) * static_cast<Int128>(t.element_size) == static_cast<Int128>(byte_size),
             "elements * element_size differs from the byte size");
   if (t.implicit_scalar) Require(check.elements == 1, "implicit scalar with elements != 1");
 
@@ -136,8 +135,7 @@ void CheckAccepted(const ExecutionSpec& spec, const TensorSpec& t, const Shape& 
   int64_t total = 1;
   if (spec.batching()) {
     const int64_t more = in.SmallInRange(0, 7);
-    total = check.batch_size <= std::numeric_limits<int64_t>::max() - more ? check.batch_size + more
-                                                                         : check.batch_size;
+    total = check.batch_size <= std::numeric_limits<int64_t>::max() - more ? check.batch_size + more : check.batch_size;
   }
   Shape model;
   ModelShapeFor(spec, t, shape, total, &model);

@@ -96,9 +96,11 @@ TRITONSERVER_Error* TRITONBACKEND_ModelInstanceInitialize(TRITONBACKEND_ModelIns
   if (s.ok()) s = FromTritonError(TRITONBACKEND_ModelState(model, &model_state), "reading the model state");
   std::unique_ptr<ModelInstanceState> state;
   if (s.ok()) s = ModelInstanceState::Create(static_cast<ModelState*>(model_state), instance, &state);
-  if (s.ok()) s = FromTritonError(TRITONBACKEND_ModelInstanceSetState(instance, state.get()), "storing the instance state");
+  if (s.ok())
+    s = FromTritonError(TRITONBACKEND_ModelInstanceSetState(instance, state.get()), "storing the instance state");
   if (s.ok()) state.release();  // owned by the instance until ModelInstanceFinalize
-  if (!s.ok() && model_state != nullptr) s = s.WithContext("model '" + static_cast<ModelState*>(model_state)->name() + "'");
+  if (!s.ok() && model_state != nullptr)
+    s = s.WithContext("model '" + static_cast<ModelState*>(model_state)->name() + "'");
   return ToTritonError(s);
 }
 

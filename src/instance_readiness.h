@@ -17,10 +17,10 @@ namespace ortbackend {
 constexpr int kCudaErrorNotReady = 600;
 
 struct InstanceHealth {
-  std::string instance;   // the instance's name, for the message
+  std::string instance;  // the instance's name, for the message
   bool has_session = false;
-  bool gpu = false;       // a KIND_GPU instance, with a stream of its own
-  int device = -1;        // its GPU
+  bool gpu = false;  // a KIND_GPU instance, with a stream of its own
+  int device = -1;   // its GPU
   // cudaStreamQuery on the instance's stream: 0 (idle) or kCudaErrorNotReady
   // (busy) when healthy. Any other value is an error; after a kernel fault
   // (an illegal address, say) CUDA makes it sticky: every later call on the

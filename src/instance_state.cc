@@ -51,8 +51,7 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
   if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU) {
     if (s.ok()) s = state->SetUpGpu(device_id);
     if (s.ok())
-      s = model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->gpu_->stream.get(),
-                            &state->session_);
+      s = model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->gpu_->stream.get(), &state->session_);
   } else {
     bool created = false;
     s = model->CpuSession(CountInstances(config, "KIND_CPU"), &state->session_, &created);
@@ -119,8 +118,7 @@ Status ModelInstanceState::MakeRunOptions(int64_t graph_id, Ort::RunOptions* out
     options.SetRunLogSeverityLevel(ORT_LOGGING_LEVEL_WARNING);
     if (!model_->settings().arena_shrinkage.empty())
       options.AddConfigEntry("memory.enable_memory_arena_shrinkage", model_->settings().arena_shrinkage.c_str());
-    if (gpu_ != nullptr && gpu_->cuda_graphs)
-      options.AddConfigEntry("gpu_graph_id", std::to_string(graph_id).c_str());
+    if (gpu_ != nullptr && gpu_->cuda_graphs) options.AddConfigEntry("gpu_graph_id", std::to_string(graph_id).c_str());
     *out = std::move(options);
   });
 }
@@ -142,8 +140,9 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
   // Device buffers are allocated on the calling thread's current device.
   if (gpu_ != nullptr) {
     const gpu::CudaError e = gpu_->cuda->SetDevice(gpu_->device);
-    if (e != 0) LogIfError(gpu_->cuda->Check(e, "model '" + model_->name() + "': selecting GPU " +
-                                                   std::to_string(gpu_->device) + " for an execution"));
+    if (e != 0)
+      LogIfError(gpu_->cuda->Check(
+          e, "model '" + model_->name() + "': selecting GPU " + std::to_string(gpu_->device) + " for an execution"));
   }
   const uint64_t copied_in = gatherer_.bytes_copied(), copied_out = scatterer_.bytes_copied();
   const uint64_t gpu_in = gatherer_.device_inputs_in_place(), gpu_out = scatterer_.device_outputs_in_place();
@@ -196,7 +195,10 @@ void ModelInstanceState::RunGroup(size_t g) {
   Ort::RunOptions* run_options = &run_options_;
   if (s.ok()) {
     StatusOr<Ort::RunOptions*> r = RunOptionsFor(plan.graph_id);
-    if (r.ok()) run_options = r.value(); else s = r.status();
+    if (r.ok())
+      run_options = r.value();
+    else
+      s = r.status();
   }
   // A lone request that already failed (e.g. no response buffer) need not run.
   const bool runnable = plan.requests() > 1 || batch_.request(plan.leader()).error.ok();
@@ -204,10 +206,11 @@ void ModelInstanceState::RunGroup(size_t g) {
   const bool ran = s.ok() && runnable;
   if (ran) {
     tracer_.Stamp(TraceStep::kRunStart, compute_start);
-    s = OrtTry([&] { return "model '" + model_->name() + "': ONNX Runtime failed to run"; }, [&] {
-      session_->Run(*run_options, gatherer_.names(), gatherer_.values(), gatherer_.count(), scatterer_.names(),
-                    scatterer_.values(), scatterer_.count());
-    });
+    s = OrtTry([&] { return "model '" + model_->name() + "': ONNX Runtime failed to run"; },
+               [&] {
+                 session_->Run(*run_options, gatherer_.names(), gatherer_.values(), gatherer_.count(),
+                               scatterer_.names(), scatterer_.values(), scatterer_.count());
+               });
   }
   const uint64_t compute_end = NowNs();
   if (ran) tracer_.Stamp(TraceStep::kRunEnd, compute_end);
@@ -216,8 +219,7 @@ void ModelInstanceState::RunGroup(size_t g) {
     s = scatterer_.Scatter(batch_, plan);
     tracer_.Stamp(TraceStep::kScatterEnd);
   }
-  if (s.ok() && runnable)
-    tally_.AddRun(gatherer_.bytes_copied() != copied_before, plan.requests());
+  if (s.ok() && runnable) tally_.AddRun(gatherer_.bytes_copied() != copied_before, plan.requests());
   // A failed group may leave copies queued on the stream (ORT waits for its
   // work only when Run succeeds); the requests' buffers go back to Triton
   // once this returns, so wait for them here.
@@ -232,8 +234,8 @@ void ModelInstanceState::RunGroup(size_t g) {
     batch_.request(*r).compute_end_ns = compute_end;
   }
   if (s.ok())
-    runs_.push_back(RunStats{static_cast<uint64_t>(spec_.batching() ? plan.total_batch : 1), group_start,
-                             compute_start, compute_end, NowNs()});
+    runs_.push_back(RunStats{static_cast<uint64_t>(spec_.batching() ? plan.total_batch : 1), group_start, compute_start,
+                             compute_end, NowNs()});
 }
 
 }  // namespace ortbackend

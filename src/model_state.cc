@@ -70,14 +70,15 @@ Status ModelState::Create(TRITONBACKEND_Model* model, std::unique_ptr<ModelState
   Status s = state->Load(model);
   if (!s.ok()) return state->name_.empty() ? s : s.WithContext("model '" + state->name_ + "'");
   const uint64_t rss_after = ResidentBytes();
-  ORTB_LOG_VERBOSE("model '" + state->name_ + "': model state loaded in " +
-                   std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      std::chrono::steady_clock::now() - start).count()) +
-                   " ms (" + (state->shared_session_   ? "with its shared session"
-                    : state->spare_session_ ? "with its first instance's session"
-                                            : "the sessions come with the instances") +
-                   "), process resident +" +
-                   std::to_string(rss_after > rss_before ? (rss_after - rss_before) >> 20 : 0) + " MiB");
+  ORTB_LOG_VERBOSE(
+      "model '" + state->name_ + "': model state loaded in " +
+      std::to_string(
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()) +
+      " ms (" +
+      (state->shared_session_  ? "with its shared session"
+       : state->spare_session_ ? "with its first instance's session"
+                               : "the sessions come with the instances") +
+      "), process resident +" + std::to_string(rss_after > rss_before ? (rss_after - rss_before) >> 20 : 0) + " MiB");
   *out = std::move(state);
   return Status::Ok();
 }
@@ -130,8 +131,8 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   if (!s.ok()) return s;
   {
     const std::string filename = StringMember(config_json, "default_model_filename");
-    const std::string named = std::string(repository) + "/" + std::to_string(version_) + "/" +
-                              (filename.empty() ? "model.onnx" : filename);
+    const std::string named =
+        std::string(repository) + "/" + std::to_string(version_) + "/" + (filename.empty() ? "model.onnx" : filename);
     weights_bytes_ = ModelFilesBytes(model_path_, model_path_ != named);
     metrics_->SetWeightsBytes(weights_bytes_);
   }
@@ -246,8 +247,8 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
                 std::to_string(plan.intra_op_threads) + ", inter_op_threads=" + std::to_string(plan.inter_op_threads) +
                 (plan.use_global_threadpool ? ", global thread pool" : "") +
                 (gpu ? ", GPU " + std::to_string(device_id) : "") +
-                (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") + (providers_.openvino && !gpu ? ", OpenVINO" : "") +
-                ")");
+                (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") +
+                (providers_.openvino && !gpu ? ", OpenVINO" : "") + ")");
   // A session of its own per instance (GPU, or not shared) gets the model's
   // pre-packed weights container. ORT shares through it the pre-packed copies
   // of initializers given with AddInitializer, so CPU sessions also get the
@@ -265,7 +266,8 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
     prepacked = prepacked_.get();
     if (!gpu && !shared_initializers_) {
       Status r = SharedInitializers::Read(model_path_, &shared_initializers_);
-      if (!r.ok()) ORTB_LOG_VERBOSE("model '" + name_ + "': the weights are not shared between sessions: " + r.message());
+      if (!r.ok())
+        ORTB_LOG_VERBOSE("model '" + name_ + "': the weights are not shared between sessions: " + r.message());
     }
     if (!gpu && shared_initializers_) {
       s = shared_initializers_->AddTo(&options);
@@ -287,15 +289,14 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   const uint64_t rss_after = ResidentBytes();
   // The resident growth is the process's: sessions loading in parallel count
   // in each other's.
-  ORTB_LOG_VERBOSE("model '" + name_ + "': session loaded in " + std::to_string(ms) + " ms, process resident +" +
-                   std::to_string(rss_after > rss_before ? (rss_after - rss_before) >> 20 : 0) + " MiB (now " +
-                   std::to_string(rss_after >> 20) + " MiB), model file " + std::to_string(weights_bytes_ >> 20) +
-                   " MiB; model file loads by this model: " + std::to_string(load_number) +
-                   (prepacked != nullptr ? "; with the model's pre-packed weights container" : "") +
-                   (shared_count > 0 ? "; " + std::to_string(shared_count) + " initializer(s) shared with its other sessions"
-                                     : ""));
-  s = ReportPlacement(name_, placement, AcceleratorFor(providers_, gpu), settings_.provider_fallback,
-                      metrics_.get());
+  ORTB_LOG_VERBOSE(
+      "model '" + name_ + "': session loaded in " + std::to_string(ms) + " ms, process resident +" +
+      std::to_string(rss_after > rss_before ? (rss_after - rss_before) >> 20 : 0) + " MiB (now " +
+      std::to_string(rss_after >> 20) + " MiB), model file " + std::to_string(weights_bytes_ >> 20) +
+      " MiB; model file loads by this model: " + std::to_string(load_number) +
+      (prepacked != nullptr ? "; with the model's pre-packed weights container" : "") +
+      (shared_count > 0 ? "; " + std::to_string(shared_count) + " initializer(s) shared with its other sessions" : ""));
+  s = ReportPlacement(name_, placement, AcceleratorFor(providers_, gpu), settings_.provider_fallback, metrics_.get());
   if (!s.ok()) return s;
   // Only sessions the model keeps count.
   metrics_->AddSession(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));

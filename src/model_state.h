@@ -8,8 +8,8 @@
 #include <mutex>
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <onnxruntime_cxx_api.h>
+#include <nlohmann/json.hpp>
 
 #include "backend_state.h"
 #include "common/status.h"
@@ -18,10 +18,10 @@
 #include "config/model_config.h"
 #include "config/model_settings.h"
 #include "ort/environment.h"
-#include "tensor/model_io_info.h"
-#include "triton/metrics.h"
 #include "ort/prepacked_weights.h"
 #include "ort/shared_initializers.h"
+#include "tensor/model_io_info.h"
+#include "triton/metrics.h"
 #include "triton_api/tritonbackend_api.h"
 
 namespace ortbackend {

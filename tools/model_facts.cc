@@ -81,7 +81,8 @@ nlohmann::json ModelFactsToJson(const std::string& path, const ModelIoInfo& io, 
   j["ir_version"] = summary->ir_version;
   j["producer_version"] = summary->producer_version;
   nlohmann::json opsets = nlohmann::json::array();
-  for (const auto& o : summary->opset_imports) opsets.push_back({{"domain", DomainName(o.domain)}, {"version", o.version}});
+  for (const auto& o : summary->opset_imports)
+    opsets.push_back({{"domain", DomainName(o.domain)}, {"version", o.version}});
   j["opset_import"] = std::move(opsets);
   j["initializers"] = {
       {"count", summary->initializer_count},
@@ -89,8 +90,9 @@ nlohmann::json ModelFactsToJson(const std::string& path, const ModelIoInfo& io, 
       {"bytes", summary->initializer_bytes},
       {"external_bytes", summary->external_initializer_bytes},
       {"unsized_count", summary->unsized_initializer_count},
-      {"counted", "main-graph initializers, dims x element size (strings: their lengths); "
-                  "subgraph initializers and Constant nodes are not counted"},
+      {"counted",
+       "main-graph initializers, dims x element size (strings: their lengths); "
+       "subgraph initializers and Constant nodes are not counted"},
   };
   return j;
 }

@@ -137,15 +137,31 @@ class WireReader {
 // its data) and for types this table does not know.
 int ElementBits(int64_t onnx_type) {
   switch (onnx_type) {
-    case 1: return 32;                     // FLOAT
-    case 2: case 3: case 9: return 8;      // UINT8, INT8, BOOL
-    case 4: case 5: case 10: case 16: return 16;  // UINT16, INT16, FLOAT16, BFLOAT16
-    case 6: case 12: return 32;            // INT32, UINT32
-    case 7: case 11: case 13: case 14: return 64;  // INT64, DOUBLE, UINT64, COMPLEX64
-    case 15: return 128;                   // COMPLEX128
-    case 17: case 18: case 19: case 20: case 24: return 8;  // FLOAT8 variants, FLOAT8E8M0
-    case 21: case 22: case 23: return 4;   // UINT4, INT4, FLOAT4E2M1
-    case 25: case 26: return 2;            // UINT2, INT2
+    case 1: return 32;  // FLOAT
+    case 2:
+    case 3:
+    case 9: return 8;  // UINT8, INT8, BOOL
+    case 4:
+    case 5:
+    case 10:
+    case 16: return 16;  // UINT16, INT16, FLOAT16, BFLOAT16
+    case 6:
+    case 12: return 32;  // INT32, UINT32
+    case 7:
+    case 11:
+    case 13:
+    case 14: return 64;   // INT64, DOUBLE, UINT64, COMPLEX64
+    case 15: return 128;  // COMPLEX128
+    case 17:
+    case 18:
+    case 19:
+    case 20:
+    case 24: return 8;  // FLOAT8 variants, FLOAT8E8M0
+    case 21:
+    case 22:
+    case 23: return 4;  // UINT4, INT4, FLOAT4E2M1
+    case 25:
+    case 26: return 2;  // UINT2, INT2
     default: return 0;
   }
 }

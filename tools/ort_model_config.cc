@@ -207,8 +207,8 @@ Status LocateModel(std::string arg, ModelLocation* out) {
 // (ModelState::Load with auto-complete on): read the model through a
 // throwaway session, complete the config, parse it and check it against the
 // model.
-Status CompleteConfig(Ort::Env& env, const std::string& file, const BackendSettings& settings,
-                      nlohmann::json* config, ModelIoInfo* io, ModelMetadataInfo* metadata) {
+Status CompleteConfig(Ort::Env& env, const std::string& file, const BackendSettings& settings, nlohmann::json* config,
+                      ModelIoInfo* io, ModelMetadataInfo* metadata) {
   // As the backend: the config's custom-op libraries are loaded before the model is read.
   ModelSettings model_settings;
   Status s = ParseModelSettings(*config, &model_settings);
@@ -256,8 +256,8 @@ const char* PolicyName(ProviderFallback p) {
   return p == ProviderFallback::kFail ? "fail" : p == ProviderFallback::kWarn ? "warn" : "allow";
 }
 
-int PrintProviders(const NodePlacement& placement, const FallbackVerdict& verdict, ProviderFallback policy,
-                   bool gpu, bool json) {
+int PrintProviders(const NodePlacement& placement, const FallbackVerdict& verdict, ProviderFallback policy, bool gpu,
+                   bool json) {
   if (json) {
     nlohmann::json list = nlohmann::json::array();
     for (const ProviderNodes& p : placement.providers)
@@ -352,8 +352,8 @@ int Run(const std::vector<std::string>& args) {
     ProviderFallback policy = ProviderFallback::kAllow;
     // The instance kind the (completed) config asks for; --instance-kind set it above.
     const auto& groups = config.contains("instance_group") ? config["instance_group"] : nlohmann::json();
-    const bool gpu = groups.is_array() && !groups.empty() && groups[0].is_object() &&
-                     groups[0].value("kind", "") == "KIND_GPU";
+    const bool gpu =
+        groups.is_array() && !groups.empty() && groups[0].is_object() && groups[0].value("kind", "") == "KIND_GPU";
     s = PlaceNodes(environment.value()->env(), location.file, config, gpu, &placement, &verdict, &policy);
     if (!s.ok()) return Fail(s, name);
     return PrintProviders(placement, verdict, policy, gpu, options.json);

@@ -10,10 +10,23 @@ namespace ortbackend {
 namespace {
 
 // The order keys are written in; unlisted keys follow, alphabetically.
-const char* const kKeyOrder[] = {
-    "name", "platform", "backend", "kind", "count", "max_batch_size", "data_type", "format", "dims",
-    "reshape", "shape", "optional", "input", "output", "dynamic_batching", "sequence_batching",
-    "instance_group"};
+const char* const kKeyOrder[] = {"name",
+                                 "platform",
+                                 "backend",
+                                 "kind",
+                                 "count",
+                                 "max_batch_size",
+                                 "data_type",
+                                 "format",
+                                 "dims",
+                                 "reshape",
+                                 "shape",
+                                 "optional",
+                                 "input",
+                                 "output",
+                                 "dynamic_batching",
+                                 "sequence_batching",
+                                 "instance_group"};
 
 // Fields whose values are protobuf enums, written without quotes.
 bool IsEnumField(const std::string& key) { return key == "data_type" || key == "kind" || key == "format"; }

@@ -59,8 +59,7 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 // Completes one of the "input"/"output" lists. Tensors in `skip` belong to
 // the sequence batcher (control and state tensors) and are not listed.
 Status CompleteTensors(const std::vector<ModelTensorInfo>& model, bool batching, const char* kind,
-                       const std::vector<std::string>& skip, nlohmann::json* config,
-                       std::vector<std::string>* notes) {
+                       const std::vector<std::string>& skip, nlohmann::json* config, std::vector<std::string>* notes) {
   nlohmann::json& list = (*config)[kind];
   if (list.is_null() || (list.is_array() && list.empty())) {
     list = nlohmann::json::array();
@@ -124,8 +123,7 @@ Status CheckDataType(const std::string& what, TRITONSERVER_DataType configured, 
 
 // `scattered`: the tensor is a batch_output target, whose model shape need
 // not follow the config (its slices follow the requests' input shapes).
-Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batching, const char* kind,
-                   bool scattered) {
+Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batching, const char* kind, bool scattered) {
   Status s = CheckServable(t, kind);
   if (!s.ok()) return s;
   s = CheckDataType(std::string(kind) + " '" + c.name + "'", c.dtype, t);
@@ -143,15 +141,14 @@ Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batchin
   if (batching) full.push_back(-1);
   full.insert(full.end(), c.model_dims().begin(), c.model_dims().end());
   bool ok = full.size() == t.shape.size();
-  for (size_t i = 0; ok && i < full.size(); ++i)
-    ok = full[i] == -1 || t.shape[i] == -1 || full[i] == t.shape[i];
+  for (size_t i = 0; ok && i < full.size(); ++i) ok = full[i] == -1 || t.shape[i] == -1 || full[i] == t.shape[i];
   if (batching && !t.shape.empty() && t.shape[0] != -1) ok = false;
   if (!ok) {
     std::string cfg = ShapeToString(full);
     if (batching) cfg += " (batch dim -1 from max_batch_size > 0)";
-    return Status::InvalidArgument(std::string(kind) + " '" + c.name + "' has shape " + cfg +
-                                   " in the config" + (c.has_reshape ? " (after reshape)" : "") +
-                                   ", but the model's shape is " + ShapeToString(t.shape));
+    return Status::InvalidArgument(std::string(kind) + " '" + c.name + "' has shape " + cfg + " in the config" +
+                                   (c.has_reshape ? " (after reshape)" : "") + ", but the model's shape is " +
+                                   ShapeToString(t.shape));
   }
   return Status::Ok();
 }
@@ -205,8 +202,8 @@ bool ModelSupportsBatching(const ModelIoInfo& io) {
   return true;
 }
 
-Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size,
-                          nlohmann::json* config, std::vector<std::string>* notes) {
+Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size, nlohmann::json* config,
+                          std::vector<std::string>* notes) {
   if (!config->is_object()) *config = nlohmann::json::object();
   int64_t mbs = 0;
   if (auto it = config->find("max_batch_size"); it != config->end()) {
@@ -218,8 +215,7 @@ Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size,
   // server's default, which does not combine requests), as in the original
   // backend.
   bool chose_max_batch_size = false;
-  if (mbs == 0 && default_max_batch_size > 0 && ModelSupportsBatching(io) &&
-      !ConfigImpliesNoBatching(*config, io)) {
+  if (mbs == 0 && default_max_batch_size > 0 && ModelSupportsBatching(io) && !ConfigImpliesNoBatching(*config, io)) {
     mbs = default_max_batch_size;
     chose_max_batch_size = true;
     (*config)["max_batch_size"] = mbs;
@@ -249,10 +245,10 @@ Status ValidateConfigAgainstModel(const ModelConfig& config, const ModelIoInfo& 
     for (const auto* list : {&io.inputs, &io.outputs})
       for (const auto& t : *list)
         if (t.shape.empty() || t.shape[0] != -1)
-          return Status::InvalidArgument(
-              "max_batch_size is " + std::to_string(config.max_batch_size) +
-              " but the model cannot batch: tensor '" + t.name + "' has shape " + ShapeToString(t.shape) +
-              ", whose first dim is not dynamic; set max_batch_size to 0");
+          return Status::InvalidArgument("max_batch_size is " + std::to_string(config.max_batch_size) +
+                                         " but the model cannot batch: tensor '" + t.name + "' has shape " +
+                                         ShapeToString(t.shape) +
+                                         ", whose first dim is not dynamic; set max_batch_size to 0");
   }
   // The sequence batcher's tensors are model inputs/outputs like any other;
   // each model input must come from exactly one place.
@@ -268,8 +264,7 @@ Status ValidateConfigAgainstModel(const ModelConfig& config, const ModelIoInfo& 
     scattered.insert(scattered.end(), b.target_names.begin(), b.target_names.end());
   Status s = CheckConfigTensors(config.inputs, io.inputs, batching, "input", "input");
   if (s.ok()) s = CheckConfigTensors(sequence_inputs, io.inputs, batching, "sequence_batching input", "input");
-  if (s.ok())
-    s = CheckConfigTensors(state_outputs, io.outputs, batching, "sequence_batching state output", "output");
+  if (s.ok()) s = CheckConfigTensors(state_outputs, io.outputs, batching, "sequence_batching state output", "output");
   if (s.ok()) s = CheckConfigTensors(config.outputs, io.outputs, batching, "output", "output", scattered);
   if (s.ok()) s = CheckBatchInputs(config, io);
   if (!s.ok()) return s;
@@ -289,8 +284,7 @@ Status ValidateConfigAgainstModel(const ModelConfig& config, const ModelIoInfo& 
                                      (sequence_inputs.empty() ? "" : ", plus sequence_batching's") +
                                      (batch_input_targets.empty() ? "" : ", plus batch_input targets") + ")");
   }
-  if (config.outputs.empty() && config.states.empty())
-    return Status::InvalidArgument("the config lists no outputs");
+  if (config.outputs.empty() && config.states.empty()) return Status::InvalidArgument("the config lists no outputs");
   return Status::Ok();
 }
 

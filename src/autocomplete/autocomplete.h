@@ -25,8 +25,8 @@ bool ModelSupportsBatching(const ModelIoInfo& io);
 // max_batch_size > 1 and no scheduler is set. Entries the config already has
 // are kept; missing data_type/dims of a named entry are filled in.
 // `notes` receives one line per change, for the log.
-Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size,
-                          nlohmann::json* config, std::vector<std::string>* notes);
+Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size, nlohmann::json* config,
+                          std::vector<std::string>* notes);
 
 // Checks a (parsed) config against the model: every config tensor exists in
 // the model with the same type and compatible dims, every required model input

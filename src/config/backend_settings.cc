@@ -7,8 +7,7 @@ namespace {
 
 // Keys the server itself adds for every backend; not ours to warn about.
 bool IsServerKey(const std::string& k) {
-  return k == "auto-complete-config" || k == "backend-directory" ||
-         k == "min-compute-capability";
+  return k == "auto-complete-config" || k == "backend-directory" || k == "min-compute-capability";
 }
 
 }  // namespace
@@ -22,8 +21,8 @@ Status ParseBackendSettings(const nlohmann::json& config, BackendSettings* out) 
     const std::string& key = it.key();
     const std::string value = it->is_string() ? it->get<std::string>() : it->dump();
     auto bad = [&](const std::string& expected) {
-      return Status::InvalidArgument("backend config '" + key + "' has invalid value '" + value +
-                                     "': expected " + expected);
+      return Status::InvalidArgument("backend config '" + key + "' has invalid value '" + value + "': expected " +
+                                     expected);
     };
     int64_t n;
     bool b;

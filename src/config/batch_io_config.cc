@@ -28,8 +28,7 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 
 // A repeated string field: the JSON form of the config has a list; a single
 // string is accepted too, as people write it by hand.
-Status ReadNames(const nlohmann::json& entry, const char* key, const std::string& what,
-                 std::vector<std::string>* out) {
+Status ReadNames(const nlohmann::json& entry, const char* key, const std::string& what, std::vector<std::string>* out) {
   out->clear();
   auto it = entry.find(key);
   if (it == entry.end() || it->is_null()) return Status::Ok();
@@ -96,55 +95,57 @@ const char* BatchInputKindName(BatchInputConfig::Kind kind) {
 
 Status ParseBatchInputs(const nlohmann::json& list, const std::vector<std::string>& input_names,
                         std::vector<BatchInputConfig>* out) {
-  return ParseList(list, "batch_input", out, [&](const nlohmann::json& entry, const std::string& what,
-                                                  BatchInputConfig* item) {
-    BatchInputConfig& b = *item;
-    const std::string kind = StringMember(entry, "kind");
-    const KindName* k = std::find_if(std::begin(kKinds), std::end(kKinds),
-                                     [&](const KindName& n) { return kind == n.name; });
-    if (k == std::end(kKinds))
-      return Status::InvalidArgument(what + " has unknown kind '" + kind +
-                                     "'; expected BATCH_ELEMENT_COUNT, BATCH_ACCUMULATED_ELEMENT_COUNT, "
-                                     "BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO, BATCH_MAX_ELEMENT_COUNT_AS_SHAPE, "
-                                     "BATCH_ITEM_SHAPE or BATCH_ITEM_SHAPE_FLATTEN");
-    b.kind = k->kind;
-    Status s = ReadTargets(entry, what, &b.target_names);
-    if (!s.ok()) return s;
-    const std::string named = "batch_input '" + b.target_names[0] + "'";
-    const std::string dt = StringMember(entry, "data_type");
-    auto dtype = DataTypeFromConfig(dt);
-    if (!dtype || (*dtype != TRITONSERVER_TYPE_FP32 && *dtype != TRITONSERVER_TYPE_INT32 &&
-                   *dtype != TRITONSERVER_TYPE_INT64))
-      return Status::InvalidArgument(named + " has data_type '" + dt + "'; expected TYPE_FP32, TYPE_INT32 or TYPE_INT64");
-    b.dtype = *dtype;
-    s = ReadSource(entry, named, input_names, &b.source_input);
-    if (!s.ok()) return s;
-    for (const auto& t : b.target_names)
-      if (Contains(input_names, t))
-        return Status::InvalidArgument(named + ": target_name '" + t +
-                                       "' is also listed under input; the backend computes it, clients do not send it");
-    return Status::Ok();
-  });
+  return ParseList(
+      list, "batch_input", out, [&](const nlohmann::json& entry, const std::string& what, BatchInputConfig* item) {
+        BatchInputConfig& b = *item;
+        const std::string kind = StringMember(entry, "kind");
+        const KindName* k =
+            std::find_if(std::begin(kKinds), std::end(kKinds), [&](const KindName& n) { return kind == n.name; });
+        if (k == std::end(kKinds))
+          return Status::InvalidArgument(what + " has unknown kind '" + kind +
+                                         "'; expected BATCH_ELEMENT_COUNT, BATCH_ACCUMULATED_ELEMENT_COUNT, "
+                                         "BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO, BATCH_MAX_ELEMENT_COUNT_AS_SHAPE, "
+                                         "BATCH_ITEM_SHAPE or BATCH_ITEM_SHAPE_FLATTEN");
+        b.kind = k->kind;
+        Status s = ReadTargets(entry, what, &b.target_names);
+        if (!s.ok()) return s;
+        const std::string named = "batch_input '" + b.target_names[0] + "'";
+        const std::string dt = StringMember(entry, "data_type");
+        auto dtype = DataTypeFromConfig(dt);
+        if (!dtype || (*dtype != TRITONSERVER_TYPE_FP32 && *dtype != TRITONSERVER_TYPE_INT32 &&
+                       *dtype != TRITONSERVER_TYPE_INT64))
+          return Status::InvalidArgument(named + " has data_type '" + dt +
+                                         "'; expected TYPE_FP32, TYPE_INT32 or TYPE_INT64");
+        b.dtype = *dtype;
+        s = ReadSource(entry, named, input_names, &b.source_input);
+        if (!s.ok()) return s;
+        for (const auto& t : b.target_names)
+          if (Contains(input_names, t))
+            return Status::InvalidArgument(
+                named + ": target_name '" + t +
+                "' is also listed under input; the backend computes it, clients do not send it");
+        return Status::Ok();
+      });
 }
 
 Status ParseBatchOutputs(const nlohmann::json& list, const std::vector<std::string>& input_names,
                          const std::vector<std::string>& output_names, std::vector<BatchOutputConfig>* out) {
-  return ParseList(list, "batch_output", out, [&](const nlohmann::json& entry, const std::string& what,
-                                                   BatchOutputConfig* item) {
-    BatchOutputConfig& b = *item;
-    Status s = ReadTargets(entry, what, &b.target_names);
-    if (!s.ok()) return s;
-    const std::string named = "batch_output '" + b.target_names[0] + "'";
-    const std::string kind = StringMember(entry, "kind");
-    if (kind != "BATCH_SCATTER_WITH_INPUT_SHAPE")
-      return Status::InvalidArgument(named + " has kind '" + kind + "'; expected BATCH_SCATTER_WITH_INPUT_SHAPE");
-    s = ReadSource(entry, named, input_names, &b.source_input);
-    if (!s.ok()) return s;
-    for (const auto& t : b.target_names)
-      if (!Contains(output_names, t))
-        return Status::InvalidArgument(named + ": target_name '" + t + "' is not a configured output");
-    return Status::Ok();
-  });
+  return ParseList(
+      list, "batch_output", out, [&](const nlohmann::json& entry, const std::string& what, BatchOutputConfig* item) {
+        BatchOutputConfig& b = *item;
+        Status s = ReadTargets(entry, what, &b.target_names);
+        if (!s.ok()) return s;
+        const std::string named = "batch_output '" + b.target_names[0] + "'";
+        const std::string kind = StringMember(entry, "kind");
+        if (kind != "BATCH_SCATTER_WITH_INPUT_SHAPE")
+          return Status::InvalidArgument(named + " has kind '" + kind + "'; expected BATCH_SCATTER_WITH_INPUT_SHAPE");
+        s = ReadSource(entry, named, input_names, &b.source_input);
+        if (!s.ok()) return s;
+        for (const auto& t : b.target_names)
+          if (!Contains(output_names, t))
+            return Status::InvalidArgument(named + ": target_name '" + t + "' is not a configured output");
+        return Status::Ok();
+      });
 }
 
 std::vector<std::string> BatchInputTargetNames(const nlohmann::json& config) {

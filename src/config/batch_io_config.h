@@ -26,9 +26,9 @@ struct BatchInputConfig {
     kItemShapeFlatten,                 // [batch items * (rank - 1)]: the same, flat
   };
   Kind kind = Kind::kElementCount;
-  std::vector<std::string> target_names;  // model inputs fed with the tensor
+  std::vector<std::string> target_names;                    // model inputs fed with the tensor
   TRITONSERVER_DataType dtype = TRITONSERVER_TYPE_INVALID;  // FP32, INT32 or INT64
-  std::string source_input;               // the configured input it describes
+  std::string source_input;                                 // the configured input it describes
 };
 
 // Only BATCH_SCATTER_WITH_INPUT_SHAPE exists: each target output is split into

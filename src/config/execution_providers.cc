@@ -84,13 +84,26 @@ constexpr const char* kAddressKey =
 // ONNX Runtime 1.24), alphabetical.
 const std::vector<KeySpec>& CudaTable() {
   static const std::vector<KeySpec> table = {
-      {"arena_extend_strategy", "arena_extend_strategy", ValueKind::kEnum, 0, 0,
+      {"arena_extend_strategy",
+       "arena_extend_strategy",
+       ValueKind::kEnum,
+       0,
+       0,
        {"kNextPowerOfTwo", "kSameAsRequested"}},
       {"cudnn_conv1d_pad_to_nc1d", "cudnn_conv1d_pad_to_nc1d", ValueKind::kBool},
-      {"cudnn_conv_algo_search", "cudnn_conv_algo_search", ValueKind::kEnum, 0, 0,
+      {"cudnn_conv_algo_search",
+       "cudnn_conv_algo_search",
+       ValueKind::kEnum,
+       0,
+       0,
        {"EXHAUSTIVE", "HEURISTIC", "DEFAULT"}},
       {"cudnn_conv_use_max_workspace", "cudnn_conv_use_max_workspace", ValueKind::kBool},
-      {"device_id", "device_id", ValueKind::kRejected, 0, 0, {},
+      {"device_id",
+       "device_id",
+       ValueKind::kRejected,
+       0,
+       0,
+       {},
        "is taken from the model instance (instance_group gpus) and cannot be set here"},
       {"do_copy_in_default_stream", "do_copy_in_default_stream", ValueKind::kBool},
       {"enable_cuda_graph", "enable_cuda_graph", ValueKind::kBool},
@@ -100,7 +113,12 @@ const std::vector<KeySpec>& CudaTable() {
       {"gpu_external_empty_cache", "gpu_external_empty_cache", ValueKind::kRejected, 0, 0, {}, kAddressKey},
       {"gpu_external_free", "gpu_external_free", ValueKind::kRejected, 0, 0, {}, kAddressKey},
       {"gpu_mem_limit", "gpu_mem_limit", ValueKind::kSize},
-      {"has_user_compute_stream", "has_user_compute_stream", ValueKind::kRejected, 0, 0, {},
+      {"has_user_compute_stream",
+       "has_user_compute_stream",
+       ValueKind::kRejected,
+       0,
+       0,
+       {},
        "needs a CUDA stream of the server process and cannot be set from a model configuration"},
       {"prefer_nhwc", "prefer_nhwc", ValueKind::kBool},
       // A bit mask of the attention kernels ORT may use; 0 lets ORT choose.
@@ -180,8 +198,7 @@ Status BadValue(const std::string& accelerator, const std::string& key, const st
 }
 
 // Checks `value` against `spec` and returns its normalized form in `*out`.
-Status NormalizeValue(const std::string& accelerator, const KeySpec& spec, const std::string& value,
-                      std::string* out) {
+Status NormalizeValue(const std::string& accelerator, const KeySpec& spec, const std::string& value, std::string* out) {
   int64_t n = 0;
   uint64_t u = 0;
   bool b = false;
@@ -205,9 +222,7 @@ Status NormalizeValue(const std::string& accelerator, const KeySpec& spec, const
       if (!ParseBool(value, &b)) return BadValue(accelerator, spec.key, value, "\"1\", \"0\", \"true\" or \"false\"");
       *out = b ? "true" : "false";
       return Status::Ok();
-    case ValueKind::kString:
-      *out = value;
-      return Status::Ok();
+    case ValueKind::kString: *out = value; return Status::Ok();
     case ValueKind::kEnum: {
       std::string expected;
       for (size_t i = 0; i < spec.names.size(); ++i) {
@@ -215,14 +230,15 @@ Status NormalizeValue(const std::string& accelerator, const KeySpec& spec, const
           *out = spec.names[i];
           return Status::Ok();
         }
-        expected += (i == 0 ? "" : i + 1 == spec.names.size() ? " or " : ", ") + std::string(spec.names[i]) +
-                    " (" + std::to_string(i) + ")";
+        expected += (i == 0                       ? ""
+                     : i + 1 == spec.names.size() ? " or "
+                                                  : ", ") +
+                    std::string(spec.names[i]) + " (" + std::to_string(i) + ")";
       }
       return BadValue(accelerator, spec.key, value, expected);
     }
     case ValueKind::kPrecision:  // handled by the TensorRT parser
-    case ValueKind::kRejected:
-      break;
+    case ValueKind::kRejected: break;
   }
   return Status::Internal("unhandled value kind for " + accelerator + " parameter '" + std::string(spec.key) + "'");
 }
@@ -233,8 +249,7 @@ struct Accelerator {
   ProviderOptionList parameters;
 };
 
-Status ReadAcceleratorList(const nlohmann::json& accelerators, const char* list_name,
-                           std::vector<Accelerator>* out) {
+Status ReadAcceleratorList(const nlohmann::json& accelerators, const char* list_name, std::vector<Accelerator>* out) {
   auto list = accelerators.find(list_name);
   if (list == accelerators.end() || list->is_null()) return Status::Ok();
   const std::string where = std::string("optimization.execution_accelerators.") + list_name;
@@ -270,10 +285,14 @@ Status ParseTensorRt(const ProviderOptionList& parameters, ProviderOptionList* o
       return Status::InvalidArgument("unknown TensorRT accelerator parameter '" + key +
                                      "'; the valid parameters are: " + JoinKeys(TensorRtTable()));
     if (spec->kind == ValueKind::kPrecision) {
-      if (value == "FP16") SetOption(out, "trt_fp16_enable", "1");
-      else if (value == "BF16") SetOption(out, "trt_bf16_enable", "1");
-      else if (value == "INT8") SetOption(out, "trt_int8_enable", "1");
-      else if (value != "FP32") return BadValue("TensorRT", key, value, "FP32, FP16, BF16 or INT8");
+      if (value == "FP16")
+        SetOption(out, "trt_fp16_enable", "1");
+      else if (value == "BF16")
+        SetOption(out, "trt_bf16_enable", "1");
+      else if (value == "INT8")
+        SetOption(out, "trt_int8_enable", "1");
+      else if (value != "FP32")
+        return BadValue("TensorRT", key, value, "FP32, FP16, BF16 or INT8");
       continue;
     }
     std::string normalized;

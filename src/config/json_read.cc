@@ -31,8 +31,14 @@ bool ParseUint64(const std::string& s, uint64_t* out) {
 bool ParseBool(const std::string& s, bool* out) {
   std::string l(s);
   std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (l == "1" || l == "true") { *out = true; return true; }
-  if (l == "0" || l == "false") { *out = false; return true; }
+  if (l == "1" || l == "true") {
+    *out = true;
+    return true;
+  }
+  if (l == "0" || l == "false") {
+    *out = false;
+    return true;
+  }
   return false;
 }
 

@@ -51,8 +51,7 @@ Status ParseTensorConfig(const nlohmann::json& j, const std::string& kind, Tenso
   }
   out->allow_ragged_batch = false;
   if (auto o = j.find("allow_ragged_batch"); o != j.end() && !o->is_null()) {
-    if (!o->is_boolean())
-      return Status::InvalidArgument(what + " has non-boolean 'allow_ragged_batch': " + o->dump());
+    if (!o->is_boolean()) return Status::InvalidArgument(what + " has non-boolean 'allow_ragged_batch': " + o->dump());
     out->allow_ragged_batch = o->get<bool>();
   }
   return Status::Ok();
@@ -89,14 +88,14 @@ Status ParseModelConfig(const nlohmann::json& j, ModelConfig* out) {
   for (const auto& t : out->outputs) output_names.push_back(t.name);
   if (Status s = ParseBatchInputs(j.value("batch_input", nlohmann::json()), input_names, &out->batch_inputs); !s.ok())
     return s;
-  if (Status s = ParseBatchOutputs(j.value("batch_output", nlohmann::json()), input_names, output_names,
-                                   &out->batch_outputs);
+  if (Status s =
+          ParseBatchOutputs(j.value("batch_output", nlohmann::json()), input_names, output_names, &out->batch_outputs);
       !s.ok())
     return s;
   out->has_dynamic_batching = j.contains("dynamic_batching") && !j["dynamic_batching"].is_null();
   out->has_sequence_batching = j.contains("sequence_batching") && !j["sequence_batching"].is_null();
-  if (Status s = ParseSequenceBatching(j.value("sequence_batching", nlohmann::json()), &out->control_inputs,
-                                       &out->states);
+  if (Status s =
+          ParseSequenceBatching(j.value("sequence_batching", nlohmann::json()), &out->control_inputs, &out->states);
       !s.ok())
     return s;
   out->parameters.clear();

@@ -20,9 +20,9 @@ namespace ortbackend {
 struct TensorConfig {
   std::string name;
   TRITONSERVER_DataType dtype = TRITONSERVER_TYPE_INVALID;
-  Shape dims;            // without the batch dim
+  Shape dims;  // without the batch dim
   bool has_reshape = false;
-  Shape reshape;         // the model-side shape, without the batch dim
+  Shape reshape;  // the model-side shape, without the batch dim
   bool optional = false;
   // Inputs of a batching model only: requests of different shapes are batched
   // by concatenating their elements into one 1-D tensor.

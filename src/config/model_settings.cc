@@ -9,12 +9,10 @@ namespace ortbackend {
 namespace {
 
 Status BadValue(const std::string& key, const std::string& value, const std::string& expected) {
-  return Status::InvalidArgument("parameter '" + key + "' has invalid value '" + value +
-                                 "': expected " + expected);
+  return Status::InvalidArgument("parameter '" + key + "' has invalid value '" + value + "': expected " + expected);
 }
 
-Status ParseIntIn(const std::string& key, const std::string& value, int64_t lo, int64_t hi,
-                  int64_t* out) {
+Status ParseIntIn(const std::string& key, const std::string& value, int64_t lo, int64_t hi, int64_t* out) {
   if (!ParseInt64(value, out) || *out < lo || *out > hi)
     return BadValue(key, value, "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
   return Status::Ok();
@@ -152,10 +150,14 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
       if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
       out->share_session = b;
     } else if (key == "execution_provider_fallback") {
-      if (value == "allow") out->provider_fallback = ProviderFallback::kAllow;
-      else if (value == "warn") out->provider_fallback = ProviderFallback::kWarn;
-      else if (value == "fail") out->provider_fallback = ProviderFallback::kFail;
-      else return BadValue(key, value, "allow, warn or fail");
+      if (value == "allow")
+        out->provider_fallback = ProviderFallback::kAllow;
+      else if (value == "warn")
+        out->provider_fallback = ProviderFallback::kWarn;
+      else if (value == "fail")
+        out->provider_fallback = ProviderFallback::kFail;
+      else
+        return BadValue(key, value, "allow, warn or fail");
     } else if (key.rfind("session.", 0) == 0) {
       if (key == "session.use_device_allocator_for_initializers") {
         // ORT reads only "1" as on; accept the usual spellings and pass 1/0.

@@ -25,9 +25,9 @@ enum class GraphLevel { kBasic, kExtended, kAll, kDisabled };
 enum class ProviderFallback { kAllow, kWarn, kFail };
 
 struct ModelSettings {
-  std::optional<int> intra_op_threads;   // unset: the backend picks (see cpu_budget.h)
+  std::optional<int> intra_op_threads;  // unset: the backend picks (see cpu_budget.h)
   std::optional<int> inter_op_threads;
-  bool parallel_execution = false;       // execution_mode 1
+  bool parallel_execution = false;  // execution_mode 1
   GraphLevel graph_level = GraphLevel::kAll;
   std::optional<bool> enable_mem_arena;
   std::optional<bool> enable_mem_pattern;

@@ -30,7 +30,8 @@ Status FlagControlType(const nlohmann::json& control, const std::string& what, T
     ++found;
   }
   if (found != 1)
-    return Status::InvalidArgument(what + " must set exactly one of int32_false_true, fp32_false_true, "
+    return Status::InvalidArgument(what +
+                                   " must set exactly one of int32_false_true, fp32_false_true, "
                                    "bool_false_true");
   return Status::Ok();
 }
@@ -51,9 +52,9 @@ Status ParseControlInput(const nlohmann::json& j, TensorConfig* out) {
   } else if (kind == "CONTROL_SEQUENCE_CORRID") {
     const std::string dt = StringMember(control, "data_type");
     auto dtype = DataTypeFromConfig(dt);
-    if (!dtype || (*dtype != TRITONSERVER_TYPE_UINT64 && *dtype != TRITONSERVER_TYPE_INT64 &&
-                   *dtype != TRITONSERVER_TYPE_UINT32 && *dtype != TRITONSERVER_TYPE_INT32 &&
-                   *dtype != TRITONSERVER_TYPE_BYTES))
+    if (!dtype ||
+        (*dtype != TRITONSERVER_TYPE_UINT64 && *dtype != TRITONSERVER_TYPE_INT64 &&
+         *dtype != TRITONSERVER_TYPE_UINT32 && *dtype != TRITONSERVER_TYPE_INT32 && *dtype != TRITONSERVER_TYPE_BYTES))
       return Status::InvalidArgument(what + " (CONTROL_SEQUENCE_CORRID) has data_type '" + dt +
                                      "'; expected TYPE_UINT64, TYPE_INT64, TYPE_UINT32, TYPE_INT32 or TYPE_STRING");
     out->dtype = *dtype;
@@ -74,8 +75,8 @@ Status ParseState(const nlohmann::json& j, SequenceStateConfig* out) {
   if (in.empty() || outname.empty())
     return Status::InvalidArgument("sequence_batching state needs both input_name and output_name");
   // A state reads like an input entry whose name is input_name.
-  nlohmann::json as_tensor = {{"name", in}, {"data_type", j.value("data_type", nlohmann::json())},
-                              {"dims", j.value("dims", nlohmann::json())}};
+  nlohmann::json as_tensor = {
+      {"name", in}, {"data_type", j.value("data_type", nlohmann::json())}, {"dims", j.value("dims", nlohmann::json())}};
   Status s = ParseTensorConfig(as_tensor, "sequence_batching state", &out->input);
   if (!s.ok()) return s;
   out->output = out->input;

@@ -216,10 +216,9 @@ Status InputGatherer::GatherBytes(RequestBatch& batch, const RunPlan& plan, size
     for (const uint32_t* r = begin; r != end; ++r) {
       const RequestInputView& v = batch.input(*r, i);
       // Each element is written straight into ORT's own string storage.
-      Status d = DecodeBytesElements(batch.chunks(v), v.chunk_count, v.elements, what,
-                                     [&](int64_t k, uint32_t len) -> char* {
-                                       return value.GetResizedStringTensorElementBuffer(base + k, len);
-                                     });
+      Status d = DecodeBytesElements(
+          batch.chunks(v), v.chunk_count, v.elements, what,
+          [&](int64_t k, uint32_t len) -> char* { return value.GetResizedStringTensorElementBuffer(base + k, len); });
       if (!d.ok()) throw Ort::Exception(d.message().c_str(), ORT_INVALID_ARGUMENT);
       base += static_cast<size_t>(v.elements);
     }

@@ -65,13 +65,13 @@ class InputGatherer {
   InstanceGpu* gpu_ = nullptr;
   Ort::MemoryInfo cuda_info_{nullptr};
   Ort::MemoryInfo pinned_info_{nullptr};
-  std::vector<gpu::CudaBuffer> pinned_;   // GPU instances: host staging, one per input
-  std::vector<gpu::CudaBuffer> device_;   // GPU instances: device staging, one per input
+  std::vector<gpu::CudaBuffer> pinned_;  // GPU instances: host staging, one per input
+  std::vector<gpu::CudaBuffer> device_;  // GPU instances: device staging, one per input
   // CUDA graphs: per graph id, one persistent device buffer per input.
   std::map<int64_t, std::vector<gpu::CudaBuffer>> graph_buffers_;
-  std::vector<Shape> shapes_;               // one per configured input, then one per batch input
+  std::vector<Shape> shapes_;                        // one per configured input, then one per batch input
   std::vector<std::vector<char>> batch_input_data_;  // one per batch input
-  std::vector<DimsView> sources_;           // GatherBatchInput: the group's source shapes
+  std::vector<DimsView> sources_;                    // GatherBatchInput: the group's source shapes
   std::vector<const char*> names_;
   std::vector<Ort::Value> values_;
   uint64_t bytes_copied_ = 0;

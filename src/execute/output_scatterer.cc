@@ -99,8 +99,7 @@ Status OutputScatterer::Prepare(RequestBatch& batch, const RunPlan& plan) {
   return Status::Ok();
 }
 
-bool OutputScatterer::RecipeShape(RequestBatch& batch, uint32_t r, size_t o, int64_t batch_size,
-                                  Shape* out) const {
+bool OutputScatterer::RecipeShape(RequestBatch& batch, uint32_t r, size_t o, int64_t batch_size, Shape* out) const {
   const TensorSpec& t = spec_.outputs[o];
   if (t.shape_recipe.empty()) return false;
   out->resize(t.shape_recipe.size());
@@ -119,15 +118,14 @@ bool OutputScatterer::RecipeShape(RequestBatch& batch, uint32_t r, size_t o, int
   return true;
 }
 
-Status OutputScatterer::BindGraphOutput(RequestBatch& batch, const RunPlan& plan, size_t o,
-                                        Ort::Value* value) {
+Status OutputScatterer::BindGraphOutput(RequestBatch& batch, const RunPlan& plan, size_t o, Ort::Value* value) {
   const TensorSpec& t = spec_.outputs[o];
   const std::string& what = t.context;
   int64_t elements = 0;
   uint64_t bytes = 0;
   // CheckCudaGraphShapes made sure at load that every recipe is complete.
-  if (!RecipeShape(batch, plan.leader(), o, plan.total_batch, &shape_) ||
-      !CheckedElementCount(shape_, &elements) || !CheckedByteSize(elements, t.element_size, &bytes))
+  if (!RecipeShape(batch, plan.leader(), o, plan.total_batch, &shape_) || !CheckedElementCount(shape_, &elements) ||
+      !CheckedByteSize(elements, t.element_size, &bytes))
     return Status::Internal(what + ": the output shape is not known before the run, which CUDA graphs need");
   auto& slots = graph_buffers_[plan.graph_id];
   if (slots.empty())
@@ -226,8 +224,8 @@ Status OutputScatterer::ReadOutput(const RunPlan& plan, size_t o, Ort::Value& va
     return Status::Internal(what + ": the model produced shape " + ShapeToString(shape_) + " for a batch of " +
                             std::to_string(total_batch) + "; its first dim must be the batch size");
   if (!CheckedElementCount(shape_, &view->whole_elements)) return Status::Internal(what + ": invalid output shape");
-  view->item_elements = spec_.batching() ? (total_batch ? view->whole_elements / total_batch : 0)
-                                         : view->whole_elements;
+  view->item_elements =
+      spec_.batching() ? (total_batch ? view->whole_elements / total_batch : 0) : view->whole_elements;
   if (t.is_bytes()) {
     const int64_t whole = view->whole_elements;
     return OrtTry(what, [&] {
@@ -256,8 +254,8 @@ Status OutputScatterer::ResponseShape(RequestBatch& batch, uint32_t r, size_t o,
   }
   // A source input left out (optional) has rank 0, which ScatterShape refuses.
   const RequestInputView& source = batch.input(r, static_cast<size_t>(t.scatter_source));
-  Status s = ScatterShape(t, spec_.inputs[t.scatter_source].name, DimsView(source.shape, source.rank),
-                          &response_shape_);
+  Status s =
+      ScatterShape(t, spec_.inputs[t.scatter_source].name, DimsView(source.shape, source.rank), &response_shape_);
   if (s.ok() && !CheckedElementCount(response_shape_, elements))
     s = Status::InvalidArgument(t.context + ": shape " + ShapeToString(response_shape_) + " is too large");
   if (!s.ok()) *elements = 0;
@@ -312,7 +310,8 @@ Status OutputScatterer::Distribute(RequestBatch& batch, const RunPlan& plan, siz
       void* buffer = nullptr;
       MemoryLocation where;
       Status rs = NewOutputBuffer(p.response, t, response_shape_, bytes, &buffer, &where);
-      if (!rs.ok()) rs = rs.WithContext(t.context);
+      if (!rs.ok())
+        rs = rs.WithContext(t.context);
       else if (bytes > 0 && where.gpu && (gpu_ == nullptr || t.is_bytes()))
         rs = Status::Unsupported(
             OutputLocationError(spec_.model_name, t, where, gpu_ != nullptr ? gpu_->device : -1, kGpuBuild));

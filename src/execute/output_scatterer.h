@@ -94,15 +94,15 @@ class OutputScatterer {
   Ort::MemoryInfo cuda_info_{nullptr};
   // CUDA graphs: per graph id, one persistent device buffer per output.
   std::map<int64_t, std::vector<gpu::CudaBuffer>> graph_buffers_;
-  bool device_copies_ = false;  // copies issued on the stream this Scatter
-  std::vector<const char*> names_;   // this run's outputs
-  std::vector<Ort::Value> values_;   // parallel to names_
-  std::vector<uint32_t> index_;      // parallel to names_: index into spec.outputs
-  std::vector<char> bound_;          // parallel to names_: written by ORT into the response
+  bool device_copies_ = false;      // copies issued on the stream this Scatter
+  std::vector<const char*> names_;  // this run's outputs
+  std::vector<Ort::Value> values_;  // parallel to names_
+  std::vector<uint32_t> index_;     // parallel to names_: index into spec.outputs
+  std::vector<char> bound_;         // parallel to names_: written by ORT into the response
   Shape shape_;
   Shape response_shape_;
-  std::vector<char> strings_;        // BYTES output content
-  std::vector<size_t> offsets_;      // BYTES element offsets
+  std::vector<char> strings_;    // BYTES output content
+  std::vector<size_t> offsets_;  // BYTES element offsets
   uint64_t bytes_copied_ = 0;
   uint64_t device_in_place_ = 0;
 };

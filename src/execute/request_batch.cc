@@ -108,8 +108,7 @@ Status RequestBatch::Validate(size_t r) {
     }
     if (total != bytes)
       return Status::InvalidArgument("model '" + spec_.model_name + "', input '" + name + "': buffers hold " +
-                                     std::to_string(total) + " bytes but the input declares " +
-                                     std::to_string(bytes));
+                                     std::to_string(total) + " bytes but the input declares " + std::to_string(bytes));
     if (t.is_bytes()) {
       s = ValidateBytesElements(chunks(v), v.chunk_count, v.elements, t.context);
       if (!s.ok()) return s;

@@ -18,8 +18,7 @@ void SendAll(std::vector<PendingRequest>& requests, TRITONBACKEND_ModelInstance*
     LogIfError(stat_err, model_name, "reporting a request's statistics");
     if (p.response != nullptr) {
       TRITONSERVER_Error* err = ToTritonError(p.error);
-      TRITONSERVER_Error* send_err =
-          TRITONBACKEND_ResponseSend(p.response, TRITONSERVER_RESPONSE_COMPLETE_FINAL, err);
+      TRITONSERVER_Error* send_err = TRITONBACKEND_ResponseSend(p.response, TRITONSERVER_RESPONSE_COMPLETE_FINAL, err);
       if (err != nullptr) TRITONSERVER_ErrorDelete(err);
       LogIfError(send_err, model_name, "failed to send a response");
       p.response = nullptr;
@@ -52,8 +51,8 @@ void Responder::Finish(RequestBatch& batch, const std::vector<RunStats>& runs, u
   // Batch statistics first, on this thread: they are done before any
   // response reaches a client that may ask for them.
   for (const RunStats& b : runs)
-    LogIfError(TRITONBACKEND_ModelInstanceReportBatchStatistics(instance_, b.batch_size, b.start_ns,
-                                                                b.compute_start_ns, b.compute_end_ns, b.end_ns),
+    LogIfError(TRITONBACKEND_ModelInstanceReportBatchStatistics(instance_, b.batch_size, b.start_ns, b.compute_start_ns,
+                                                                b.compute_end_ns, b.end_ns),
                model_name_, "reporting batch statistics");
   if (!thread_.joinable()) {
     batch.TakeRequests(&taken_);

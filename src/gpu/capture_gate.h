@@ -28,7 +28,10 @@ class CaptureGate {
    public:
     Entry() = default;
     Entry(CaptureGate* gate, bool alone) : gate_(gate), alone_(alone) {
-      if (alone) gate_->EnterAlone(); else gate_->EnterShared();
+      if (alone)
+        gate_->EnterAlone();
+      else
+        gate_->EnterShared();
     }
     Entry(Entry&& o) noexcept : gate_(o.gate_), alone_(o.alone_) { o.gate_ = nullptr; }
     Entry& operator=(Entry&& o) noexcept {
@@ -47,7 +50,10 @@ class CaptureGate {
    private:
     void Leave() {
       if (gate_ == nullptr) return;
-      if (alone_) gate_->LeaveAlone(); else gate_->LeaveShared();
+      if (alone_)
+        gate_->LeaveAlone();
+      else
+        gate_->LeaveShared();
       gate_ = nullptr;
     }
     CaptureGate* gate_ = nullptr;

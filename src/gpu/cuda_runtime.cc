@@ -33,9 +33,12 @@ StatusOr<const CudaRuntime*> Load() {
     tried += std::string(tried.empty() ? "" : "; ") + (err ? err : name);
   }
   if (lib == nullptr)
-    return Status::Unavailable("CUDA runtime library not found (tried libcudart.so.13, libcudart.so.12, "
-                               "libcudart.so): " + tried + "; make it visible to the dynamic loader "
-                               "(e.g. LD_LIBRARY_PATH)");
+    return Status::Unavailable(
+        "CUDA runtime library not found (tried libcudart.so.13, libcudart.so.12, "
+        "libcudart.so): " +
+        tried +
+        "; make it visible to the dynamic loader "
+        "(e.g. LD_LIBRARY_PATH)");
   // Never unloaded: CUDA state (streams, buffers) may outlive any one owner.
   static CudaRuntime runtime;
   runtime.library = found;
@@ -51,8 +54,7 @@ StatusOr<const CudaRuntime*> Load() {
   Bind(lib, "cudaStreamSynchronize", &runtime.StreamSynchronize, &missing);
   Bind(lib, "cudaStreamQuery", &runtime.StreamQuery, &missing);
   Bind(lib, "cudaGetErrorString", &runtime.GetErrorString, &missing);
-  if (!missing.empty())
-    return Status::Unavailable(std::string(found) + " lacks the functions " + missing);
+  if (!missing.empty()) return Status::Unavailable(std::string(found) + " lacks the functions " + missing);
   return static_cast<const CudaRuntime*>(&runtime);
 }
 
@@ -116,7 +118,10 @@ CudaBuffer& CudaBuffer::operator=(CudaBuffer&& o) noexcept {
 
 void CudaBuffer::Reset() {
   if (data_ != nullptr) {
-    if (kind_ == Kind::kDevice) cuda_->Free(data_); else cuda_->FreeHost(data_);
+    if (kind_ == Kind::kDevice)
+      cuda_->Free(data_);
+    else
+      cuda_->FreeHost(data_);
   }
   data_ = nullptr;
   capacity_ = 0;

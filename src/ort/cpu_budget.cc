@@ -18,8 +18,7 @@ int CgroupQuotaCores() {
     try {
       const double q = std::stod(quota), p = std::stod(period);
       if (q > 0 && p > 0) return std::max(1, static_cast<int>((q + p - 1) / p));
-    } catch (...) {
-    }
+    } catch (...) {}
   }
   return 0;
 }
@@ -38,8 +37,6 @@ int UsableCores() {
   return cores;
 }
 
-int DefaultIntraOpThreads(int sessions) {
-  return std::max(1, UsableCores() / std::max(1, sessions));
-}
+int DefaultIntraOpThreads(int sessions) { return std::max(1, UsableCores() / std::max(1, sessions)); }
 
 }  // namespace ortbackend

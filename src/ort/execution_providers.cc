@@ -56,14 +56,16 @@ Status ProviderError(Provider p, const char* doing, Ort::Status ort_status) {
   const std::string ort_text = ort_status.GetErrorMessage();
   const std::string name = Name(p);
   if (Contains(ort_text, "not enabled in this build"))
-    return Status::Unsupported(name + " execution provider: the ONNX Runtime library this backend loaded does not "
-                                      "contain it (ONNX Runtime: " + ort_text + ")");
+    return Status::Unsupported(name +
+                               " execution provider: the ONNX Runtime library this backend loaded does not "
+                               "contain it (ONNX Runtime: " +
+                               ort_text + ")");
   if (IsLibraryLoadFailure(ort_text))
     return Status::Unavailable(name + " libraries not found: ONNX Runtime could not load its " + name +
-                               " execution provider; install " + name +
-                               (p == Provider::kTensorRt ? " and CUDA" : "") +
+                               " execution provider; install " + name + (p == Provider::kTensorRt ? " and CUDA" : "") +
                                " and make the libraries visible to the dynamic loader (e.g. LD_LIBRARY_PATH). "
-                               "ONNX Runtime: " + ort_text);
+                               "ONNX Runtime: " +
+                               ort_text);
   const StatusCode code = ort_status.GetErrorCode() == ORT_INVALID_ARGUMENT || Contains(ort_text, "provider option")
                               ? StatusCode::kInvalidArgument
                               : StatusCode::kInternal;
@@ -119,7 +121,7 @@ Status MakeCudaOptions(const ProviderOptionList& options, CudaOptions* out) {
 }
 
 [[maybe_unused]] Status AppendCuda(const ProviderOptionList& options, int device_id, void* stream,
-                                  Ort::SessionOptions* so) {
+                                   Ort::SessionOptions* so) {
   const ProviderOptionList instance_options = InstanceProviderOptions(options, device_id);
   CudaOptions cuda;
   Status s = MakeCudaOptions(instance_options, &cuda);
@@ -151,14 +153,14 @@ std::string Describe(const ProviderOptionList& options) {
         "OpenVINO execution provider: the ONNX Runtime library this backend loaded does not contain it "
         "(use the onnxruntime-openvino package)");
   CStringPairs kv(options);
-  Ort::Status st(Ort::GetApi().SessionOptionsAppendExecutionProvider_OpenVINO_V2(*so, kv.keys.data(),
-                                                                                 kv.values.data(), kv.keys.size()));
+  Ort::Status st(Ort::GetApi().SessionOptionsAppendExecutionProvider_OpenVINO_V2(*so, kv.keys.data(), kv.values.data(),
+                                                                                 kv.keys.size()));
   if (st.IsOK()) return Status::Ok();
   // OpenVINO reports an option it rejects with that same text; the reason
   // only goes to ORT's log.
   return Status::InvalidArgument(
-      "OpenVINO execution provider could not be created with " + Describe(options) +
-      ": ONNX Runtime says \"" + st.GetErrorMessage() +
+      "OpenVINO execution provider could not be created with " + Describe(options) + ": ONNX Runtime says \"" +
+      st.GetErrorMessage() +
       "\", which it also says when OpenVINO rejects an option (a device_type not present here, a precision the "
       "device does not support, an unreadable load_config) or when the OpenVINO libraries are missing; "
       "ONNX Runtime's log names the cause");
@@ -206,8 +208,8 @@ StatusOr<std::string> TensorRtOptionsAsString(const ProviderOptionList& options)
   Status s = MakeTensorRtOptions(options, &trt);
   if (!s.ok()) return s;
   DefaultAllocatorString text;
-  Ort::Status st(Ort::GetApi().GetTensorRTProviderOptionsAsString(trt.get(), Ort::AllocatorWithDefaultOptions(),
-                                                                  &text.text));
+  Ort::Status st(
+      Ort::GetApi().GetTensorRTProviderOptionsAsString(trt.get(), Ort::AllocatorWithDefaultOptions(), &text.text));
   if (!st.IsOK()) return ProviderError(Provider::kTensorRt, "reading provider options back", std::move(st));
   return std::string(text.text);
 }

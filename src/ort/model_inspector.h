@@ -25,7 +25,7 @@ struct ModelMetadataInfo {
   std::string domain;
   std::string description;
   std::string graph_description;
-  std::optional<int64_t> version;  // the model_version; none when the model sets none
+  std::optional<int64_t> version;             // the model_version; none when the model sets none
   std::map<std::string, std::string> custom;  // the model's metadata_props
 };
 
@@ -42,8 +42,7 @@ Status ResolveModelPath(const std::string& path, std::string* resolved);
 // and, unless `metadata` is null, its metadata. The session is released
 // before returning. `env` must outlive the call only.
 // `custom_op_libraries` are registered first, for models that use their ops.
-Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io,
-                        ModelMetadataInfo* metadata = nullptr,
+Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io, ModelMetadataInfo* metadata = nullptr,
                         const std::vector<std::string>& custom_op_libraries = {});
 
 }  // namespace ortbackend

@@ -88,8 +88,7 @@ std::string AcceleratorFor(const ExecutionProviderSettings& providers, bool gpu_
   return providers.openvino ? "OpenVINO" : "";
 }
 
-FallbackVerdict JudgeFallback(const NodePlacement& placement, const std::string& accelerator,
-                              ProviderFallback policy) {
+FallbackVerdict JudgeFallback(const NodePlacement& placement, const std::string& accelerator, ProviderFallback policy) {
   FallbackVerdict v;
   if (accelerator.empty()) return v;
   if (!placement.reported) {
@@ -110,8 +109,8 @@ FallbackVerdict JudgeFallback(const NodePlacement& placement, const std::string&
   } else {
     std::string names;
     for (const std::string& n : cpu->nodes) names += (names.empty() ? "" : ", ") + n;
-    v.message = std::to_string(cpu->count) + " node(s) fell back from " + accelerator + " to " + kCpuProvider +
-                ": " + names;
+    v.message =
+        std::to_string(cpu->count) + " node(s) fell back from " + accelerator + " to " + kCpuProvider + ": " + names;
   }
   return v;
 }

@@ -39,7 +39,7 @@ struct ProviderNodes {
 };
 
 struct NodePlacement {
-  bool reported = false;  // ORT logged a placement (false: nothing to go on)
+  bool reported = false;                 // ORT logged a placement (false: nothing to go on)
   std::vector<ProviderNodes> providers;  // in ORT's order
 
   const ProviderNodes* Find(const std::string& provider) const;
@@ -74,7 +74,6 @@ struct FallbackVerdict {
   bool fail = false;       // the load must fail (policy kFail)
   std::string message;     // names the provider, the counts and the nodes
 };
-FallbackVerdict JudgeFallback(const NodePlacement& placement, const std::string& accelerator,
-                              ProviderFallback policy);
+FallbackVerdict JudgeFallback(const NodePlacement& placement, const std::string& accelerator, ProviderFallback policy);
 
 }  // namespace ortbackend

@@ -18,8 +18,10 @@ namespace ortbackend {
 
 template <typename Context>
 std::string DescribeContext(Context&& context) {
-  if constexpr (std::is_invocable_v<Context>) return context();
-  else return std::string(context);
+  if constexpr (std::is_invocable_v<Context>)
+    return context();
+  else
+    return std::string(context);
 }
 
 template <typename Context, typename F>

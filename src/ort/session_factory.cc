@@ -30,13 +30,20 @@ Status BuildSessionOptions(const ModelSettings& settings, const SessionPlan& pla
       so.SetInterOpNumThreads(plan.inter_op_threads);
     }
     if (settings.enable_mem_arena.has_value()) {
-      if (*settings.enable_mem_arena) so.EnableCpuMemArena(); else so.DisableCpuMemArena();
+      if (*settings.enable_mem_arena)
+        so.EnableCpuMemArena();
+      else
+        so.DisableCpuMemArena();
     }
     if (settings.enable_mem_pattern.has_value()) {
-      if (*settings.enable_mem_pattern) so.EnableMemPattern(); else so.DisableMemPattern();
+      if (*settings.enable_mem_pattern)
+        so.EnableMemPattern();
+      else
+        so.DisableMemPattern();
     }
     for (const auto& lib : settings.custom_op_libraries) so.RegisterCustomOpsLibrary(lib.c_str());
-    if (!settings.optimized_model_filepath.empty()) so.SetOptimizedModelFilePath(settings.optimized_model_filepath.c_str());
+    if (!settings.optimized_model_filepath.empty())
+      so.SetOptimizedModelFilePath(settings.optimized_model_filepath.c_str());
     if (!settings.profiling_file_prefix.empty()) so.EnableProfiling(settings.profiling_file_prefix.c_str());
     for (const auto& [key, value] : settings.session_config_entries) so.AddConfigEntry(key.c_str(), value.c_str());
     *out = std::move(so);
@@ -45,8 +52,8 @@ Status BuildSessionOptions(const ModelSettings& settings, const SessionPlan& pla
 
 Status ResolveModelFile(const std::string& repository, uint64_t version, const std::string& filename,
                         std::string* path) {
-  return ResolveModelPath(repository + "/" + std::to_string(version) + "/" + (filename.empty() ? "model.onnx" : filename),
-                          path);
+  return ResolveModelPath(
+      repository + "/" + std::to_string(version) + "/" + (filename.empty() ? "model.onnx" : filename), path);
 }
 
 Status CreateSession(Ort::Env& env, const std::string& path, const Ort::SessionOptions& options,

@@ -99,10 +99,19 @@ class Wire {
 // (ONNXTensorElementDataType has TensorProto.DataType's values); 0: not taken.
 size_t ElementBytes(uint64_t type) {
   switch (type) {
-    case 1: case 6: case 12: return 4;             // FLOAT, INT32, UINT32
-    case 2: case 3: case 9: return 1;              // UINT8, INT8, BOOL
-    case 4: case 5: case 10: case 16: return 2;    // UINT16, INT16, FLOAT16, BFLOAT16
-    case 7: case 11: case 13: return 8;            // INT64, DOUBLE, UINT64
+    case 1:
+    case 6:
+    case 12: return 4;  // FLOAT, INT32, UINT32
+    case 2:
+    case 3:
+    case 9: return 1;  // UINT8, INT8, BOOL
+    case 4:
+    case 5:
+    case 10:
+    case 16: return 2;  // UINT16, INT16, FLOAT16, BFLOAT16
+    case 7:
+    case 11:
+    case 13: return 8;  // INT64, DOUBLE, UINT64
     default: return 0;
   }
 }
@@ -194,8 +203,10 @@ Status SharedInitializers::Read(const std::string& path, std::unique_ptr<SharedI
       uint64_t elements = 1;
       bool valid = true;
       for (int64_t d : t.dims) {
-        if (d < 0 || (d > 0 && elements > UINT64_MAX / static_cast<uint64_t>(d))) valid = false;
-        else elements *= static_cast<uint64_t>(d);
+        if (d < 0 || (d > 0 && elements > UINT64_MAX / static_cast<uint64_t>(d)))
+          valid = false;
+        else
+          elements *= static_cast<uint64_t>(d);
       }
       if (!valid || elements * elem != t.raw_size || t.raw_size == 0) continue;
       // One 64-byte-aligned copy; the mapping goes away when Read returns.
@@ -206,9 +217,9 @@ Status SharedInitializers::Read(const std::string& path, std::unique_ptr<SharedI
       s = OrtTry("wrapping the initializer '" + t.name + "'", [&] {
         Ort::MemoryInfo cpu = Ort::MemoryInfo::CreateCpu(OrtDeviceAllocator, OrtMemTypeDefault);
         OrtValue* value = nullptr;
-        Ort::ThrowOnError(Ort::GetApi().CreateTensorWithDataAsOrtValue(
-            cpu, buffer, t.raw_size, t.dims.data(), t.dims.size(), static_cast<ONNXTensorElementDataType>(t.type),
-            &value));
+        Ort::ThrowOnError(
+            Ort::GetApi().CreateTensorWithDataAsOrtValue(cpu, buffer, t.raw_size, t.dims.data(), t.dims.size(),
+                                                         static_cast<ONNXTensorElementDataType>(t.type), &value));
         shared->values_.emplace_back(value);
       });
       if (!s.ok()) return s;

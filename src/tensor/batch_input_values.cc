@@ -49,12 +49,8 @@ Status ComputeBatchInput(const BatchInputSpec& b, const std::vector<DimsView>& s
   size_t rank = 0;
   switch (b.kind) {
     case Kind::kElementCount:
-    case Kind::kAccumulatedElementCount:
-      count = requests;
-      break;
-    case Kind::kAccumulatedElementCountWithZero:
-      count = requests + 1;
-      break;
+    case Kind::kAccumulatedElementCount: count = requests; break;
+    case Kind::kAccumulatedElementCountWithZero: count = requests + 1; break;
     case Kind::kMaxElementCountAsShape:
       for (const DimsView& s : sources) {
         int64_t n = 0;
@@ -117,9 +113,8 @@ Status ScatterShape(const TensorSpec& t, const std::string& source_name, DimsVie
   for (size_t k = 0; k < out->size(); ++k) {
     if ((*out)[k] != -1) continue;
     if (k >= source.size)
-      return Status::InvalidArgument(t.context + ": its dim " + std::to_string(k) + " follows input '" +
-                                     source_name + "', whose shape " + ShapeToString(source) + " has no dim " +
-                                     std::to_string(k));
+      return Status::InvalidArgument(t.context + ": its dim " + std::to_string(k) + " follows input '" + source_name +
+                                     "', whose shape " + ShapeToString(source) + " has no dim " + std::to_string(k));
     (*out)[k] = source[k];
   }
   return Status::Ok();

@@ -35,8 +35,7 @@ uint32_t DecodeLengthPrefix(const char bytes[4]) {
 }
 
 Status BytesFormatError(const std::string& what, int64_t index, const std::string& problem) {
-  return Status::InvalidArgument(what + ": malformed BYTES data at element " + std::to_string(index) + ": " +
-                                 problem);
+  return Status::InvalidArgument(what + ": malformed BYTES data at element " + std::to_string(index) + ": " + problem);
 }
 
 Status ValidateBytesElements(const Chunk* chunks, size_t chunk_count, int64_t count, const std::string& what) {
@@ -44,12 +43,13 @@ Status ValidateBytesElements(const Chunk* chunks, size_t chunk_count, int64_t co
   for (int64_t i = 0; i < count; ++i) {
     char prefix[4];
     if (!cursor.Read(prefix, 4))
-      return BytesFormatError(what, i, "expected a 4-byte length prefix, but only " +
-                                           std::to_string(cursor.remaining()) + " bytes remain");
+      return BytesFormatError(
+          what, i, "expected a 4-byte length prefix, but only " + std::to_string(cursor.remaining()) + " bytes remain");
     const uint32_t len = DecodeLengthPrefix(prefix);
     if (cursor.remaining() < len)
-      return BytesFormatError(what, i, "the length prefix says " + std::to_string(len) + " bytes, but only " +
-                                           std::to_string(cursor.remaining()) + " remain");
+      return BytesFormatError(what, i,
+                              "the length prefix says " + std::to_string(len) + " bytes, but only " +
+                                  std::to_string(cursor.remaining()) + " remain");
     cursor.Read(nullptr, len);
   }
   if (cursor.remaining() != 0)
@@ -61,8 +61,7 @@ Status ValidateBytesElements(const Chunk* chunks, size_t chunk_count, int64_t co
 
 char* WriteBytesElement(char* out, const char* data, uint32_t length) {
   const unsigned char prefix[4] = {static_cast<unsigned char>(length), static_cast<unsigned char>(length >> 8),
-                                   static_cast<unsigned char>(length >> 16),
-                                   static_cast<unsigned char>(length >> 24)};
+                                   static_cast<unsigned char>(length >> 16), static_cast<unsigned char>(length >> 24)};
   std::memcpy(out, prefix, 4);
   if (length) std::memcpy(out + 4, data, length);
   return out + 4 + length;

@@ -4,8 +4,9 @@ namespace ortbackend {
 
 Status CheckCudaGraphShapes(const ExecutionSpec& spec) {
   // No model name here: instance load errors get it from the caller.
-  const std::string head = "CUDA graphs (optimization.cuda.graphs or the CUDA accelerator's enable_cuda_graph) "
-                           "need fixed shapes, but ";
+  const std::string head =
+      "CUDA graphs (optimization.cuda.graphs or the CUDA accelerator's enable_cuda_graph) "
+      "need fixed shapes, but ";
   for (const TensorSpec& t : spec.inputs) {
     if (t.is_bytes()) return Status::InvalidArgument(head + "input '" + t.name + "' is BYTES");
     for (int64_t d : t.dims)

@@ -14,11 +14,13 @@ Status CheckInputLocation(const std::string& model, const TensorSpec& input, Mem
   if (!where.gpu) return Status::Ok();
   const std::string what = "model '" + model + "', input '" + input.name + "': data is in " + Where(where);
   if (!gpu_build)
-    return Status::Unsupported(what + ", which this backend cannot read: it was built without GPU support "
-                                      "(rebuild with -DTRITON_ENABLE_GPU=ON), so send the input in CPU memory");
+    return Status::Unsupported(what +
+                               ", which this backend cannot read: it was built without GPU support "
+                               "(rebuild with -DTRITON_ENABLE_GPU=ON), so send the input in CPU memory");
   if (gpu_device < 0)
-    return Status::Unsupported(what + ", but the request ran on a KIND_CPU instance, which reads CPU memory only; "
-                                      "send the input in CPU memory or use a KIND_GPU instance");
+    return Status::Unsupported(what +
+                               ", but the request ran on a KIND_CPU instance, which reads CPU memory only; "
+                               "send the input in CPU memory or use a KIND_GPU instance");
   if (input.is_bytes())
     return Status::Unsupported(what + ", but BYTES inputs are decoded on the host and must be sent in CPU memory");
   return Status::Ok();
@@ -46,16 +48,17 @@ OutputRoute RouteBoundOutput(MemoryLocation where, int gpu_device) {
 
 std::string OutputLocationError(const std::string& model, const TensorSpec& output, MemoryLocation where,
                                 int gpu_device, bool gpu_build) {
-  const std::string what = "model '" + model + "', output '" + output.name + "': the response buffer is in " +
-                           Where(where);
+  const std::string what =
+      "model '" + model + "', output '" + output.name + "': the response buffer is in " + Where(where);
   if (!gpu_build)
-    return what + ", which this backend cannot write: it was built without GPU support (rebuild with "
-                  "-DTRITON_ENABLE_GPU=ON), so ask for the output in CPU memory";
+    return what +
+           ", which this backend cannot write: it was built without GPU support (rebuild with "
+           "-DTRITON_ENABLE_GPU=ON), so ask for the output in CPU memory";
   if (gpu_device < 0)
-    return what + ", but the request ran on a KIND_CPU instance, which writes CPU memory only; ask for the output "
-                  "in CPU memory or use a KIND_GPU instance";
-  if (output.is_bytes())
-    return what + ", but BYTES outputs are encoded on the host and must be returned in CPU memory";
+    return what +
+           ", but the request ran on a KIND_CPU instance, which writes CPU memory only; ask for the output "
+           "in CPU memory or use a KIND_GPU instance";
+  if (output.is_bytes()) return what + ", but BYTES outputs are encoded on the host and must be returned in CPU memory";
   return what + ", but the instance runs on GPU " + std::to_string(gpu_device) +
          "; register the output region on that GPU";
 }

@@ -16,8 +16,8 @@ struct ModelTensorInfo {
   std::string name;
   ONNXTensorElementDataType ort_type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
   TRITONSERVER_DataType dtype = TRITONSERVER_TYPE_INVALID;  // INVALID: no Triton equivalent
-  bool is_tensor = true;  // false for sequence/map values, which we cannot serve
-  Shape shape;            // -1 for dynamic or symbolic dims
+  bool is_tensor = true;                                    // false for sequence/map values, which we cannot serve
+  Shape shape;                                              // -1 for dynamic or symbolic dims
   // The symbolic name of each dim ("batch", "seq"), "" where the model names
   // none. Equal names on an input and an output let the backend know the
   // output's size before running.

@@ -20,8 +20,8 @@ std::string ExpectedShape(const ExecutionSpec& spec, const TensorSpec& t) {
 
 }  // namespace
 
-Status CheckRequestInput(const ExecutionSpec& spec, const TensorSpec& t, TRITONSERVER_DataType dtype,
-                         DimsView shape, uint64_t byte_size, InputCheck* out) {
+Status CheckRequestInput(const ExecutionSpec& spec, const TensorSpec& t, TRITONSERVER_DataType dtype, DimsView shape,
+                         uint64_t byte_size, InputCheck* out) {
   if (dtype != t.dtype)
     return Status::InvalidArgument(Prefix(spec, t) + "expected data type " + DataTypeName(t.dtype) + ", got " +
                                    DataTypeName(dtype));
@@ -48,8 +48,8 @@ Status CheckRequestInput(const ExecutionSpec& spec, const TensorSpec& t, TRITONS
                                      " is too large: its byte size overflows 64 bits");
     if (expected != byte_size)
       return Status::InvalidArgument(Prefix(spec, t) + "shape " + ShapeToString(shape) + " of " +
-                                     DataTypeName(t.dtype) + " needs " + std::to_string(expected) +
-                                     " bytes, got " + std::to_string(byte_size));
+                                     DataTypeName(t.dtype) + " needs " + std::to_string(expected) + " bytes, got " +
+                                     std::to_string(byte_size));
   }
   return Status::Ok();
 }

@@ -19,7 +19,7 @@ struct InputCheck {
 // Validates dtype, rank, dims, batch size and (for fixed-size types) the byte
 // size of one request input. Messages name the model and the tensor and say
 // what was expected and what was received.
-Status CheckRequestInput(const ExecutionSpec& spec, const TensorSpec& t, TRITONSERVER_DataType dtype,
-                         DimsView shape, uint64_t byte_size, InputCheck* out);
+Status CheckRequestInput(const ExecutionSpec& spec, const TensorSpec& t, TRITONSERVER_DataType dtype, DimsView shape,
+                         uint64_t byte_size, InputCheck* out);
 
 }  // namespace ortbackend

@@ -32,8 +32,7 @@ TensorSpec MakeSpec(const TensorConfig& c, const ModelTensorInfo* model, bool ba
 
 // Fills t.shape_recipe from the model's declared output shape, or leaves it
 // empty when a dim is neither fixed nor named like an input dim.
-void DeriveShapeRecipe(const ModelTensorInfo& out, const ExecutionSpec& spec, const ModelIoInfo& io,
-                       TensorSpec* t) {
+void DeriveShapeRecipe(const ModelTensorInfo& out, const ExecutionSpec& spec, const ModelIoInfo& io, TensorSpec* t) {
   std::vector<DimSource> recipe;
   for (size_t k = 0; k < out.shape.size(); ++k) {
     DimSource d;
@@ -164,8 +163,7 @@ ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& i
   return spec;
 }
 
-void ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch,
-                   Shape* out) {
+void ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch, Shape* out) {
   out->clear();
   if (t.implicit_scalar) return;  // all ones on the wire, rank 0 for the model
   out->assign(request_shape.begin(), request_shape.end());

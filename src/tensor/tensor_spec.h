@@ -27,7 +27,7 @@ struct TensorSpec {
   std::string name;
   TRITONSERVER_DataType dtype = TRITONSERVER_TYPE_INVALID;
   ONNXTensorElementDataType ort_type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
-  size_t element_size = 0;   // 0 for BYTES
+  size_t element_size = 0;  // 0 for BYTES
   // Per batch item, as the model sees it; -1 = any. Triton applies a config
   // `reshape` before inputs reach the backend and after outputs leave it, so
   // these are the reshaped dims. An implicit scalar keeps the config's
@@ -69,7 +69,7 @@ struct BatchInputSpec {
   TRITONSERVER_DataType dtype = TRITONSERVER_TYPE_INVALID;
   ONNXTensorElementDataType ort_type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
   size_t element_size = 0;
-  int source = -1;  // index into ExecutionSpec::inputs
+  int source = -1;      // index into ExecutionSpec::inputs
   std::string context;  // "model 'm', batch_input 'x'"
 };
 
@@ -109,8 +109,7 @@ ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& i
 
 // The shape handed to ORT for a request shape, with the batch dim replaced by
 // `batch` (the group's total) when the model batches.
-void ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch,
-                   Shape* out);
+void ModelShapeFor(const ExecutionSpec& spec, const TensorSpec& t, DimsView request_shape, int64_t batch, Shape* out);
 
 // "model 'm', input 'x'": how every message about one tensor begins. `kind`
 // is "input", "output", "state output" or "batch_input".

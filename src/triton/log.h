@@ -16,8 +16,7 @@ bool VerboseLogEnabled();
 #define ORTB_LOG_WARN(msg) ::ortbackend::Log(TRITONSERVER_LOG_WARN, __FILE__, __LINE__, (msg))
 #define ORTB_LOG_ERROR(msg) ::ortbackend::Log(TRITONSERVER_LOG_ERROR, __FILE__, __LINE__, (msg))
 // Verbose lines are built only when verbose logging is on.
-#define ORTB_LOG_VERBOSE(msg)                                                \
-  do {                                                                       \
-    if (::ortbackend::VerboseLogEnabled())                                   \
-      ::ortbackend::Log(TRITONSERVER_LOG_VERBOSE, __FILE__, __LINE__, (msg)); \
+#define ORTB_LOG_VERBOSE(msg)                                                                                      \
+  do {                                                                                                             \
+    if (::ortbackend::VerboseLogEnabled()) ::ortbackend::Log(TRITONSERVER_LOG_VERBOSE, __FILE__, __LINE__, (msg)); \
   } while (false)

@@ -24,6 +24,8 @@ Status StateWrite::Begin(TRITONBACKEND_Request* request, const char* name, TRITO
   return Status::Ok();
 }
 
-Status StateWrite::Commit() { return FromTritonError(TRITONBACKEND_StateUpdate(state_), "updating the sequence state"); }
+Status StateWrite::Commit() {
+  return FromTritonError(TRITONBACKEND_StateUpdate(state_), "updating the sequence state");
+}
 
 }  // namespace ortbackend

@@ -27,8 +27,9 @@ TRITONSERVER_InferenceTraceReportActivityFn TraceReportFunction() {
     auto f = reinterpret_cast<TRITONSERVER_InferenceTraceReportActivityFn>(
         dlsym(RTLD_DEFAULT, "TRITONSERVER_InferenceTraceReportActivity"));
     if (f == nullptr)
-      ORTB_LOG_INFO("onnxruntime backend: this server has no TRITONSERVER_InferenceTraceReportActivity, so traces "
-                    "show no backend activities (ORT_GATHER/RUN/SCATTER)");
+      ORTB_LOG_INFO(
+          "onnxruntime backend: this server has no TRITONSERVER_InferenceTraceReportActivity, so traces "
+          "show no backend activities (ORT_GATHER/RUN/SCATTER)");
     return f;
   }();
   return fn;
@@ -43,8 +44,10 @@ bool GroupTracer::Begin() {
 void GroupTracer::Add(TRITONBACKEND_Request* request) {
   TRITONSERVER_InferenceTrace* trace = nullptr;
   TRITONSERVER_Error* err = TRITONBACKEND_RequestTrace(request, &trace);
-  if (err != nullptr) TRITONSERVER_ErrorDelete(err);  // an untraceable request is simply not traced
-  else if (trace != nullptr) traces_.push_back(trace);
+  if (err != nullptr)
+    TRITONSERVER_ErrorDelete(err);  // an untraceable request is simply not traced
+  else if (trace != nullptr)
+    traces_.push_back(trace);
 }
 
 void GroupTracer::Report() {

@@ -134,8 +134,7 @@ typedef enum TRITONSERVER_responsecompleteflag_enum {
 // ---------------------------------------------------------------------------
 
 // Version.
-extern TRITONSERVER_Error* TRITONSERVER_ApiVersion(
-    uint32_t* major, uint32_t* minor);
+extern TRITONSERVER_Error* TRITONSERVER_ApiVersion(uint32_t* major, uint32_t* minor);
 
 // Data types.
 extern const char* TRITONSERVER_DataTypeString(TRITONSERVER_DataType datatype);
@@ -143,86 +142,73 @@ extern TRITONSERVER_DataType TRITONSERVER_StringToDataType(const char* dtype);
 extern uint32_t TRITONSERVER_DataTypeByteSize(TRITONSERVER_DataType datatype);
 
 // Memory types / instance kinds.
-extern const char* TRITONSERVER_MemoryTypeString(
-    TRITONSERVER_MemoryType memtype);
-extern const char* TRITONSERVER_InstanceGroupKindString(
-    TRITONSERVER_InstanceGroupKind kind);
+extern const char* TRITONSERVER_MemoryTypeString(TRITONSERVER_MemoryType memtype);
+extern const char* TRITONSERVER_InstanceGroupKindString(TRITONSERVER_InstanceGroupKind kind);
 
 // Logging.
 extern bool TRITONSERVER_LogIsEnabled(TRITONSERVER_LogLevel level);
-extern TRITONSERVER_Error* TRITONSERVER_LogMessage(
-    TRITONSERVER_LogLevel level, const char* filename, const int line,
-    const char* msg);
+extern TRITONSERVER_Error* TRITONSERVER_LogMessage(TRITONSERVER_LogLevel level, const char* filename, const int line,
+                                                   const char* msg);
 
 // Errors. A null TRITONSERVER_Error* means success.
-extern TRITONSERVER_Error* TRITONSERVER_ErrorNew(
-    TRITONSERVER_Error_Code code, const char* msg);
+extern TRITONSERVER_Error* TRITONSERVER_ErrorNew(TRITONSERVER_Error_Code code, const char* msg);
 extern void TRITONSERVER_ErrorDelete(TRITONSERVER_Error* error);
 extern TRITONSERVER_Error_Code TRITONSERVER_ErrorCode(TRITONSERVER_Error* error);
 extern const char* TRITONSERVER_ErrorCodeString(TRITONSERVER_Error* error);
 extern const char* TRITONSERVER_ErrorMessage(TRITONSERVER_Error* error);
 
 // JSON messages (model config, backend config, host policy).
-extern TRITONSERVER_Error* TRITONSERVER_MessageNewFromSerializedJson(
-    TRITONSERVER_Message** message, const char* base, size_t byte_size);
-extern TRITONSERVER_Error* TRITONSERVER_MessageDelete(
-    TRITONSERVER_Message* message);
-extern TRITONSERVER_Error* TRITONSERVER_MessageSerializeToJson(
-    TRITONSERVER_Message* message, const char** base, size_t* byte_size);
+extern TRITONSERVER_Error* TRITONSERVER_MessageNewFromSerializedJson(TRITONSERVER_Message** message, const char* base,
+                                                                     size_t byte_size);
+extern TRITONSERVER_Error* TRITONSERVER_MessageDelete(TRITONSERVER_Message* message);
+extern TRITONSERVER_Error* TRITONSERVER_MessageSerializeToJson(TRITONSERVER_Message* message, const char** base,
+                                                               size_t* byte_size);
 
 // Buffer attributes. New/Delete/Set* are needed to build the arrays passed
 // to TRITONBACKEND_{Model,ModelInstance}ReportMemoryUsage.
-extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesNew(
-    TRITONSERVER_BufferAttributes** buffer_attributes);
-extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesDelete(
-    TRITONSERVER_BufferAttributes* buffer_attributes);
+extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesNew(TRITONSERVER_BufferAttributes** buffer_attributes);
+extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesDelete(TRITONSERVER_BufferAttributes* buffer_attributes);
 extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesSetMemoryTypeId(
     TRITONSERVER_BufferAttributes* buffer_attributes, int64_t memory_type_id);
-extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesSetMemoryType(
-    TRITONSERVER_BufferAttributes* buffer_attributes,
-    TRITONSERVER_MemoryType memory_type);
-extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesSetByteSize(
-    TRITONSERVER_BufferAttributes* buffer_attributes, size_t byte_size);
-extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesMemoryTypeId(
-    TRITONSERVER_BufferAttributes* buffer_attributes, int64_t* memory_type_id);
-extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesMemoryType(
-    TRITONSERVER_BufferAttributes* buffer_attributes,
-    TRITONSERVER_MemoryType* memory_type);
-extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesCudaIpcHandle(
-    TRITONSERVER_BufferAttributes* buffer_attributes, void** cuda_ipc_handle);
-extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesByteSize(
-    TRITONSERVER_BufferAttributes* buffer_attributes, size_t* byte_size);
+extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesSetMemoryType(TRITONSERVER_BufferAttributes* buffer_attributes,
+                                                                      TRITONSERVER_MemoryType memory_type);
+extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesSetByteSize(TRITONSERVER_BufferAttributes* buffer_attributes,
+                                                                    size_t byte_size);
+extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesMemoryTypeId(TRITONSERVER_BufferAttributes* buffer_attributes,
+                                                                     int64_t* memory_type_id);
+extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesMemoryType(TRITONSERVER_BufferAttributes* buffer_attributes,
+                                                                   TRITONSERVER_MemoryType* memory_type);
+extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesCudaIpcHandle(TRITONSERVER_BufferAttributes* buffer_attributes,
+                                                                      void** cuda_ipc_handle);
+extern TRITONSERVER_Error* TRITONSERVER_BufferAttributesByteSize(TRITONSERVER_BufferAttributes* buffer_attributes,
+                                                                 size_t* byte_size);
 
 // Parameters (here: the labels of a metric). The object keeps its own copy
 // of a STRING value.
-extern TRITONSERVER_Parameter* TRITONSERVER_ParameterNew(
-    const char* name, const TRITONSERVER_ParameterType type, const void* value);
+extern TRITONSERVER_Parameter* TRITONSERVER_ParameterNew(const char* name, const TRITONSERVER_ParameterType type,
+                                                         const void* value);
 extern void TRITONSERVER_ParameterDelete(TRITONSERVER_Parameter* parameter);
 
 // Custom metrics, shown on the server's Prometheus endpoint. A family must
 // be deleted after all of its metrics; labels may be deleted once the metric
 // is created.
-extern TRITONSERVER_Error* TRITONSERVER_MetricFamilyNew(
-    TRITONSERVER_MetricFamily** family, const TRITONSERVER_MetricKind kind,
-    const char* name, const char* description);
-extern TRITONSERVER_Error* TRITONSERVER_MetricFamilyDelete(
-    TRITONSERVER_MetricFamily* family);
-extern TRITONSERVER_Error* TRITONSERVER_MetricNew(
-    TRITONSERVER_Metric** metric, TRITONSERVER_MetricFamily* family,
-    const TRITONSERVER_Parameter** labels, const uint64_t label_count);
+extern TRITONSERVER_Error* TRITONSERVER_MetricFamilyNew(TRITONSERVER_MetricFamily** family,
+                                                        const TRITONSERVER_MetricKind kind, const char* name,
+                                                        const char* description);
+extern TRITONSERVER_Error* TRITONSERVER_MetricFamilyDelete(TRITONSERVER_MetricFamily* family);
+extern TRITONSERVER_Error* TRITONSERVER_MetricNew(TRITONSERVER_Metric** metric, TRITONSERVER_MetricFamily* family,
+                                                  const TRITONSERVER_Parameter** labels, const uint64_t label_count);
 extern TRITONSERVER_Error* TRITONSERVER_MetricDelete(TRITONSERVER_Metric* metric);
-extern TRITONSERVER_Error* TRITONSERVER_MetricIncrement(
-    TRITONSERVER_Metric* metric, double value);
-extern TRITONSERVER_Error* TRITONSERVER_MetricSet(
-    TRITONSERVER_Metric* metric, double value);
+extern TRITONSERVER_Error* TRITONSERVER_MetricIncrement(TRITONSERVER_Metric* metric, double value);
+extern TRITONSERVER_Error* TRITONSERVER_MetricSet(TRITONSERVER_Metric* metric, double value);
 
 // Trace activities. TRITONSERVER_InferenceTraceReportActivity exists only in
 // newer servers, so it is looked up at run time, never linked; this is only
 // its signature: a custom activity named `activity_name` at `timestamp_ns`
 // (steady clock, as TRITONBACKEND_* statistics timestamps).
-typedef TRITONSERVER_Error* (*TRITONSERVER_InferenceTraceReportActivityFn)(
-    TRITONSERVER_InferenceTrace* trace, uint64_t timestamp_ns,
-    const char* activity_name);
+typedef TRITONSERVER_Error* (*TRITONSERVER_InferenceTraceReportActivityFn)(TRITONSERVER_InferenceTrace* trace,
+                                                                           uint64_t timestamp_ns,
+                                                                           const char* activity_name);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -62,9 +62,7 @@ TEST(ModelSupportsBatching, FalseWhenATensorIsAScalar) {
   EXPECT_FALSE(ModelSupportsBatching(io));
 }
 
-TEST(ModelSupportsBatching, FalseForAModelWithoutTensors) {
-  EXPECT_FALSE(ModelSupportsBatching(ModelIoInfo{}));
-}
+TEST(ModelSupportsBatching, FalseForAModelWithoutTensors) { EXPECT_FALSE(ModelSupportsBatching(ModelIoInfo{})); }
 
 // =============================================================================
 // AutoCompleteConfig

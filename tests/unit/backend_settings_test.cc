@@ -14,9 +14,7 @@ using ::testing::HasSubstr;
 using json = nlohmann::json;
 
 // The backend config Triton hands over for --backend-config=onnxruntime,KEY=VALUE.
-json WithCmdline(const std::string& key, const std::string& value) {
-  return json{{"cmdline", {{key, value}}}};
-}
+json WithCmdline(const std::string& key, const std::string& value) { return json{{"cmdline", {{key, value}}}}; }
 
 BackendSettings ParseOk(const json& config) {
   BackendSettings s;

@@ -167,7 +167,8 @@ TEST(ScatterShape, RefusesAWildcardBeyondTheSourcesRank) {
   Shape out;
   Status s = ScatterShape(ScatteredOutput({-1, -1, -1}), "INPUT", Shape{1, 5}, &out);
   ASSERT_FALSE(s.ok());
-  EXPECT_THAT(s.message(), HasSubstr("output 'OUTPUT': its dim 2 follows input 'INPUT', whose shape [1,5] has no dim 2"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("output 'OUTPUT': its dim 2 follows input 'INPUT', whose shape [1,5] has no dim 2"));
 }
 
 }  // namespace

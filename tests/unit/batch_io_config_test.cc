@@ -55,11 +55,11 @@ TEST(ParseModelConfig, ReadsBatchInputsAndOutputs) {
 }
 
 TEST(ParseBatchInputs, ReadsEveryKindByItsConfigName) {
-  for (const char* kind : {"BATCH_ELEMENT_COUNT", "BATCH_ACCUMULATED_ELEMENT_COUNT",
-                           "BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO", "BATCH_MAX_ELEMENT_COUNT_AS_SHAPE",
-                           "BATCH_ITEM_SHAPE", "BATCH_ITEM_SHAPE_FLATTEN"}) {
-    json list = json::array({{{"kind", kind}, {"target_name", {"T"}}, {"data_type", "TYPE_FP32"},
-                              {"source_input", {"INPUT"}}}});
+  for (const char* kind :
+       {"BATCH_ELEMENT_COUNT", "BATCH_ACCUMULATED_ELEMENT_COUNT", "BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO",
+        "BATCH_MAX_ELEMENT_COUNT_AS_SHAPE", "BATCH_ITEM_SHAPE", "BATCH_ITEM_SHAPE_FLATTEN"}) {
+    json list = json::array(
+        {{{"kind", kind}, {"target_name", {"T"}}, {"data_type", "TYPE_FP32"}, {"source_input", {"INPUT"}}}});
     std::vector<BatchInputConfig> out;
     Status s = ParseBatchInputs(list, {"INPUT"}, &out);
     ASSERT_TRUE(s.ok()) << kind << ": " << s.message();
@@ -94,28 +94,35 @@ TEST_P(RejectsBadBatchInput, WithAMessageNamingIt) {
 INSTANTIATE_TEST_SUITE_P(
     BatchInputs, RejectsBadBatchInput,
     ::testing::Values(
-        BadBatchInput{"UnknownKind",
-                      R"({"kind": "BATCH_SIZE", "target_name": ["T"], "data_type": "TYPE_FP32", "source_input": ["INPUT"]})",
-                      "batch_input 0 has unknown kind 'BATCH_SIZE'"},
-        BadBatchInput{"NoTarget", R"({"kind": "BATCH_ELEMENT_COUNT", "data_type": "TYPE_FP32", "source_input": ["INPUT"]})",
+        BadBatchInput{
+            "UnknownKind",
+            R"({"kind": "BATCH_SIZE", "target_name": ["T"], "data_type": "TYPE_FP32", "source_input": ["INPUT"]})",
+            "batch_input 0 has unknown kind 'BATCH_SIZE'"},
+        BadBatchInput{"NoTarget",
+                      R"({"kind": "BATCH_ELEMENT_COUNT", "data_type": "TYPE_FP32", "source_input": ["INPUT"]})",
                       "batch_input 0 has no target_name"},
-        BadBatchInput{"WrongType",
-                      R"({"kind": "BATCH_ELEMENT_COUNT", "target_name": ["T"], "data_type": "TYPE_FP16", "source_input": ["INPUT"]})",
-                      "batch_input 'T' has data_type 'TYPE_FP16'; expected TYPE_FP32, TYPE_INT32 or TYPE_INT64"},
+        BadBatchInput{
+            "WrongType",
+            R"({"kind": "BATCH_ELEMENT_COUNT", "target_name": ["T"], "data_type": "TYPE_FP16", "source_input": ["INPUT"]})",
+            "batch_input 'T' has data_type 'TYPE_FP16'; expected TYPE_FP32, TYPE_INT32 or TYPE_INT64"},
         BadBatchInput{"NoSource", R"({"kind": "BATCH_ELEMENT_COUNT", "target_name": ["T"], "data_type": "TYPE_FP32"})",
                       "batch_input 'T' needs exactly one source_input, got 0"},
-        BadBatchInput{"TwoSources",
-                      R"({"kind": "BATCH_ELEMENT_COUNT", "target_name": ["T"], "data_type": "TYPE_FP32", "source_input": ["INPUT", "OTHER"]})",
-                      "needs exactly one source_input, got 2"},
-        BadBatchInput{"UnknownSource",
-                      R"({"kind": "BATCH_ELEMENT_COUNT", "target_name": ["T"], "data_type": "TYPE_FP32", "source_input": ["NOPE"]})",
-                      "source_input 'NOPE' is not a configured input"},
-        BadBatchInput{"TargetIsAConfiguredInput",
-                      R"({"kind": "BATCH_ELEMENT_COUNT", "target_name": ["OTHER"], "data_type": "TYPE_FP32", "source_input": ["INPUT"]})",
-                      "target_name 'OTHER' is also listed under input"},
-        BadBatchInput{"TargetNotAString",
-                      R"({"kind": "BATCH_ELEMENT_COUNT", "target_name": [3], "data_type": "TYPE_FP32", "source_input": ["INPUT"]})",
-                      "target_name must be a list of names"}),
+        BadBatchInput{
+            "TwoSources",
+            R"({"kind": "BATCH_ELEMENT_COUNT", "target_name": ["T"], "data_type": "TYPE_FP32", "source_input": ["INPUT", "OTHER"]})",
+            "needs exactly one source_input, got 2"},
+        BadBatchInput{
+            "UnknownSource",
+            R"({"kind": "BATCH_ELEMENT_COUNT", "target_name": ["T"], "data_type": "TYPE_FP32", "source_input": ["NOPE"]})",
+            "source_input 'NOPE' is not a configured input"},
+        BadBatchInput{
+            "TargetIsAConfiguredInput",
+            R"({"kind": "BATCH_ELEMENT_COUNT", "target_name": ["OTHER"], "data_type": "TYPE_FP32", "source_input": ["INPUT"]})",
+            "target_name 'OTHER' is also listed under input"},
+        BadBatchInput{
+            "TargetNotAString",
+            R"({"kind": "BATCH_ELEMENT_COUNT", "target_name": [3], "data_type": "TYPE_FP32", "source_input": ["INPUT"]})",
+            "target_name must be a list of names"}),
     [](const ::testing::TestParamInfo<BadBatchInput>& info) { return std::string(info.param.label); });
 
 TEST(ParseBatchOutputs, RejectsAnotherKind) {
@@ -123,7 +130,8 @@ TEST(ParseBatchOutputs, RejectsAnotherKind) {
   std::vector<BatchOutputConfig> out;
   Status s = ParseBatchOutputs(list, {"INPUT"}, {"OUTPUT"}, &out);
   ASSERT_FALSE(s.ok());
-  EXPECT_THAT(s.message(), HasSubstr("batch_output 'OUTPUT' has kind 'BATCH_GATHER'; expected BATCH_SCATTER_WITH_INPUT_SHAPE"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("batch_output 'OUTPUT' has kind 'BATCH_GATHER'; expected BATCH_SCATTER_WITH_INPUT_SHAPE"));
 }
 
 TEST(ParseBatchOutputs, RejectsATargetThatIsNotAConfiguredOutput) {

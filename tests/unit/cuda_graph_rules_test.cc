@@ -78,13 +78,9 @@ TEST(CudaGraphId, OneGraphPerBatchSizeWhenBatching) {
   EXPECT_EQ(CudaGraphId(FixedSpec(32), 1, true), 1);
 }
 
-TEST(CudaGraphId, OneGraphWithoutBatchingAndNeverTheReservedZero) {
-  EXPECT_EQ(CudaGraphId(FixedSpec(0), 1, true), 1);
-}
+TEST(CudaGraphId, OneGraphWithoutBatchingAndNeverTheReservedZero) { EXPECT_EQ(CudaGraphId(FixedSpec(0), 1, true), 1); }
 
-TEST(CudaGraphId, NoGraphWhenAnOptionalInputIsAbsent) {
-  EXPECT_EQ(CudaGraphId(FixedSpec(8), 4, false), -1);
-}
+TEST(CudaGraphId, NoGraphWhenAnOptionalInputIsAbsent) { EXPECT_EQ(CudaGraphId(FixedSpec(8), 4, false), -1); }
 
 }  // namespace
 }  // namespace ortbackend

@@ -94,9 +94,7 @@ TEST(DataType, InvalidTypeHasPlaceholderSpellingsAndNoSize) {
   EXPECT_EQ(ToOrtType(TRITONSERVER_TYPE_INVALID), ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED);
 }
 
-TEST(DataType, TypeInvalidIsNotAParseableSpelling) {
-  EXPECT_FALSE(DataTypeFromConfig("TYPE_INVALID").has_value());
-}
+TEST(DataType, TypeInvalidIsNotAParseableSpelling) { EXPECT_FALSE(DataTypeFromConfig("TYPE_INVALID").has_value()); }
 
 TEST(DataType, OrtTypesWithoutTritonEquivalentMapToInvalid) {
   EXPECT_EQ(FromOrtType(ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED), TRITONSERVER_TYPE_INVALID);
@@ -106,8 +104,7 @@ TEST(DataType, OrtTypesWithoutTritonEquivalentMapToInvalid) {
 
 TEST(DataType, OrtTypeNameOfUnknownTypeShowsItsNumber) {
   EXPECT_EQ(OrtTypeName(ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX64),
-            "tensor(element type " + std::to_string(static_cast<int>(ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX64)) +
-                ")");
+            "tensor(element type " + std::to_string(static_cast<int>(ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX64)) + ")");
 }
 
 }  // namespace

@@ -264,7 +264,8 @@ TEST(AppendExecutionProvidersCpuBuild, GpuInstanceSaysToRebuildWithGpuSupport) {
   Status s = AppendExecutionProviders(ExecutionProviderSettings(), /*gpu_instance=*/true, 0, &so);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), StatusCode::kUnsupported);
-  EXPECT_THAT(s.message(), HasSubstr("this backend was built without GPU support; rebuild with -DTRITON_ENABLE_GPU=ON"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("this backend was built without GPU support; rebuild with -DTRITON_ENABLE_GPU=ON"));
 }
 
 TEST(AppendExecutionProvidersCpuBuild, TensorRtOnGpuInstanceSaysToRebuildWithGpuSupport) {
@@ -322,7 +323,8 @@ TEST(AppendExecutionProvidersOpenVino, ARejectedOptionIsReportedWithTheOptions) 
   ASSERT_FALSE(s.ok());
   std::cout << "[ message  ] " << s.message() << "\n";
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), HasSubstr("OpenVINO execution provider could not be created with device_type=NO_SUCH_DEVICE"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("OpenVINO execution provider could not be created with device_type=NO_SUCH_DEVICE"));
   EXPECT_THAT(s.message(), HasSubstr("log names the cause"));
 }
 #endif
@@ -368,8 +370,8 @@ TEST(AppendExecutionProvidersGpuBuild, TensorRtComesBeforeCuda) {
 // instance's device_id: read back where a GPU is visible, and where none is,
 // TensorRT's options are refused for naming a device that does not exist.
 TEST(AppendExecutionProvidersGpuBuild, TensorRtWithoutParametersGetsTheInstancesDevice) {
-  const json config = {{"optimization",
-                        {{"execution_accelerators", {{"gpu_execution_accelerator", {{{"name", "tensorrt"}}}}}}}}};
+  const json config = {
+      {"optimization", {{"execution_accelerators", {{"gpu_execution_accelerator", {{{"name", "tensorrt"}}}}}}}}};
   ExecutionProviderSettings eps;
   ASSERT_TRUE(ParseExecutionProviders(config, ModelSettings(), &eps).ok());
   ASSERT_TRUE(eps.tensorrt);

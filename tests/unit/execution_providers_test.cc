@@ -100,18 +100,18 @@ INSTANTIATE_TEST_SUITE_P(SeedTable, TensorRtTableKey, ::testing::ValuesIn(Tensor
                          [](const auto& info) { return TensorRtCaseName(info.param); });
 
 TEST(ParseTensorRt, AcceptsEveryKeyOfTheSeedTableAndNoOther) {
-  EXPECT_THAT(TensorRtParameterKeys(),
-              ElementsAre("max_workspace_size_bytes", "trt_max_partition_iterations", "trt_min_subgraph_size",
-                          "precision_mode", "int8_calibration_table_name", "int8_use_native_calibration_table",
-                          "trt_dla_enable", "trt_dla_core", "trt_engine_cache_enable", "trt_engine_cache_path",
-                          "trt_engine_cache_prefix", "trt_dump_subgraphs", "trt_force_sequential_engine_build",
-                          "trt_context_memory_sharing_enable", "trt_layer_norm_fp32_fallback",
-                          "trt_timing_cache_enable", "trt_timing_cache_path", "trt_force_timing_cache",
-                          "trt_detailed_build_log", "trt_build_heuristics_enable", "trt_sparsity_enable",
-                          "trt_builder_optimization_level", "trt_auxiliary_streams", "trt_tactic_sources",
-                          "trt_extra_plugin_lib_paths", "trt_profile_min_shapes", "trt_profile_max_shapes",
-                          "trt_profile_opt_shapes", "trt_cuda_graph_enable", "trt_dump_ep_context_model",
-                          "trt_ep_context_file_path", "trt_ep_context_embed_mode"));
+  EXPECT_THAT(
+      TensorRtParameterKeys(),
+      ElementsAre("max_workspace_size_bytes", "trt_max_partition_iterations", "trt_min_subgraph_size", "precision_mode",
+                  "int8_calibration_table_name", "int8_use_native_calibration_table", "trt_dla_enable", "trt_dla_core",
+                  "trt_engine_cache_enable", "trt_engine_cache_path", "trt_engine_cache_prefix", "trt_dump_subgraphs",
+                  "trt_force_sequential_engine_build", "trt_context_memory_sharing_enable",
+                  "trt_layer_norm_fp32_fallback", "trt_timing_cache_enable", "trt_timing_cache_path",
+                  "trt_force_timing_cache", "trt_detailed_build_log", "trt_build_heuristics_enable",
+                  "trt_sparsity_enable", "trt_builder_optimization_level", "trt_auxiliary_streams",
+                  "trt_tactic_sources", "trt_extra_plugin_lib_paths", "trt_profile_min_shapes",
+                  "trt_profile_max_shapes", "trt_profile_opt_shapes", "trt_cuda_graph_enable",
+                  "trt_dump_ep_context_model", "trt_ep_context_file_path", "trt_ep_context_embed_mode"));
 }
 
 TEST(ParseTensorRt, AllTableKeysTogetherGiveOneOptionEach) {
@@ -148,8 +148,7 @@ TEST(ParseTensorRt, PrecisionFp32SetsNoPrecisionFlag) {
 
 TEST(ParseTensorRt, PrecisionFp16SetsOnlyTheFp16Flag) {
   ExecutionProviderSettings eps = ParseOk(Gpu("tensorrt", {{"precision_mode", "FP16"}}));
-  EXPECT_THAT(eps.tensorrt_options,
-              ElementsAre(Pair("trt_fp16_enable", "1"), Pair("trt_max_workspace_size", kOneGiB)));
+  EXPECT_THAT(eps.tensorrt_options, ElementsAre(Pair("trt_fp16_enable", "1"), Pair("trt_max_workspace_size", kOneGiB)));
 }
 
 TEST(ParseTensorRt, PrecisionInt8SetsOnlyTheInt8Flag) {
@@ -160,22 +159,31 @@ TEST(ParseTensorRt, PrecisionInt8SetsOnlyTheInt8Flag) {
 }
 
 TEST(ParseTensorRt, TheSeedExampleConfig) {
-  ExecutionProviderSettings eps = ParseOk(Gpu("tensorrt", {{"precision_mode", "FP16"},
-                                                           {"max_workspace_size_bytes", "1073741824"},
-                                                           {"trt_engine_cache_enable", "1"}}));
-  EXPECT_THAT(eps.tensorrt_options, AllOf(Contains(Pair("trt_fp16_enable", "1")),
-                                          Contains(Pair("trt_max_workspace_size", "1073741824")),
-                                          Contains(Pair("trt_engine_cache_enable", "1"))));
+  ExecutionProviderSettings eps = ParseOk(
+      Gpu("tensorrt",
+          {{"precision_mode", "FP16"}, {"max_workspace_size_bytes", "1073741824"}, {"trt_engine_cache_enable", "1"}}));
+  EXPECT_THAT(eps.tensorrt_options,
+              AllOf(Contains(Pair("trt_fp16_enable", "1")), Contains(Pair("trt_max_workspace_size", "1073741824")),
+                    Contains(Pair("trt_engine_cache_enable", "1"))));
   EXPECT_EQ(eps.tensorrt_options.size(), 3u);
 }
 
 // --- TensorRT: booleans ----------------------------------------------------------------
 
 std::vector<std::string> TensorRtBoolKeys() {
-  return {"int8_use_native_calibration_table", "trt_dla_enable", "trt_engine_cache_enable", "trt_dump_subgraphs",
-          "trt_force_sequential_engine_build", "trt_context_memory_sharing_enable", "trt_layer_norm_fp32_fallback",
-          "trt_timing_cache_enable", "trt_force_timing_cache", "trt_detailed_build_log",
-          "trt_build_heuristics_enable", "trt_sparsity_enable", "trt_cuda_graph_enable",
+  return {"int8_use_native_calibration_table",
+          "trt_dla_enable",
+          "trt_engine_cache_enable",
+          "trt_dump_subgraphs",
+          "trt_force_sequential_engine_build",
+          "trt_context_memory_sharing_enable",
+          "trt_layer_norm_fp32_fallback",
+          "trt_timing_cache_enable",
+          "trt_force_timing_cache",
+          "trt_detailed_build_log",
+          "trt_build_heuristics_enable",
+          "trt_sparsity_enable",
+          "trt_cuda_graph_enable",
           "trt_dump_ep_context_model"};
 }
 
@@ -379,14 +387,14 @@ TEST(ParseCuda, RejectsKeysThatAreProcessAddresses) {
 }
 
 TEST(ParseCuda, KnowsOrtsCudaV2Keys) {
-  EXPECT_THAT(CudaOptionKeys(),
-              ElementsAre("arena_extend_strategy", "cudnn_conv1d_pad_to_nc1d", "cudnn_conv_algo_search",
-                          "cudnn_conv_use_max_workspace", "device_id", "do_copy_in_default_stream",
-                          "enable_cuda_graph", "enable_skip_layer_norm_strict_mode", "fuse_conv_bias",
-                          "gpu_external_alloc", "gpu_external_empty_cache", "gpu_external_free", "gpu_mem_limit",
-                          "has_user_compute_stream", "prefer_nhwc", "sdpa_kernel", "tunable_op_enable",
-                          "tunable_op_max_tuning_duration_ms", "tunable_op_tuning_enable",
-                          "use_ep_level_unified_stream", "use_tf32", "user_compute_stream"));
+  EXPECT_THAT(
+      CudaOptionKeys(),
+      ElementsAre("arena_extend_strategy", "cudnn_conv1d_pad_to_nc1d", "cudnn_conv_algo_search",
+                  "cudnn_conv_use_max_workspace", "device_id", "do_copy_in_default_stream", "enable_cuda_graph",
+                  "enable_skip_layer_norm_strict_mode", "fuse_conv_bias", "gpu_external_alloc",
+                  "gpu_external_empty_cache", "gpu_external_free", "gpu_mem_limit", "has_user_compute_stream",
+                  "prefer_nhwc", "sdpa_kernel", "tunable_op_enable", "tunable_op_max_tuning_duration_ms",
+                  "tunable_op_tuning_enable", "use_ep_level_unified_stream", "use_tf32", "user_compute_stream"));
 }
 
 // --- CUDA: the deprecated model parameters ---------------------------------------------
@@ -438,8 +446,8 @@ TEST(ParseCudaDeprecated, AcceleratorParametersWinOverDeprecatedOnes) {
   settings.gpu_mem_limit = 1024;
   ExecutionProviderSettings eps =
       ParseOk(Gpu("cuda", {{"cudnn_conv_algo_search", "HEURISTIC"}, {"use_tf32", "0"}}), settings);
-  EXPECT_THAT(eps.cuda_options, ElementsAre(Pair("cudnn_conv_algo_search", "HEURISTIC"),
-                                            Pair("gpu_mem_limit", "1024"), Pair("use_tf32", "0")));
+  EXPECT_THAT(eps.cuda_options, ElementsAre(Pair("cudnn_conv_algo_search", "HEURISTIC"), Pair("gpu_mem_limit", "1024"),
+                                            Pair("use_tf32", "0")));
 }
 
 TEST(ParseCudaDeprecated, ApplyAlongsideTensorRt) {
@@ -495,9 +503,9 @@ TEST(InstanceProviderOptions, TheInstancesDeviceReplacesAnyOther) {
 }
 
 TEST(ParseExecutionProviders, RejectsTheSameAcceleratorTwice) {
-  json config = {{"optimization",
-                  {{"execution_accelerators",
-                    {{"gpu_execution_accelerator", {{{"name", "cuda"}}, {{"name", "cuda"}}}}}}}}};
+  json config = {
+      {"optimization",
+       {{"execution_accelerators", {{"gpu_execution_accelerator", {{{"name", "cuda"}}, {{"name", "cuda"}}}}}}}}};
   Status s = ParseError(config);
   EXPECT_THAT(s.message(), HasSubstr("'cuda' more than once"));
 }
@@ -513,13 +521,12 @@ TEST(ParseOpenVino, TheSeedExampleConfig) {
 }
 
 TEST(ParseOpenVino, PassesValuesThroughUnchanged) {
-  ExecutionProviderSettings eps = ParseOk(Cpu("openvino", {{"device_type", "CPU"},
-                                                           {"precision", "FP32"},
-                                                           {"num_of_threads", "4"},
-                                                           {"cache_dir", "/tmp/ov_cache"}}));
-  EXPECT_THAT(eps.openvino_options, AllOf(Contains(Pair("device_type", "CPU")), Contains(Pair("precision", "FP32")),
-                                          Contains(Pair("num_of_threads", "4")),
-                                          Contains(Pair("cache_dir", "/tmp/ov_cache"))));
+  ExecutionProviderSettings eps = ParseOk(
+      Cpu("openvino",
+          {{"device_type", "CPU"}, {"precision", "FP32"}, {"num_of_threads", "4"}, {"cache_dir", "/tmp/ov_cache"}}));
+  EXPECT_THAT(eps.openvino_options,
+              AllOf(Contains(Pair("device_type", "CPU")), Contains(Pair("precision", "FP32")),
+                    Contains(Pair("num_of_threads", "4")), Contains(Pair("cache_dir", "/tmp/ov_cache"))));
   EXPECT_EQ(eps.openvino_options.size(), 4u);
 }
 
@@ -548,7 +555,8 @@ TEST(ParseOpenVino, RejectsANonBooleanNamingKeyAndValue) {
 
 TEST(ParseOpenVino, RejectsANonNumericThreadCount) {
   Status s = ParseError(Cpu("openvino", {{"num_of_threads", "four"}}));
-  EXPECT_THAT(s.message(), HasSubstr("'num_of_threads' has invalid value 'four': expected an integer in [0, 2147483647]"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("'num_of_threads' has invalid value 'four': expected an integer in [0, 2147483647]"));
   EXPECT_THAT(ParseError(Cpu("openvino", {{"num_streams", "-1"}})).message(), HasSubstr("'num_streams'"));
 }
 
@@ -557,11 +565,10 @@ TEST(ParseOpenVino, RejectsTheContextAddress) {
 }
 
 TEST(ParseOpenVino, KnowsOpenVinosKeys) {
-  EXPECT_THAT(OpenVinoOptionKeys(),
-              ElementsAre("cache_dir", "context", "device_id", "device_luid", "device_type", "disable_dynamic_shapes",
-                          "enable_causallm", "enable_opencl_throttling", "enable_qdq_optimizer", "layout",
-                          "load_config", "model_priority", "num_of_threads", "num_streams", "precision",
-                          "reshape_input"));
+  EXPECT_THAT(OpenVinoOptionKeys(), ElementsAre("cache_dir", "context", "device_id", "device_luid", "device_type",
+                                                "disable_dynamic_shapes", "enable_causallm", "enable_opencl_throttling",
+                                                "enable_qdq_optimizer", "layout", "load_config", "model_priority",
+                                                "num_of_threads", "num_streams", "precision", "reshape_input"));
 }
 
 // --- Accelerator names and lists -------------------------------------------------------------
@@ -613,10 +620,10 @@ TEST(ParseExecutionProviders, RejectsAListThatIsNotAList) {
 }
 
 TEST(ParseExecutionProviders, RejectsParametersThatAreNotAMap) {
-  json config = {{"optimization",
-                  {{"execution_accelerators",
-                    {{"gpu_execution_accelerator",
-                      {{{"name", "tensorrt"}, {"parameters", json::array({"precision_mode"})}}}}}}}}};
+  json config = {
+      {"optimization",
+       {{"execution_accelerators",
+         {{"gpu_execution_accelerator", {{{"name", "tensorrt"}, {"parameters", json::array({"precision_mode"})}}}}}}}}};
   EXPECT_THAT(ParseError(config).message(), HasSubstr("parameters must be a map of strings"));
 }
 

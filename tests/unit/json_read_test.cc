@@ -162,13 +162,9 @@ TEST(ReadInt64, RejectsJsonNumberAboveInt64Max) {
 
 // --- StringMember ------------------------------------------------------------
 
-TEST(StringMember, ReturnsTheStringValue) {
-  EXPECT_EQ(StringMember(json{{"name", "resnet"}}, "name"), "resnet");
-}
+TEST(StringMember, ReturnsTheStringValue) { EXPECT_EQ(StringMember(json{{"name", "resnet"}}, "name"), "resnet"); }
 
-TEST(StringMember, ReturnsEmptyWhenAbsent) {
-  EXPECT_EQ(StringMember(json{{"other", "x"}}, "name"), "");
-}
+TEST(StringMember, ReturnsEmptyWhenAbsent) { EXPECT_EQ(StringMember(json{{"other", "x"}}, "name"), ""); }
 
 TEST(StringMember, ReturnsEmptyWhenNotAString) {
   EXPECT_EQ(StringMember(json{{"name", 3}}, "name"), "");

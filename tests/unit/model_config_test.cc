@@ -144,8 +144,7 @@ TEST(ParseTensorConfig, RejectsDimBelowMinusOne) {
 TEST(ParseTensorConfig, RejectsBadReshapeDimNamingTheReshape) {
   TensorConfig t;
   Status s = ParseTensorConfig(
-      json{{"name", "x"}, {"data_type", "TYPE_FP32"}, {"dims", {6}}, {"reshape", {{"shape", {2, -5}}}}}, "input",
-      &t);
+      json{{"name", "x"}, {"data_type", "TYPE_FP32"}, {"dims", {6}}, {"reshape", {{"shape", {2, -5}}}}}, "input", &t);
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr("reshape"));
   EXPECT_THAT(s.message(), HasSubstr("-5"));
@@ -359,8 +358,8 @@ TEST(CountCpuInstances, IgnoresEntriesThatAreNotObjects) {
 // Triton's count is an int32, so two groups of INT_MAX are a legal config;
 // their sum must not wrap around to a negative instance count.
 TEST(CountCpuInstances, DoesNotWrapWhenCountsSumPastIntRange) {
-  const json j = {{"instance_group", {{{"kind", "KIND_CPU"}, {"count", INT_MAX}},
-                                      {{"kind", "KIND_CPU"}, {"count", INT_MAX}}}}};
+  const json j = {
+      {"instance_group", {{{"kind", "KIND_CPU"}, {"count", INT_MAX}}, {{"kind", "KIND_CPU"}, {"count", INT_MAX}}}}};
   EXPECT_GE(CountCpuInstances(j), 1);
 }
 

@@ -20,9 +20,7 @@ json WithParameter(const std::string& key, const std::string& value) {
   return json{{"parameters", {{key, {{"string_value", value}}}}}};
 }
 
-json WithGraphLevel(const json& level) {
-  return json{{"optimization", {{"graph", {{"level", level}}}}}};
-}
+json WithGraphLevel(const json& level) { return json{{"optimization", {{"graph", {{"level", level}}}}}}; }
 
 ModelSettings ParseOk(const json& config) {
   ModelSettings s;
@@ -141,9 +139,8 @@ TEST(ParseModelSettings, PassesSessionKeysThroughAsConfigEntries) {
 }
 
 TEST(ParseModelSettings, PassesEverySessionKeyThrough) {
-  const json config = {{"parameters",
-                        {{"session.a", {{"string_value", "x"}}},
-                         {"session.b", {{"string_value", "y"}}}}}};
+  const json config = {
+      {"parameters", {{"session.a", {{"string_value", "x"}}}, {"session.b", {{"string_value", "y"}}}}}};
   ModelSettings s = ParseOk(config);
   EXPECT_THAT(s.session_config_entries, ElementsAre(Pair("session.a", "x"), Pair("session.b", "y")));
 }
@@ -187,9 +184,8 @@ TEST(ParseModelSettings, ReadsDoCopyInDefaultStream) {
 // --- Unknown keys ----------------------------------------------------------------
 
 TEST(ParseModelSettings, CollectsUnknownKeysWithoutFailing) {
-  const json config = {{"parameters",
-                        {{"intra_op_threads", {{"string_value", "4"}}},
-                         {"my_custom_key", {{"string_value", "x"}}}}}};
+  const json config = {
+      {"parameters", {{"intra_op_threads", {{"string_value", "4"}}}, {"my_custom_key", {{"string_value", "x"}}}}}};
   ModelSettings s = ParseOk(config);
   EXPECT_THAT(s.unknown_keys, ElementsAre("intra_op_threads", "my_custom_key"));
   EXPECT_FALSE(s.intra_op_threads.has_value());
@@ -207,9 +203,7 @@ TEST(ParseModelSettings, GraphLevelMinusOneIsBasic) {
   EXPECT_EQ(ParseOk(WithGraphLevel(-1)).graph_level, GraphLevel::kBasic);
 }
 
-TEST(ParseModelSettings, GraphLevelZeroIsAll) {
-  EXPECT_EQ(ParseOk(WithGraphLevel(0)).graph_level, GraphLevel::kAll);
-}
+TEST(ParseModelSettings, GraphLevelZeroIsAll) { EXPECT_EQ(ParseOk(WithGraphLevel(0)).graph_level, GraphLevel::kAll); }
 
 TEST(ParseModelSettings, GraphLevelOneIsExtended) {
   EXPECT_EQ(ParseOk(WithGraphLevel(1)).graph_level, GraphLevel::kExtended);
@@ -327,15 +321,17 @@ namespace {
 
 TEST(ParseModelSettings, ReadsCustomOpLibrariesFromModelOperations) {
   ModelSettings s;
-  ASSERT_TRUE(ParseModelSettings(nlohmann::json::parse(
-                  R"({"model_operations": {"op_library_filename": ["/a/libops.so", "/b/more.so"]}})"), &s).ok());
+  ASSERT_TRUE(
+      ParseModelSettings(
+          nlohmann::json::parse(R"({"model_operations": {"op_library_filename": ["/a/libops.so", "/b/more.so"]}})"), &s)
+          .ok());
   EXPECT_EQ(s.custom_op_libraries, (std::vector<std::string>{"/a/libops.so", "/b/more.so"}));
 }
 
 TEST(ParseModelSettings, RejectsNonStringCustomOpLibrary) {
   ModelSettings s;
-  Status status = ParseModelSettings(
-      nlohmann::json::parse(R"({"model_operations": {"op_library_filename": [7]}})"), &s);
+  Status status =
+      ParseModelSettings(nlohmann::json::parse(R"({"model_operations": {"op_library_filename": [7]}})"), &s);
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("op_library_filename"), std::string::npos);
 }
@@ -346,9 +342,7 @@ TEST(ParseModelSettings, RejectsNonStringCustomOpLibrary) {
 namespace ortbackend {
 namespace {
 
-json WithCudaGraphs(const json& value) {
-  return json{{"optimization", {{"cuda", {{"graphs", value}}}}}};
-}
+json WithCudaGraphs(const json& value) { return json{{"optimization", {{"cuda", {{"graphs", value}}}}}}; }
 
 TEST(ParseModelSettings, CudaGraphsAreOffByDefault) { EXPECT_FALSE(ParseOk(json::object()).cuda_graphs); }
 

@@ -55,8 +55,9 @@ TEST(NodePlacementParser, ReadsEachProviderWithItsNodesAndStopsAtTheBlockEnd) {
   EXPECT_EQ(p.providers[0].count, 1u);
   EXPECT_EQ(p.providers[1].count, 2u);
   EXPECT_EQ(p.providers[1].nodes, (std::vector<std::string>{"Triple (triple)", "Triple (triple_again)"}));
-  EXPECT_EQ(p.Summary(), "OpenVINOExecutionProvider: 1 node(s) (OpenVINO-EP-subgraph_1); "
-                         "CPUExecutionProvider: 2 node(s) (Triple x2)");
+  EXPECT_EQ(p.Summary(),
+            "OpenVINOExecutionProvider: 1 node(s) (OpenVINO-EP-subgraph_1); "
+            "CPUExecutionProvider: 2 node(s) (Triple x2)");
 }
 
 TEST(NodePlacementParser, ALaterBlockReplacesAnEarlierOne) {

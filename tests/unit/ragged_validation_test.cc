@@ -12,9 +12,9 @@
 namespace ortbackend {
 namespace {
 
+using ::testing::HasSubstr;
 using testing_builders::Config;
 using testing_builders::Tensor;
-using ::testing::HasSubstr;
 using json = nlohmann::json;
 
 // A model like the ragged-batching documentation's: a 1-D ragged input, the

@@ -31,8 +31,10 @@ json Control(const std::string& name, json control) { return {{"name", name}, {"
 // repeated fields included, as the server prints them).
 json FullSequenceBatching() {
   return {{"control_input",
-           {Control("START", {{"kind", "CONTROL_SEQUENCE_START"}, {"int32_false_true", {0, 1}},
-                              {"fp32_false_true", json::array()}, {"bool_false_true", json::array()}}),
+           {Control("START", {{"kind", "CONTROL_SEQUENCE_START"},
+                              {"int32_false_true", {0, 1}},
+                              {"fp32_false_true", json::array()},
+                              {"bool_false_true", json::array()}}),
             Control("END", {{"kind", "CONTROL_SEQUENCE_END"}, {"fp32_false_true", {0.0, 1.0}}}),
             Control("READY", {{"kind", "CONTROL_SEQUENCE_READY"}, {"bool_false_true", {false, true}}}),
             Control("CORRID", {{"kind", "CONTROL_SEQUENCE_CORRID"}, {"data_type", "TYPE_UINT64"}})}},
@@ -102,13 +104,12 @@ INSTANTIATE_TEST_SUITE_P(
                                      {"int32_false_true", {0, 1}},
                                      {"bool_false_true", {false, true}}})}}},
                 "must set exactly one of"},
-        BadCase{"three_flag_values",
-                {{"control_input",
-                  {Control("END", {{"kind", "CONTROL_SEQUENCE_END"}, {"int32_false_true", {0, 1, 2}}})}}},
-                "int32_false_true must hold two values"},
+        BadCase{
+            "three_flag_values",
+            {{"control_input", {Control("END", {{"kind", "CONTROL_SEQUENCE_END"}, {"int32_false_true", {0, 1, 2}}})}}},
+            "int32_false_true must hold two values"},
         BadCase{"corrid_float",
-                {{"control_input",
-                  {Control("ID", {{"kind", "CONTROL_SEQUENCE_CORRID"}, {"data_type", "TYPE_FP32"}})}}},
+                {{"control_input", {Control("ID", {{"kind", "CONTROL_SEQUENCE_CORRID"}, {"data_type", "TYPE_FP32"}})}}},
                 "control_input 'ID' (CONTROL_SEQUENCE_CORRID) has data_type 'TYPE_FP32'"},
         BadCase{"unknown_kind",
                 {{"control_input", {Control("X", {{"kind", "CONTROL_SEQUENCE_SOMETIMES"}})}}},
@@ -127,8 +128,7 @@ INSTANTIATE_TEST_SUITE_P(
                 {{"state", {{{"input_name", "S"}, {"data_type", "TYPE_FP32"}, {"dims", {1}}}}}},
                 "state needs both input_name and output_name"},
         BadCase{"state_bad_type",
-                {{"state",
-                  {{{"input_name", "S"}, {"output_name", "T"}, {"data_type", "TYPE_WHAT"}, {"dims", {1}}}}}},
+                {{"state", {{{"input_name", "S"}, {"output_name", "T"}, {"data_type", "TYPE_WHAT"}, {"dims", {1}}}}}},
                 "unsupported data_type 'TYPE_WHAT'"}),
     [](const auto& info) { return std::string(info.param.label); });
 
@@ -136,16 +136,14 @@ INSTANTIATE_TEST_SUITE_P(
 // the state out.
 ModelIoInfo SequenceModel() {
   ModelIoInfo io;
-  io.inputs = {Tensor("X", TRITONSERVER_TYPE_FP32, {-1, 3}), Tensor("START", TRITONSERVER_TYPE_INT32, {-1, 1}),
-               Tensor("END", TRITONSERVER_TYPE_FP32, {-1, 1}), Tensor("READY", TRITONSERVER_TYPE_BOOL, {-1, 1}),
+  io.inputs = {Tensor("X", TRITONSERVER_TYPE_FP32, {-1, 3}),        Tensor("START", TRITONSERVER_TYPE_INT32, {-1, 1}),
+               Tensor("END", TRITONSERVER_TYPE_FP32, {-1, 1}),      Tensor("READY", TRITONSERVER_TYPE_BOOL, {-1, 1}),
                Tensor("CORRID", TRITONSERVER_TYPE_UINT64, {-1, 1}), Tensor("S_IN", TRITONSERVER_TYPE_BYTES, {-1, 2})};
   io.outputs = {Tensor("Y", TRITONSERVER_TYPE_FP32, {-1, 3}), Tensor("S_OUT", TRITONSERVER_TYPE_BYTES, {-1, 2})};
   return io;
 }
 
-json SequenceConfig() {
-  return {{"max_batch_size", 4}, {"sequence_batching", FullSequenceBatching()}};
-}
+json SequenceConfig() { return {{"max_batch_size", 4}, {"sequence_batching", FullSequenceBatching()}}; }
 
 TEST(SequenceAutoComplete, ListsOnlyTheTensorsTheSequenceBatcherDoesNotSupply) {
   json config = SequenceConfig();
@@ -173,12 +171,12 @@ Status ValidateWith(const std::function<void(json*)>& edit, const ModelIoInfo& i
   return ValidateConfigAgainstModel(parsed, io);
 }
 
-TEST(SequenceValidation, AcceptsTheCompleteConfig) { EXPECT_TRUE(ValidateWith([](json*) {}).ok()); }
+TEST(SequenceValidation, AcceptsTheCompleteConfig) {
+  EXPECT_TRUE(ValidateWith([](json*) {}).ok());
+}
 
 TEST(SequenceValidation, ControlMissingFromTheModelIsNamed) {
-  Status s = ValidateWith([](json* c) {
-    (*c)["sequence_batching"]["control_input"][0]["name"] = "BEGIN";
-  });
+  Status s = ValidateWith([](json* c) { (*c)["sequence_batching"]["control_input"][0]["name"] = "BEGIN"; });
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr("config sequence_batching input 'BEGIN' is not an input of the model"));
 }

@@ -85,39 +85,27 @@ TEST(CheckedByteSize, AcceptsTheLargestCountThatFits) {
   EXPECT_EQ(b, kUint64Max - 1);
 }
 
-TEST(DimsMatch, EqualShapesMatch) {
-  EXPECT_TRUE(DimsMatch(Shape{1, 3, 224}, Shape{1, 3, 224}));
-}
+TEST(DimsMatch, EqualShapesMatch) { EXPECT_TRUE(DimsMatch(Shape{1, 3, 224}, Shape{1, 3, 224})); }
 
 TEST(DimsMatch, WildcardInPatternMatchesAnyDim) {
   EXPECT_TRUE(DimsMatch(Shape{-1, 3}, Shape{17, 3}));
   EXPECT_TRUE(DimsMatch(Shape{-1, 3}, Shape{0, 3}));
 }
 
-TEST(DimsMatch, DifferentDimDoesNotMatch) {
-  EXPECT_FALSE(DimsMatch(Shape{-1, 3}, Shape{17, 4}));
-}
+TEST(DimsMatch, DifferentDimDoesNotMatch) { EXPECT_FALSE(DimsMatch(Shape{-1, 3}, Shape{17, 4})); }
 
 TEST(DimsMatch, DifferentRankDoesNotMatch) {
   EXPECT_FALSE(DimsMatch(Shape{-1, 3}, Shape{17, 3, 1}));
   EXPECT_FALSE(DimsMatch(Shape{-1}, Shape{}));
 }
 
-TEST(DimsMatch, WildcardInActualDoesNotMatchFixedPattern) {
-  EXPECT_FALSE(DimsMatch(Shape{3}, Shape{-1}));
-}
+TEST(DimsMatch, WildcardInActualDoesNotMatchFixedPattern) { EXPECT_FALSE(DimsMatch(Shape{3}, Shape{-1})); }
 
-TEST(DimsMatch, EmptyShapesMatch) {
-  EXPECT_TRUE(DimsMatch(Shape{}, Shape{}));
-}
+TEST(DimsMatch, EmptyShapesMatch) { EXPECT_TRUE(DimsMatch(Shape{}, Shape{})); }
 
-TEST(ShapeToString, PrintsDimsInBracketsWithoutSpaces) {
-  EXPECT_EQ(ShapeToString(Shape{1, 3, -1}), "[1,3,-1]");
-}
+TEST(ShapeToString, PrintsDimsInBracketsWithoutSpaces) { EXPECT_EQ(ShapeToString(Shape{1, 3, -1}), "[1,3,-1]"); }
 
-TEST(ShapeToString, PrintsEmptyShapeAsEmptyBrackets) {
-  EXPECT_EQ(ShapeToString(Shape{}), "[]");
-}
+TEST(ShapeToString, PrintsEmptyShapeAsEmptyBrackets) { EXPECT_EQ(ShapeToString(Shape{}), "[]"); }
 
 TEST(ShapeToString, PrintsLargeDimsInFull) {
   EXPECT_EQ(ShapeToString(Shape{int64_t{1} << 62}), "[4611686018427387904]");

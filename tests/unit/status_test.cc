@@ -18,9 +18,7 @@ TEST(Status, DefaultConstructedIsOk) {
   EXPECT_EQ(s.message(), "");
 }
 
-TEST(Status, OkFactoryIsOk) {
-  EXPECT_TRUE(Status::Ok().ok());
-}
+TEST(Status, OkFactoryIsOk) { EXPECT_TRUE(Status::Ok().ok()); }
 
 TEST(Status, EachFactoryCarriesItsCodeAndMessage) {
   struct Case {
