@@ -11,12 +11,13 @@
 #   scripts/test.sh --skip sanitize,soak
 #   scripts/test.sh --only integration -- -k ragged    (after --: pytest arguments)
 #
-# Stages, in order: unit, gpu, openvino, integration, soak, fuzz, sanitize.
+# Stages, in order: format, unit, gpu, openvino, integration, soak, fuzz,
+# sanitize.
 # The main build always runs first (it is quick when nothing changed); the
 # integration stage uses the OpenVINO build when it exists.
 source "$(dirname "$0")/lib/common.sh"
 
-stages=(unit gpu openvino integration soak fuzz sanitize)
+stages=(format unit gpu openvino integration soak fuzz sanitize)
 only="" skip=""
 pytest_args=()
 while [ $# -gt 0 ]; do
@@ -37,6 +38,10 @@ wanted() {
   [[ ",$skip," != *",$1,"* ]]
 }
 
+if wanted format; then
+  step "format: the C++ sources as .clang-format lays them out"
+  "$ROOT/scripts/format.sh" --check
+fi
 "$ROOT/scripts/build.sh"
 if wanted unit; then
   step "unit tests"
