@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import time
 import urllib.request
 
 import numpy as np
@@ -241,3 +242,52 @@ def test_tool_shows_the_fallback_the_backend_refuses(openvino_server, tmp_path):
     assert "the backend refuses this model" in out.stdout
     warn = model_dir.parent / "ov_warn" / "config.pbtxt"
     assert run_tool(OPENVINO_TOOL, "--providers", "--config", warn, model_dir).returncode == 0
+
+
+def _chain_of_five():
+    """X -> Add -> Mul -> Sub -> Neg -> Abs -> Y: five nodes ORT runs as they are."""
+    one = helper.make_tensor("one", TensorProto.FLOAT, [], [1.0])
+    two = helper.make_tensor("two", TensorProto.FLOAT, [], [2.0])
+    nodes = [helper.make_node("Add", ["X", "one"], ["a"]), helper.make_node("Mul", ["a", "two"], ["b"]),
+             helper.make_node("Sub", ["b", "one"], ["c"]), helper.make_node("Neg", ["c"], ["d"]),
+             helper.make_node("Abs", ["d"], ["Y"])]
+    return models.make_model(nodes, [models.tensor("X", TensorProto.FLOAT, ["batch", 4])],
+                             [models.tensor("Y", TensorProto.FLOAT, ["batch", 4])], initializers=[one, two])
+
+
+def test_provider_node_counts_equal_those_of_ort_profile(tmp_path, start_server):
+    """The placement gauge agrees with ORT's own profile of a run: per provider,
+    the number of distinct nodes the profile shows running."""
+    repo = tmp_path / "models"
+    prefix = tmp_path / "profile"
+    models.save(repo, "chain", _chain_of_five(),
+                models.config("chain", max_batch_size=4,
+                              extra=parameter("profiling_file_prefix", str(prefix))))
+    server = start_server(repo, ["--model-control-mode=explicit"])
+    client = server.http()
+    client.load_model("chain")
+    gauge = provider_nodes(server, "chain")
+    i = httpclient.InferInput("X", [1, 4], "FP32")
+    x = np.array([[-2, -1, 0, 1]], np.float32)
+    i.set_data_from_numpy(x)
+    np.testing.assert_allclose(client.infer("chain", [i]).as_numpy("Y"), np.abs(-((x + 1) * 2 - 1)))
+    client.unload_model("chain")  # the session writes its profile as it ends
+    events = None
+    for _ in range(100):
+        files = list(tmp_path.glob("profile*.json"))
+        try:
+            events = json.loads(files[0].read_text()) if files else None
+        except json.JSONDecodeError:
+            events = None
+        if events:
+            break
+        time.sleep(0.1)
+    assert events, "ORT wrote no profile"
+    ran = {}
+    for e in events:
+        args = e.get("args", {})
+        if e.get("cat") == "Node" and "provider" in args:
+            ran.setdefault(args["provider"], set()).add(args.get("node_index", e["name"]))
+    profiled = {p: len(nodes) for p, nodes in ran.items()}
+    assert profiled == {"CPUExecutionProvider": 5}
+    assert gauge == profiled
