@@ -11,6 +11,7 @@
 #include "ort/memory_release.h"
 #include "ort/model_inspector.h"
 #include "ort/model_io.h"
+#include "ort/model_path.h"
 #include "ort/placement_capture.h"
 #include "ort/session_factory.h"
 #include "triton/error.h"

@@ -26,6 +26,7 @@
 #include "ort/environment.h"
 #include "ort/execution_providers.h"
 #include "ort/model_inspector.h"
+#include "ort/model_path.h"
 #include "ort/node_placement.h"
 #include "ort/placement_capture.h"
 #include "ort/session_factory.h"

@@ -1,7 +1,5 @@
 #include "ort/model_inspector.h"
 
-#include <sys/stat.h>
-
 #include <limits>
 #include <memory>
 
@@ -12,16 +10,6 @@
 
 namespace ortbackend {
 namespace {
-
-bool IsDirectory(const std::string& p) {
-  struct stat st;
-  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-bool IsFile(const std::string& p) {
-  struct stat st;
-  return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
 
 Status ReadMetadata(const Ort::Session& session, ModelMetadataInfo* out) {
   return OrtTry("reading the model's metadata", [&] {
@@ -41,14 +29,6 @@ Status ReadMetadata(const Ort::Session& session, ModelMetadataInfo* out) {
 }
 
 }  // namespace
-
-Status ResolveModelPath(const std::string& path, std::string* resolved) {
-  std::string p = path;
-  if (IsDirectory(p)) p += "/model.onnx";
-  if (!IsFile(p)) return Status::NotFound("model file not found: " + p);
-  *resolved = p;
-  return Status::Ok();
-}
 
 Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io, ModelMetadataInfo* metadata,
                         const std::vector<std::string>& custom_op_libraries) {

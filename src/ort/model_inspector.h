@@ -29,13 +29,6 @@ struct ModelMetadataInfo {
   std::map<std::string, std::string> custom;  // the model's metadata_props
 };
 
-// Finds the model file `path` names: the path itself when it is a regular
-// file, or <path>/model.onnx when it is a directory (a model with external
-// data files beside it). NotFound "model file not found: <file>" otherwise.
-// ResolveModelFile(repo, version, filename) is this applied to
-// <repo>/<version>/<filename or model.onnx>.
-Status ResolveModelPath(const std::string& path, std::string* resolved);
-
 // Loads the model at `path` (already resolved) into a throwaway session -- the
 // default graph optimization level, so it loads every model ORT loads, and
 // one thread -- and reads its declared inputs and outputs into `io`

@@ -1,6 +1,5 @@
 #include "ort/session_factory.h"
 
-#include "ort/model_inspector.h"
 #include "ort/ort_try.h"
 
 namespace ortbackend {
@@ -48,12 +47,6 @@ Status BuildSessionOptions(const ModelSettings& settings, const SessionPlan& pla
     for (const auto& [key, value] : settings.session_config_entries) so.AddConfigEntry(key.c_str(), value.c_str());
     *out = std::move(so);
   });
-}
-
-Status ResolveModelFile(const std::string& repository, uint64_t version, const std::string& filename,
-                        std::string* path) {
-  return ResolveModelPath(
-      repository + "/" + std::to_string(version) + "/" + (filename.empty() ? "model.onnx" : filename), path);
 }
 
 Status CreateSession(Ort::Env& env, const std::string& path, const Ort::SessionOptions& options,

@@ -20,11 +20,6 @@ struct SessionPlan {
 
 Status BuildSessionOptions(const ModelSettings& settings, const SessionPlan& plan, Ort::SessionOptions* out);
 
-// Finds the model file of one version: <repo>/<version>/<filename>, where a
-// directory means its model.onnx (external data files sit beside it).
-Status ResolveModelFile(const std::string& repository, uint64_t version, const std::string& filename,
-                        std::string* path);
-
 // Each call opens and reads the model file (and its external data) once.
 // With `prepacked` (not null), the session shares pre-packed weights with the
 // other sessions created with the same container (it must outlive them).
