@@ -1,99 +1,14 @@
 #include "ort/shared_initializers.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
+#include "common/mapped_file.h"
+#include "common/protobuf_wire.h"
 #include "ort/ort_try.h"
 
 namespace ortbackend {
 namespace {
-
-// A read-only mapping of the model file, unmapped when done.
-struct Mapping {
-  const uint8_t* data = nullptr;
-  size_t size = 0;
-  ~Mapping() {
-    if (data != nullptr) munmap(const_cast<uint8_t*>(data), size);
-  }
-};
-
-Status MapFile(const std::string& path, Mapping* m) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::NotFound("cannot open " + path + ": " + std::strerror(errno));
-  struct stat st;
-  Status s;
-  if (fstat(fd, &st) != 0) {
-    s = Status::Internal("cannot stat " + path + ": " + std::strerror(errno));
-  } else if (st.st_size > 0) {
-    void* p = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-    if (p == MAP_FAILED) {
-      s = Status::Internal("cannot map " + path + ": " + std::strerror(errno));
-    } else {
-      m->data = static_cast<const uint8_t*>(p);
-      m->size = static_cast<size_t>(st.st_size);
-    }
-  }
-  close(fd);
-  return s;
-}
-
-// The protobuf wire format, as much of it as onnx.proto's ModelProto uses.
-class Wire {
- public:
-  Wire(const uint8_t* p, const uint8_t* end) : p_(p), end_(end) {}
-  bool done() const { return p_ >= end_; }
-  bool Varint(uint64_t* v) {
-    *v = 0;
-    for (int shift = 0; shift < 64 && p_ < end_; shift += 7) {
-      const uint8_t b = *p_++;
-      *v |= static_cast<uint64_t>(b & 0x7f) << shift;
-      if ((b & 0x80) == 0) return true;
-    }
-    return false;
-  }
-  bool Tag(uint32_t* field, int* wire) {
-    uint64_t t;
-    if (!Varint(&t) || (t >> 3) == 0) return false;
-    *field = static_cast<uint32_t>(t >> 3);
-    *wire = static_cast<int>(t & 7);
-    return true;
-  }
-  bool Bytes(const uint8_t** d, size_t* n) {
-    uint64_t len;
-    if (!Varint(&len) || len > static_cast<uint64_t>(end_ - p_)) return false;
-    *d = p_;
-    *n = static_cast<size_t>(len);
-    p_ += len;
-    return true;
-  }
-  bool Skip(int wire) {
-    uint64_t v;
-    const uint8_t* d;
-    size_t n;
-    switch (wire) {
-      case 0: return Varint(&v);
-      case 1: return Advance(8);
-      case 2: return Bytes(&d, &n);
-      case 5: return Advance(4);
-      default: return false;
-    }
-  }
-
- private:
-  bool Advance(size_t n) {
-    if (n > static_cast<size_t>(end_ - p_)) return false;
-    p_ += n;
-    return true;
-  }
-  const uint8_t* p_;
-  const uint8_t* end_;
-};
 
 // Bytes per element of the fixed-size numeric ONNX types ORT's enum shares
 // (ONNXTensorElementDataType has TensorProto.DataType's values); 0: not taken.
@@ -128,7 +43,7 @@ struct Initializer {
 
 // TensorProto: 1 dims, 2 data_type, 4-7/10/11 typed data, 8 name, 9 raw_data,
 // 14 data_location.
-bool ReadTensor(Wire w, Initializer* t) {
+bool ReadTensor(WireReader w, Initializer* t) {
   while (!w.done()) {
     uint32_t field;
     int wire;
@@ -141,7 +56,7 @@ bool ReadTensor(Wire w, Initializer* t) {
       t->dims.push_back(static_cast<int64_t>(v));
     } else if (field == 1 && wire == 2) {
       if (!w.Bytes(&d, &n)) return false;
-      Wire packed(d, d + n);
+      WireReader packed(d, d + n);
       while (!packed.done()) {
         if (!packed.Varint(&v)) return false;
         t->dims.push_back(static_cast<int64_t>(v));
@@ -169,12 +84,12 @@ bool ReadTensor(Wire w, Initializer* t) {
 void SharedInitializers::AlignedFree::operator()(void* p) const { std::free(p); }
 
 Status SharedInitializers::Read(const std::string& path, std::unique_ptr<SharedInitializers>* out) {
-  Mapping m;
-  Status s = MapFile(path, &m);
+  MappedFile m;
+  Status s = m.Open(path);
   if (!s.ok()) return s;
   const Status malformed = Status::InvalidArgument("not a well-formed ONNX model file: " + path);
   auto shared = std::unique_ptr<SharedInitializers>(new SharedInitializers());
-  Wire model(m.data, m.data + m.size);
+  WireReader model(m.begin(), m.end());
   while (!model.done()) {
     uint32_t field;
     int wire;
@@ -186,7 +101,7 @@ Status SharedInitializers::Read(const std::string& path, std::unique_ptr<SharedI
     const uint8_t* gd;
     size_t gn;
     if (!model.Bytes(&gd, &gn)) return malformed;
-    Wire graph(gd, gd + gn);
+    WireReader graph(gd, gd + gn);
     while (!graph.done()) {
       if (!graph.Tag(&field, &wire)) return malformed;
       if (!(field == 5 && wire == 2)) {  // GraphProto.initializer
@@ -197,7 +112,7 @@ Status SharedInitializers::Read(const std::string& path, std::unique_ptr<SharedI
       size_t tn;
       if (!graph.Bytes(&td, &tn)) return malformed;
       Initializer t;
-      if (!ReadTensor(Wire(td, td + tn), &t)) return malformed;
+      if (!ReadTensor(WireReader(td, td + tn), &t)) return malformed;
       const size_t elem = ElementBytes(t.type);
       if (elem == 0 || t.external || t.other_data || t.raw == nullptr || t.name.empty()) continue;
       uint64_t elements = 1;
