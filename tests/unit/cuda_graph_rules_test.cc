@@ -7,28 +7,22 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tensor_builders.h"
+
 #include "common/data_type.h"
 
 namespace ortbackend {
 namespace {
 
 using ::testing::HasSubstr;
-
-TensorSpec Tensor(const std::string& name, TRITONSERVER_DataType dtype, Shape dims) {
-  TensorSpec t;
-  t.name = name;
-  t.dtype = dtype;
-  t.element_size = dtype == TRITONSERVER_TYPE_BYTES ? 0 : 4;
-  t.dims = std::move(dims);
-  return t;
-}
+using testing_builders::SpecTensor;
 
 ExecutionSpec FixedSpec(int64_t max_batch) {
   ExecutionSpec spec;
   spec.model_name = "conv";
   spec.max_batch_size = max_batch;
-  spec.inputs.push_back(Tensor("IN", TRITONSERVER_TYPE_FP32, {3, 8, 8}));
-  TensorSpec out = Tensor("OUT", TRITONSERVER_TYPE_FP32, {10});
+  spec.inputs.push_back(SpecTensor("IN", TRITONSERVER_TYPE_FP32, {3, 8, 8}));
+  TensorSpec out = SpecTensor("OUT", TRITONSERVER_TYPE_FP32, {10});
   out.shape_recipe = {DimSource{DimSource::kBatch}, DimSource{DimSource::kFixed, 10}};
   spec.outputs.push_back(out);
   return spec;
@@ -69,7 +63,7 @@ TEST(CheckCudaGraphShapes, RejectsBatchInputsWhoseShapeFollowsTheBatch) {
 
 TEST(CheckCudaGraphShapes, RejectsBytesTensors) {
   ExecutionSpec spec = FixedSpec(0);
-  spec.inputs[0] = Tensor("TEXT", TRITONSERVER_TYPE_BYTES, {1});
+  spec.inputs[0] = SpecTensor("TEXT", TRITONSERVER_TYPE_BYTES, {1});
   EXPECT_FALSE(CheckCudaGraphShapes(spec).ok());
 }
 

@@ -5,22 +5,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tensor_builders.h"
+
 namespace ortbackend {
 namespace {
 
 using ::testing::HasSubstr;
+using testing_builders::SpecTensor;
 
 constexpr MemoryLocation kHost{false, 0};
 MemoryLocation Gpu(int64_t device) { return MemoryLocation{true, device}; }
-
-TensorSpec Tensor(const std::string& name, TRITONSERVER_DataType dtype, Shape dims) {
-  TensorSpec t;
-  t.name = name;
-  t.dtype = dtype;
-  t.element_size = dtype == TRITONSERVER_TYPE_BYTES ? 0 : 4;
-  t.dims = std::move(dims);
-  return t;
-}
 
 // One request per entry of `buffers_per_request`, every buffer at `where`.
 ChunkSummary Chunks(std::initializer_list<std::initializer_list<MemoryLocation>> requests, int gpu_device) {
@@ -35,13 +29,13 @@ ChunkSummary Chunks(std::initializer_list<std::initializer_list<MemoryLocation>>
 // --- Which inputs may reach which instance -------------------------------------------
 
 TEST(CheckInputLocation, HostInputIsAcceptedEverywhere) {
-  const TensorSpec t = Tensor("IN", TRITONSERVER_TYPE_FP32, {4});
+  const TensorSpec t = SpecTensor("IN", TRITONSERVER_TYPE_FP32, {4});
   EXPECT_TRUE(CheckInputLocation("m", t, kHost, -1, false).ok());
   EXPECT_TRUE(CheckInputLocation("m", t, kHost, 0, true).ok());
 }
 
 TEST(CheckInputLocation, GpuInputInCpuBuildNamesModelInputAndRebuildOption) {
-  Status s = CheckInputLocation("resnet", Tensor("IN", TRITONSERVER_TYPE_FP32, {4}), Gpu(0), -1, false);
+  Status s = CheckInputLocation("resnet", SpecTensor("IN", TRITONSERVER_TYPE_FP32, {4}), Gpu(0), -1, false);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), StatusCode::kUnsupported);
   EXPECT_THAT(s.message(), HasSubstr("model 'resnet', input 'IN'"));
@@ -50,19 +44,19 @@ TEST(CheckInputLocation, GpuInputInCpuBuildNamesModelInputAndRebuildOption) {
 }
 
 TEST(CheckInputLocation, GpuInputOnCpuInstanceOfGpuBuildSaysKindCpu) {
-  Status s = CheckInputLocation("m", Tensor("IN", TRITONSERVER_TYPE_FP32, {4}), Gpu(1), -1, true);
+  Status s = CheckInputLocation("m", SpecTensor("IN", TRITONSERVER_TYPE_FP32, {4}), Gpu(1), -1, true);
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr("KIND_CPU instance"));
 }
 
 TEST(CheckInputLocation, GpuInputOnGpuInstanceIsAcceptedWhateverItsDevice) {
-  const TensorSpec t = Tensor("IN", TRITONSERVER_TYPE_FP32, {4});
+  const TensorSpec t = SpecTensor("IN", TRITONSERVER_TYPE_FP32, {4});
   EXPECT_TRUE(CheckInputLocation("m", t, Gpu(0), 0, true).ok());
   EXPECT_TRUE(CheckInputLocation("m", t, Gpu(1), 0, true).ok());  // copied across
 }
 
 TEST(CheckInputLocation, BytesInputInGpuMemoryIsRefused) {
-  Status s = CheckInputLocation("m", Tensor("TEXT", TRITONSERVER_TYPE_BYTES, {1}), Gpu(0), 0, true);
+  Status s = CheckInputLocation("m", SpecTensor("TEXT", TRITONSERVER_TYPE_BYTES, {1}), Gpu(0), 0, true);
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr("input 'TEXT'"));
   EXPECT_THAT(s.message(), HasSubstr("BYTES"));
@@ -130,7 +124,7 @@ TEST(RouteBoundOutput, DeviceBufferIsRefusedByCpuInstanceOrOtherGpu) {
 }
 
 TEST(OutputLocationError, NamesModelOutputAndTheReason) {
-  const TensorSpec t = Tensor("OUT", TRITONSERVER_TYPE_FP32, {4});
+  const TensorSpec t = SpecTensor("OUT", TRITONSERVER_TYPE_FP32, {4});
   EXPECT_THAT(OutputLocationError("m", t, Gpu(0), -1, false), HasSubstr("built without GPU support"));
   EXPECT_THAT(OutputLocationError("m", t, Gpu(0), -1, true), HasSubstr("KIND_CPU instance"));
   const std::string other = OutputLocationError("m", t, Gpu(1), 0, true);

@@ -8,6 +8,7 @@
 #include "common/data_type.h"
 #include "config/model_config.h"
 #include "tensor/model_io_info.h"
+#include "tensor/tensor_spec.h"
 
 namespace ortbackend::testing_builders {
 
@@ -28,6 +29,16 @@ inline TensorConfig Config(const std::string& name, TRITONSERVER_DataType dtype,
   c.dtype = dtype;
   c.dims = std::move(dims);
   return c;
+}
+
+// One tensor as Execute's spec holds it (4-byte elements unless BYTES).
+inline TensorSpec SpecTensor(const std::string& name, TRITONSERVER_DataType dtype, Shape dims) {
+  TensorSpec t;
+  t.name = name;
+  t.dtype = dtype;
+  t.element_size = dtype == TRITONSERVER_TYPE_BYTES ? 0 : 4;
+  t.dims = std::move(dims);
+  return t;
 }
 
 }  // namespace ortbackend::testing_builders
