@@ -162,3 +162,19 @@ def module_server_factory():
 @pytest.fixture(params=["http", "grpc"])
 def protocol(request):
     return request.param
+
+
+def read_profile(folder, pattern="profile*.json", tries=100):
+    """The events of the ORT profile in `folder`, once the session ending has
+    written it whole (None if it never does)."""
+    import json
+    for _ in range(tries):
+        files = list(pathlib.Path(folder).glob(pattern))
+        try:
+            events = json.loads(files[0].read_text()) if files else None
+        except json.JSONDecodeError:
+            events = None
+        if events:
+            return events
+        time.sleep(0.1)
+    return None

@@ -17,6 +17,7 @@ from onnx import TensorProto, helper
 from tritonclient.utils import InferenceServerException
 
 import models
+from conftest import read_profile
 
 OPENVINO_BACKEND_DIR = os.environ.get("ORT_OPENVINO_BACKEND_DIR")
 CUSTOM_OP_LIB = os.environ.get("ORT_TEST_CUSTOM_OP_LIB")
@@ -272,16 +273,7 @@ def test_provider_node_counts_equal_those_of_ort_profile(tmp_path, start_server)
     i.set_data_from_numpy(x)
     np.testing.assert_allclose(client.infer("chain", [i]).as_numpy("Y"), np.abs(-((x + 1) * 2 - 1)))
     client.unload_model("chain")  # the session writes its profile as it ends
-    events = None
-    for _ in range(100):
-        files = list(tmp_path.glob("profile*.json"))
-        try:
-            events = json.loads(files[0].read_text()) if files else None
-        except json.JSONDecodeError:
-            events = None
-        if events:
-            break
-        time.sleep(0.1)
+    events = read_profile(tmp_path)  # the session writes its profile as it ends
     assert events, "ORT wrote no profile"
     ran = {}
     for e in events:

@@ -13,6 +13,7 @@ import pytest
 import tritonclient.http as httpclient
 
 import models
+from conftest import read_profile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "bench"))
 import make_models  # noqa: E402  (the bench's conv net: every graph level changes it differently)
@@ -151,15 +152,6 @@ def test_profiling_shows_the_cpu_provider_ran_every_node(tmp_path, start_server)
     add_model(repo, "profiled", profiling_file_prefix=prefix)
     server = start_server(repo, ["--model-control-mode=explicit"])
     threads_added_by_loading(server, "profiled")  # load, infer once, unload: the profile is written
-    events = None
-    for _ in range(100):  # the session writes its profile as it ends
-        files = list(tmp_path.glob("profile*.json"))
-        try:
-            events = json.loads(files[0].read_text()) if files else None
-        except json.JSONDecodeError:
-            events = None
-        if events:
-            break
-        time.sleep(0.1)
+    events = read_profile(tmp_path)  # the session writes its profile as it ends
     providers = {e["args"]["provider"] for e in events if e.get("cat") == "Node" and "provider" in e.get("args", {})}
     assert providers == {"CPUExecutionProvider"}
