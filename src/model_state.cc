@@ -3,15 +3,14 @@
 #include <chrono>
 #include <filesystem>
 
-#include "autocomplete/autocomplete.h"
 #include "config/json_read.h"
 #include "gpu/cuda_runtime.h"
+#include "load/model_load.h"
 #include "ort/cpu_budget.h"
 #include "ort/execution_providers.h"
 #include "ort/memory_release.h"
 #include "ort/model_inspector.h"
 #include "ort/model_io.h"
-#include "ort/model_path.h"
 #include "ort/placement_capture.h"
 #include "ort/session_factory.h"
 #include "triton/error.h"
@@ -21,21 +20,6 @@
 
 namespace ortbackend {
 namespace {
-
-// The model file; for a model given as a directory, every file in it
-// (the external data beside model.onnx).
-uint64_t ModelFilesBytes(const std::string& model_path, bool directory_model) {
-  std::error_code ec;
-  const std::filesystem::path file(model_path);
-  if (!directory_model) {
-    const uint64_t size = std::filesystem::file_size(file, ec);
-    return ec ? 0 : size;
-  }
-  uint64_t total = 0;
-  for (const auto& e : std::filesystem::directory_iterator(file.parent_path(), ec))
-    if (e.is_regular_file(ec)) total += e.file_size(ec);
-  return total;
-}
 
 // Whether every instance of the model will be a CPU instance: no group asks
 // for a GPU, and a group without a kind (KIND_AUTO, also what the server
@@ -110,57 +94,54 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   backend_ = static_cast<BackendState*>(backend_state);
   metrics_ = std::make_unique<ModelMetrics>(backend_->metrics.get(), name_, version_);
 
+  // What the server hands over, as LoadModel's plain input.
+  ModelLoadInput input;
+  input.model_name = name_;
+  input.version = version_;
+  input.default_max_batch_size = backend_->settings.default_max_batch_size;
   MessagePtr message;
   s = FromTritonError(TRITONBACKEND_ModelConfig(model, 1, message.receive()), "reading the model config");
+  if (s.ok()) s = JsonFromMessage(message.get(), &input.config);
   if (!s.ok()) return s;
-  nlohmann::json config_json;
-  s = JsonFromMessage(message.get(), &config_json);
-  if (!s.ok()) return s;
-
-  s = ParseModelSettings(config_json, &settings_);
-  if (!s.ok()) return s;
-  s = ParseExecutionProviders(config_json, settings_, &providers_);
-  if (!s.ok()) return s;
-  for (const auto& key : settings_.unknown_keys)
-    ORTB_LOG_WARN("model '" + name_ + "': ignoring unknown parameter '" + key + "'");
-
   TRITONBACKEND_ArtifactType artifact;
   const char* repository = nullptr;
   s = FromTritonError(TRITONBACKEND_ModelRepository(model, &artifact, &repository), "reading the model repository");
   if (!s.ok()) return s;
-  s = ResolveModelFile(repository, version_, StringMember(config_json, "default_model_filename"), &model_path_);
-  if (!s.ok()) return s;
-  {
-    const std::string filename = StringMember(config_json, "default_model_filename");
-    const std::string named =
-        std::string(repository) + "/" + std::to_string(version_) + "/" + (filename.empty() ? "model.onnx" : filename);
-    weights_bytes_ = ModelFilesBytes(model_path_, model_path_ != named);
-    metrics_->SetWeightsBytes(weights_bytes_);
-  }
-  s = ReadModelMetadata(config_json);
+  input.repository = repository;
+  s = FromTritonError(TRITONBACKEND_ModelAutoCompleteConfig(model, &input.auto_complete), "reading auto-complete");
   if (!s.ok()) return s;
 
-  bool auto_complete = false;
-  s = FromTritonError(TRITONBACKEND_ModelAutoCompleteConfig(model, &auto_complete), "reading auto-complete");
+  ModelLoad load;
+  s = LoadModel(
+      input,
+      [this](const ModelLoad& so_far, ModelIoInfo* io) {
+        // The sessions read these; they are the model's from here on.
+        settings_ = so_far.settings;
+        providers_ = so_far.providers;
+        model_path_ = so_far.file.path;
+        weights_bytes_ = so_far.weights_bytes;
+        metrics_->SetWeightsBytes(weights_bytes_);
+        return ReadModelMetadata(so_far.config_json, io);
+      },
+      &load);
+  for (const auto& key : load.settings.unknown_keys)
+    ORTB_LOG_WARN("model '" + name_ + "': ignoring unknown parameter '" + key + "'");
   if (!s.ok()) return s;
-  if (auto_complete) {
-    s = AutoComplete(model, &config_json);
-    if (!s.ok()) return s;
-  }
-  s = ParseModelConfig(config_json, &config_);
-  if (!s.ok()) return s;
-  if (config_.name.empty()) config_.name = name_;
-  return ValidateConfigAgainstModel(config_, io_);
+  io_ = std::move(load.io);
+  config_ = std::move(load.config);
+  if (load.completed.empty()) return Status::Ok();
+  for (const auto& n : load.completed) ORTB_LOG_INFO("model '" + name_ + "' auto-complete: " + n);
+  return SetServerConfig(model, load.config_json);
 }
 
-Status ModelState::ReadModelMetadata(const nlohmann::json& config_json) {
+Status ModelState::ReadModelMetadata(const nlohmann::json& config_json, ModelIoInfo* io) {
   // When every instance will run on the one shared CPU session, that session
   // is made now and read: the weights are loaded once, by the session that
   // serves, and the file is read once.
   const bool on_cpu = AllInstancesOnCpu(config_json);
   if (settings_.share_session.value_or(true) && on_cpu) {
     Status s = CreateSession(UsableCores(), false, 0, nullptr, &shared_session_);
-    if (s.ok()) s = ReadModelIo(*shared_session_, &io_);
+    if (s.ok()) s = ReadModelIo(*shared_session_, io);
     if (!s.ok()) shared_session_.reset();
     return s;
   }
@@ -170,28 +151,23 @@ Status ModelState::ReadModelMetadata(const nlohmann::json& config_json) {
   if (on_cpu && config_json.contains("instance_group")) {
     spare_session_instances_ = CountInstances(config_json, "KIND_CPU");
     Status s = CreateSession(DefaultIntraOpThreads(spare_session_instances_), false, 0, nullptr, &spare_session_);
-    if (s.ok()) s = ReadModelIo(*spare_session_, &io_);
+    if (s.ok()) s = ReadModelIo(*spare_session_, io);
     if (!s.ok()) spare_session_.reset();
     return s;
   }
   ++file_loads_;
-  Status s = InspectModelFile(backend_->ort->env(), model_path_, &io_, nullptr, settings_.custom_op_libraries);
+  Status s = InspectModelFile(backend_->ort->env(), model_path_, io, nullptr, settings_.custom_op_libraries);
   // The inspection session's weights are freed; return them before the real
   // session allocates its own (on another thread, so from another arena).
   ReturnFreedMemoryToSystem();
   return s;
 }
 
-Status ModelState::AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json) {
-  std::vector<std::string> notes;
-  Status s = AutoCompleteConfig(io_, backend_->settings.default_max_batch_size, config_json, &notes);
-  if (!s.ok()) return s;
-  if (notes.empty()) return Status::Ok();
-  for (const auto& n : notes) ORTB_LOG_INFO("model '" + name_ + "' auto-complete: " + n);
-  const std::string text = config_json->dump();
+Status ModelState::SetServerConfig(TRITONBACKEND_Model* model, const nlohmann::json& config_json) {
+  const std::string text = config_json.dump();
   MessagePtr message;
-  s = FromTritonError(TRITONSERVER_MessageNewFromSerializedJson(message.receive(), text.data(), text.size()),
-                      "serializing the completed config");
+  Status s = FromTritonError(TRITONSERVER_MessageNewFromSerializedJson(message.receive(), text.data(), text.size()),
+                             "serializing the completed config");
   if (!s.ok()) return s;
   return FromTritonError(TRITONBACKEND_ModelSetConfig(model, 1, message.get()), "setting the completed config");
 }

@@ -66,8 +66,10 @@ class ModelState {
   Status CreateSession(int intra_op_default, bool gpu, int device_id, void* cuda_stream,
                        std::shared_ptr<Ort::Session>* out);
   Status Load(TRITONBACKEND_Model* model);
-  Status ReadModelMetadata(const nlohmann::json& config_json);
-  Status AutoComplete(TRITONBACKEND_Model* model, nlohmann::json* config_json);
+  // LoadModel's reader: makes the serving session when it can, else inspects.
+  Status ReadModelMetadata(const nlohmann::json& config_json, ModelIoInfo* io);
+  // Hands the completed configuration back to the server.
+  static Status SetServerConfig(TRITONBACKEND_Model* model, const nlohmann::json& config_json);
 
   std::string name_;
   uint64_t version_ = 0;

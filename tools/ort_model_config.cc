@@ -1,10 +1,9 @@
 // ort-model-config: prints the config.pbtxt the ONNX Runtime backend
 // auto-completes for a model that has none, followed by ONNX-level facts.
 //
-// It runs the backend's own load steps (ModelState::Load) through the shared
-// libraries -- ResolveModelFile/ResolveModelPath, InspectModelFile,
-// AutoCompleteConfig, ParseModelConfig, ValidateConfigAgainstModel -- so the
-// config and every error message are the backend's.
+// It runs the backend's own load (LoadModel, which ModelState::Load calls
+// too) with a throwaway inspection session as the reader, so the config and
+// every error message are the backend's.
 
 #include <filesystem>
 #include <fstream>
@@ -15,18 +14,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "autocomplete/autocomplete.h"
 #include "config/backend_settings.h"
 #include "config/execution_providers.h"
 #include "config/json_read.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
+#include "load/model_load.h"
 #include "model_facts.h"
 #include "onnx_file_summary.h"
 #include "ort/environment.h"
 #include "ort/execution_providers.h"
 #include "ort/model_inspector.h"
-#include "ort/model_path.h"
 #include "ort/node_placement.h"
 #include "ort/placement_capture.h"
 #include "ort/session_factory.h"
@@ -177,14 +175,8 @@ bool HighestVersion(const fs::path& dir, uint64_t* version) {
   return found;
 }
 
-struct ModelLocation {
-  std::string file;          // the resolved model file, as ORT will open it
-  std::string default_name;  // the name the model would have in a repository
-};
-
-// Finds the model file MODEL names, with the backend's resolution rules and
-// "model file not found" message, and the model name it implies.
-Status LocateModel(std::string arg, ModelLocation* out) {
+// Where MODEL is, as LoadModel's input, and the model name it implies.
+void LocateModel(std::string arg, ModelLoadInput* input, std::string* default_name) {
   while (arg.size() > 1 && arg.back() == '/') arg.pop_back();
   const fs::path absolute = fs::absolute(arg).lexically_normal();
   auto name_of = [](const fs::path& p) { return p.filename().string(); };
@@ -192,61 +184,39 @@ Status LocateModel(std::string arg, ModelLocation* out) {
   if (fs::is_directory(arg, ec)) {
     uint64_t version = 0;
     if (!fs::exists(fs::path(arg) / "model.onnx", ec) && HighestVersion(arg, &version)) {
-      out->default_name = name_of(absolute);
-      return ResolveModelFile(arg, version, "", &out->file);
+      *default_name = name_of(absolute);
+      input->repository = arg;  // the server's case: the config's default_model_filename applies
+      input->version = version;
+      return;
     }
     const bool is_version_dir = IsVersionName(name_of(absolute));
-    out->default_name = name_of(is_version_dir ? absolute.parent_path() : absolute);
-    return ResolveModelPath(arg + "/model.onnx", &out->file);
+    *default_name = name_of(is_version_dir ? absolute.parent_path() : absolute);
+    input->path = arg;
+    return;
   }
   const fs::path parent = absolute.parent_path();
-  out->default_name = IsVersionName(name_of(parent)) ? name_of(parent.parent_path()) : absolute.stem().string();
-  return ResolveModelPath(arg, &out->file);
-}
-
-// The backend's load of a model served without a config.pbtxt
-// (ModelState::Load with auto-complete on): read the model through a
-// throwaway session, complete the config, parse it and check it against the
-// model.
-Status CompleteConfig(Ort::Env& env, const std::string& file, const BackendSettings& settings, nlohmann::json* config,
-                      ModelIoInfo* io, ModelMetadataInfo* metadata) {
-  // As the backend: the config's custom-op libraries are loaded before the model is read.
-  ModelSettings model_settings;
-  Status s = ParseModelSettings(*config, &model_settings);
-  if (!s.ok()) return s;
-  s = InspectModelFile(env, file, io, metadata, model_settings.custom_op_libraries);
-  if (!s.ok()) return s;
-  std::vector<std::string> notes;
-  s = AutoCompleteConfig(*io, settings.default_max_batch_size, config, &notes);
-  if (!s.ok()) return s;
-  ModelConfig parsed;
-  s = ParseModelConfig(*config, &parsed);
-  if (!s.ok()) return s;
-  return ValidateConfigAgainstModel(parsed, *io);
+  *default_name = IsVersionName(name_of(parent)) ? name_of(parent.parent_path()) : absolute.stem().string();
+  input->path = arg;
 }
 
 // --providers: the session the backend would create for one instance of
 // `kind` (ModelState::CreateSession: BuildSessionOptions,
 // AppendExecutionProviders, CreateSessionWithPlacement), its placement, and
 // the fallback verdict. One thread each: placement does not depend on it.
-Status PlaceNodes(Ort::Env& env, const std::string& file, const nlohmann::json& config, bool gpu,
-                  NodePlacement* placement, FallbackVerdict* verdict, ProviderFallback* policy) {
-  ModelSettings settings;
-  Status s = ParseModelSettings(config, &settings);
-  if (!s.ok()) return s;
-  ExecutionProviderSettings providers;
-  s = ParseExecutionProviders(config, settings, &providers);
-  if (!s.ok()) return s;
+Status PlaceNodes(Ort::Env& env, const ModelLoad& load, bool gpu, NodePlacement* placement, FallbackVerdict* verdict,
+                  ProviderFallback* policy) {
+  const ModelSettings& settings = load.settings;
+  const ExecutionProviderSettings& providers = load.providers;
   SessionPlan plan;
   plan.intra_op_threads = 1;
   plan.inter_op_threads = 1;
   Ort::SessionOptions options{nullptr};
-  s = BuildSessionOptions(settings, plan, &options);
+  Status s = BuildSessionOptions(settings, plan, &options);
   if (!s.ok()) return s;
   s = AppendExecutionProviders(providers, gpu, 0, &options, nullptr);
   if (!s.ok()) return s;
   std::unique_ptr<Ort::Session> session;
-  s = CreateSessionWithPlacement(env, file, &options, &session, placement);
+  s = CreateSessionWithPlacement(env, load.file.path, &options, &session, placement);
   if (!s.ok()) return s;
   *policy = settings.provider_fallback;
   *verdict = JudgeFallback(*placement, AcceleratorFor(providers, gpu), settings.provider_fallback);
@@ -289,9 +259,6 @@ int PrintProviders(const NodePlacement& placement, const FallbackVerdict& verdic
   return verdict.fail ? 1 : 0;
 }
 
-// The configuration the load starts from: the --config file's JSON object, or
-// an empty one; either way named like the model and, unless it names one,
-// for this backend.
 int Fail(const Status& s, const std::string& name) {
   const Status shown = name.empty() ? s : s.WithContext("model '" + name + "'");
   std::cerr << "ort-model-config: " << shown.message() << "\n";
@@ -331,47 +298,63 @@ int Run(const std::vector<std::string>& args) {
     }
     if (!s.ok()) return Fail(s, "");
   }
-  ModelLocation location;
-  s = LocateModel(options.model, &location);
-  std::string name = options.name.empty() ? StringMember(config, "name") : options.name;
-  if (name.empty()) name = location.default_name;
-  if (!s.ok()) return Fail(s, name);
+  // The configuration the load starts from: the --config file's, or an empty
+  // one; either way named like the model and, unless it names one, for this
+  // backend.
+  ModelLoadInput input;
+  std::string name;
+  LocateModel(options.model, &input, &name);
+  if (!options.name.empty()) {
+    name = options.name;
+  } else if (!StringMember(config, "name").empty()) {
+    name = StringMember(config, "name");
+  }
   config["name"] = name;
   if (!config.contains("backend") && !config.contains("platform")) config["backend"] = "onnxruntime";
+  input.config = std::move(config);
+  input.model_name = name;
+  input.default_max_batch_size = settings.default_max_batch_size;
 
   auto environment = OrtEnvironment::Create(BackendSettings());
   if (!environment.ok()) return Fail(environment.status(), name);
-  ModelIoInfo io;
   ModelMetadataInfo metadata;
-  s = CompleteConfig(environment.value()->env(), location.file, settings, &config, &io, &metadata);
+  ModelLoad load;
+  s = LoadModel(
+      input,
+      [&](const ModelLoad& so_far, ModelIoInfo* io) {
+        return InspectModelFile(environment.value()->env(), so_far.file.path, io, &metadata,
+                                so_far.settings.custom_op_libraries);
+      },
+      &load);
   if (!s.ok()) return Fail(s, name);
+  nlohmann::json& completed = load.config_json;
   if (!options.instance_kind.empty())
-    config["instance_group"] = nlohmann::json::array({{{"kind", options.instance_kind}, {"count", 1}}});
+    completed["instance_group"] = nlohmann::json::array({{{"kind", options.instance_kind}, {"count", 1}}});
   if (options.providers) {
     NodePlacement placement;
     FallbackVerdict verdict;
     ProviderFallback policy = ProviderFallback::kAllow;
     // The instance kind the (completed) config asks for; --instance-kind set it above.
-    const auto& groups = config.contains("instance_group") ? config["instance_group"] : nlohmann::json();
+    const auto& groups = completed.contains("instance_group") ? completed["instance_group"] : nlohmann::json();
     const bool gpu =
         groups.is_array() && !groups.empty() && groups[0].is_object() && groups[0].value("kind", "") == "KIND_GPU";
-    s = PlaceNodes(environment.value()->env(), location.file, config, gpu, &placement, &verdict, &policy);
+    s = PlaceNodes(environment.value()->env(), load, gpu, &placement, &verdict, &policy);
     if (!s.ok()) return Fail(s, name);
     return PrintProviders(placement, verdict, policy, gpu, options.json);
   }
 
   OnnxFileSummary summary;
-  const Status read = ReadOnnxFileSummary(location.file, &summary);
+  const Status read = ReadOnnxFileSummary(load.file.path, &summary);
   const nlohmann::json facts =
-      ModelFactsToJson(location.file, io, metadata, read.ok() ? &summary : nullptr, read.message());
+      ModelFactsToJson(load.file.path, load.io, metadata, read.ok() ? &summary : nullptr, read.message());
 
   if (options.json) {
-    std::cout << nlohmann::json({{"config", config}, {"onnx", facts}}).dump(2) << "\n";
+    std::cout << nlohmann::json({{"config", completed}, {"onnx", facts}}).dump(2) << "\n";
   } else {
     std::cout << "# The configuration the ONNX Runtime backend auto-completes for this model"
               << (options.config.empty() ? std::string() : " from " + options.config) << "\n"
               << "# (default-max-batch-size=" << settings.default_max_batch_size << "), by ort-model-config.\n"
-              << ConfigToPbtxt(config) << "\n"
+              << ConfigToPbtxt(completed) << "\n"
               << ModelFactsToComments(facts);
   }
   std::cout.flush();
