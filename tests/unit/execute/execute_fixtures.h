@@ -60,6 +60,18 @@ class ModelBuilder {
     config_.batch_inputs.push_back(b);
     return *this;
   }
+  // A sequence_batching state: the server feeds `input` from the sequence's
+  // stored state, and the backend stores what the model writes to `output`.
+  ModelBuilder& State(const std::string& input, const std::string& output, TRITONSERVER_DataType dtype, Shape dims) {
+    SequenceStateConfig st;
+    st.input = testing_builders::Config(input, dtype, dims);
+    st.output = testing_builders::Config(output, dtype, dims);
+    config_.has_sequence_batching = true;
+    config_.states.push_back(st);
+    io_.inputs.push_back(testing_builders::Tensor(input, dtype, ModelShape(dims)));
+    io_.outputs.push_back(testing_builders::Tensor(output, dtype, ModelShape(dims)));
+    return *this;
+  }
   ExecutionSpec Build() const { return BuildExecutionSpec(config_, io_); }
 
  private:

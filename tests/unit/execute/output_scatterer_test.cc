@@ -1,5 +1,6 @@
 #include "execute/output_scatterer.h"
 
+#include <cstring>
 #include <map>
 #include <string>
 #include <vector>
@@ -301,6 +302,40 @@ TEST_F(OutputScattererTest, WritesBytesOutputsInTheWireFormat) {
   EXPECT_EQ(fake_server::DecodeStrings(s0->data), (std::vector<std::string>{"a"}));
   EXPECT_EQ(s1->shape, (std::vector<int64_t>{2, 1}));
   EXPECT_EQ(fake_server::DecodeStrings(s1->data), (std::vector<std::string>{"", "bcd"}));
+}
+
+TEST_F(OutputScattererTest, WritesEachSequenceRequestsSliceIntoItsState) {
+  ExecutionSpec spec = ModelBuilder(8)
+                           .Input("x", TRITONSERVER_TYPE_FP32, {2})
+                           .State("state_in", "state_out", TRITONSERVER_TYPE_FP32, {2})
+                           .Build();
+  Requests reqs;
+  for (uint64_t correlation_id : {7, 0}) {  // 0: warmup, outside any sequence
+    fake_server::Request& r = AddRequest(reqs, 1, {});
+    r.AddInput("state_in", TRITONSERVER_TYPE_FP32, {1, 2}, Bytes<float>({0, 0}));
+    r.correlation_id = correlation_id;
+  }
+  RequestBatch batch(spec);
+  OutputScatterer scatterer(spec);
+  const RunPlan plan = Begin(batch, reqs);
+
+  ASSERT_TRUE(scatterer.Prepare(batch, plan).ok());
+  ASSERT_EQ(scatterer.count(), 1u);  // computed although no client may ask for it
+  EXPECT_STREQ(scatterer.names()[0], "state_out");
+  FakeRun(scatterer, {{"state_out", {{2, 2}, {1, 2, 3, 4}}}});
+  ASSERT_TRUE(scatterer.Scatter(batch, plan).ok());
+
+  ASSERT_EQ(reqs[0].states.size(), 1u);
+  const fake_server::State& state = *reqs[0].states[0];
+  EXPECT_EQ(state.name, "state_out");
+  EXPECT_EQ(state.shape, (std::vector<int64_t>{1, 2}));
+  EXPECT_TRUE(state.updated);
+  ASSERT_EQ(state.data.size(), 2 * sizeof(float));
+  std::vector<float> values(2);
+  std::memcpy(values.data(), state.data.data(), sizeof(float) * 2);
+  EXPECT_THAT(values, ElementsAre(1, 2));
+  EXPECT_TRUE(reqs[1].states.empty());
+  EXPECT_TRUE(reqs[0].response().outputs.empty());
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ Records& records() {
 Request* AsRequest(TRITONBACKEND_Request* h) { return reinterpret_cast<Request*>(h); }
 Input* AsInput(TRITONBACKEND_Input* h) { return reinterpret_cast<Input*>(h); }
 Response* AsResponse(TRITONBACKEND_Response* h) { return reinterpret_cast<Response*>(h); }
+Output* AsOutput(TRITONBACKEND_Output* h) { return reinterpret_cast<Output*>(h); }
 Instance* AsInstance(TRITONBACKEND_ModelInstance* h) { return reinterpret_cast<Instance*>(h); }
 State* AsState(TRITONBACKEND_State* h) { return reinterpret_cast<State*>(h); }
 
@@ -46,8 +47,6 @@ uint64_t TotalBytes(const Input& in) {
   for (const Buffer& b : in.buffers) total += b.bytes.size();
   return total;
 }
-
-Output* AsOutput(TRITONBACKEND_Output* h) { return reinterpret_cast<Output*>(h); }
 
 }  // namespace
 
