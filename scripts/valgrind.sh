@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Runs the unit-test binaries under valgrind's memcheck: any invalid access,
 # use of uninitialized memory or definitely-lost block fails the run. They are
-# built without sanitizers (valgrind cannot run ASan binaries) into
-# build-valgrind/, RelWithDebInfo (-O2 -g) so reports point at source lines.
+# the main build's (build/, or BUILD_DIR; built first if needed): valgrind
+# cannot run ASan binaries, and a build of their own cost CI minutes while
+# finding nothing the main build's binaries do not (reports name functions,
+# without line numbers; rebuild with BUILD_TYPE=RelWithDebInfo for those).
 #
 #   scripts/valgrind.sh [extra valgrind arguments]
 #
-# Logs: build-valgrind/valgrind/<binary>.log. Suppressions for reports that are
-# not ours: scripts/sanitizers/valgrind.supp (each entry says why).
+# Logs: <build>/valgrind/<binary>.log. Suppressions for reports that are not
+# ours: scripts/sanitizers/valgrind.supp (each entry says why).
+# memory_release_tests is not run: it checks glibc's heap, which valgrind
+# replaces with its own.
 source "$(dirname "$0")/lib/common.sh"
 command -v valgrind >/dev/null || {
   step "installing valgrind"
@@ -16,15 +20,11 @@ command -v valgrind >/dev/null || {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq valgrind >&2
 }
 
-build="$ROOT/build-valgrind"
+build="${BUILD_DIR:-$ROOT/build}"
+binaries=(unit_tests execute_tests ep_readback_tests)
 t0=$SECONDS
-"$ROOT/scripts/bootstrap.sh"
-gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
-step "configuring ($build)"
-cmake -S "$ROOT" -B "$build" "${gen[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DORT_BACKEND_SANITIZE=OFF -DORT_BACKEND_BUILD_TESTS=ON >/dev/null
-step "building the unit tests"
-cmake --build "$build" --target unit_tests ep_readback_tests --parallel "$(nproc)"
+# Quick when the main build is current (scripts/test.sh built it already).
+"$ROOT/scripts/build.sh"
 t_build=$((SECONDS - t0))
 
 supp=()
@@ -32,8 +32,8 @@ supp=()
 mkdir -p "$build/valgrind"
 failed=0
 t1=$SECONDS
-for bin in "$build/tests/unit/unit_tests" "$build/tests/unit/ep_readback_tests"; do
-  name=$(basename "$bin")
+for name in "${binaries[@]}"; do
+  bin="$build/tests/unit/$name"
   log="$build/valgrind/$name.log"
   step "valgrind $name"
   rc=0
@@ -51,5 +51,5 @@ for bin in "$build/tests/unit/unit_tests" "$build/tests/unit/ep_readback_tests";
     echo "      full report: $log"
   fi
 done
-echo "valgrind: 2 binaries, $failed failed (build $((t_build))s, run $((SECONDS - t1))s)"
+echo "valgrind: ${#binaries[@]} binaries, $failed failed (build $((t_build))s, run $((SECONDS - t1))s)"
 [ "$failed" = 0 ]
