@@ -123,16 +123,14 @@ Status ModelInstanceState::MakeRunOptions(int64_t graph_id, Ort::RunOptions* out
   });
 }
 
-StatusOr<Ort::RunOptions*> ModelInstanceState::RunOptionsFor(int64_t graph_id) {
-  if (gpu_ == nullptr || !gpu_->cuda_graphs) return &run_options_;
-  auto it = graph_run_options_.find(graph_id);
-  if (it == graph_run_options_.end()) {
-    Ort::RunOptions options{nullptr};
-    Status s = MakeRunOptions(graph_id, &options);
+StatusOr<Ort::RunOptions*> ModelInstanceState::RunOptionsFor(const RunPlan& plan) {
+  if (plan.graph == nullptr) return &run_options_;
+  Ort::RunOptions& options = plan.graph->run_options;
+  if (static_cast<OrtRunOptions*>(options) == nullptr) {
+    Status s = MakeRunOptions(plan.graph_id, &options);
     if (!s.ok()) return s;
-    it = graph_run_options_.emplace(graph_id, std::move(options)).first;
   }
-  return &it->second;
+  return &options;
 }
 
 void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t count) {
@@ -173,15 +171,15 @@ void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t coun
 
 void ModelInstanceState::RunGroup(size_t g) {
   const uint64_t group_start = NowNs();
-  const RunPlan plan = batch_.Plan(g, gpu_ != nullptr && gpu_->cuda_graphs);
+  RunPlan plan = batch_.Plan(g, gpu_ != nullptr && gpu_->cuda_graphs);
+  if (plan.graph_id >= 0) plan.graph = &graphs_[plan.graph_id];
 
   // GPU instances: see gpu/capture_gate.h. Held from the first copy on the
   // device to the last, so no other instance's CUDA call lands in a capture.
   gpu::CaptureGate::Entry gate;
   if (gpu_ != nullptr) {
-    int* runs = plan.graph_id >= 0 ? &graph_runs_[plan.graph_id] : nullptr;
-    const bool may_capture = runs != nullptr && *runs < gpu::kRunsUntilCaptured;
-    if (may_capture) ++*runs;
+    const bool may_capture = plan.graph != nullptr && plan.graph->runs < gpu::kRunsUntilCaptured;
+    if (may_capture) ++plan.graph->runs;
     gate = gpu::CaptureGate::Entry(&gpu::CaptureGate::Get(), may_capture);
   }
 
@@ -194,7 +192,7 @@ void ModelInstanceState::RunGroup(size_t g) {
   if (s.ok()) s = scatterer_.Prepare(batch_, plan);
   Ort::RunOptions* run_options = &run_options_;
   if (s.ok()) {
-    StatusOr<Ort::RunOptions*> r = RunOptionsFor(plan.graph_id);
+    StatusOr<Ort::RunOptions*> r = RunOptionsFor(plan);
     if (r.ok())
       run_options = r.value();
     else

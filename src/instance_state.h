@@ -11,6 +11,7 @@
 #include <onnxruntime_cxx_api.h>
 
 #include "common/status.h"
+#include "execute/cuda_graph_slot.h"
 #include "execute/input_gatherer.h"
 #include "execute/output_scatterer.h"
 #include "execute/request_batch.h"
@@ -42,8 +43,8 @@ class ModelInstanceState {
   void RunGroup(size_t g);
   Status SetUpGpu(int device_id);
   Status MakeRunOptions(int64_t graph_id, Ort::RunOptions* out) const;
-  // The run options of CUDA graph `graph_id` (-1: no graph), made on first use.
-  StatusOr<Ort::RunOptions*> RunOptionsFor(int64_t graph_id);
+  // The run options of the plan's CUDA graph (none: the instance's), made on first use.
+  StatusOr<Ort::RunOptions*> RunOptionsFor(const RunPlan& plan);
 
   ModelState* model_;
   TRITONBACKEND_ModelInstance* instance_;
@@ -53,8 +54,9 @@ class ModelInstanceState {
   std::unique_ptr<InstanceGpu> gpu_;
   std::shared_ptr<Ort::Session> session_;
   Ort::RunOptions run_options_{nullptr};
-  std::map<int64_t, Ort::RunOptions> graph_run_options_;
-  std::map<int64_t, int> graph_runs_;  // runs per CUDA graph id, up to kRunsUntilCaptured
+  // GPU instances with CUDA graphs: each graph's buffers and run options, by
+  // graph id (a map: the plans point into it, so its entries must not move).
+  std::map<int64_t, CudaGraphSlot> graphs_;
   ExecutionSpec spec_;
   // One entry per successful run of this Execute, reported to Triton once
   // the execution has ended (reporting is bookkeeping, not execution).

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "execute/cuda_graph_slot.h"
 #include "ort/ort_try.h"
 #include "tensor/batch_input_values.h"
 #include "tensor/request_checks.h"
@@ -167,8 +168,8 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, const RunPlan& plan, siz
       // One contiguous device tensor: the parts of a batch, a buffer from
       // another GPU, or (CUDA graphs) the persistent buffer the graph reads.
       gpu::CudaBuffer* buf = &device_[i];
-      if (plan.graph_id >= 0) {
-        auto& slots = graph_buffers_[plan.graph_id];
+      if (plan.graph != nullptr) {
+        auto& slots = plan.graph->inputs;
         if (slots.empty())
           for (size_t k = 0; k < spec_.inputs.size(); ++k)
             slots.emplace_back(gpu_->cuda, gpu::CudaBuffer::Kind::kDevice);

@@ -14,7 +14,6 @@
 // ORT's string storage.
 
 #include <cstdint>
-#include <map>
 #include <vector>
 
 #include <onnxruntime_cxx_api.h>
@@ -65,10 +64,8 @@ class InputGatherer {
   InstanceGpu* gpu_ = nullptr;
   Ort::MemoryInfo cuda_info_{nullptr};
   Ort::MemoryInfo pinned_info_{nullptr};
-  std::vector<gpu::CudaBuffer> pinned_;  // GPU instances: host staging, one per input
-  std::vector<gpu::CudaBuffer> device_;  // GPU instances: device staging, one per input
-  // CUDA graphs: per graph id, one persistent device buffer per input.
-  std::map<int64_t, std::vector<gpu::CudaBuffer>> graph_buffers_;
+  std::vector<gpu::CudaBuffer> pinned_;              // GPU instances: host staging, one per input
+  std::vector<gpu::CudaBuffer> device_;              // GPU instances: device staging, one per input
   std::vector<Shape> shapes_;                        // one per configured input, then one per batch input
   std::vector<std::vector<char>> batch_input_data_;  // one per batch input
   std::vector<DimsView> sources_;                    // GatherBatchInput: the group's source shapes

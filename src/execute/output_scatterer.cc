@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "common/data_type.h"
+#include "execute/cuda_graph_slot.h"
 #include "ort/ort_try.h"
 #include "tensor/batch_input_values.h"
 #include "tensor/bytes_codec.h"
@@ -66,7 +67,7 @@ Status OutputScatterer::Prepare(RequestBatch& batch, const RunPlan& plan) {
   Clear();
   const uint32_t* begin = plan.begin;
   const uint32_t* end = plan.end;
-  if (plan.graph_id >= 0) {
+  if (plan.graph != nullptr) {
     // A graph is captured for one set of outputs at fixed addresses, so every
     // run computes all of them into the same buffers.
     for (size_t o = 0; o < spec_.outputs.size(); ++o) {
@@ -127,7 +128,7 @@ Status OutputScatterer::BindGraphOutput(RequestBatch& batch, const RunPlan& plan
   if (!RecipeShape(batch, plan.leader(), o, plan.total_batch, &shape_) || !CheckedElementCount(shape_, &elements) ||
       !CheckedByteSize(elements, t.element_size, &bytes))
     return Status::Internal(what + ": the output shape is not known before the run, which CUDA graphs need");
-  auto& slots = graph_buffers_[plan.graph_id];
+  auto& slots = plan.graph->outputs;
   if (slots.empty())
     for (size_t k = 0; k < spec_.outputs.size(); ++k) slots.emplace_back(gpu_->cuda, gpu::CudaBuffer::Kind::kDevice);
   Status s = slots[o].Reserve(bytes, what);

@@ -21,7 +21,6 @@
 // graph writes the same addresses every replay) and copied out after the run.
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -92,8 +91,6 @@ class OutputScatterer {
   Ort::MemoryInfo cpu_info_{nullptr};
   InstanceGpu* gpu_ = nullptr;
   Ort::MemoryInfo cuda_info_{nullptr};
-  // CUDA graphs: per graph id, one persistent device buffer per output.
-  std::map<int64_t, std::vector<gpu::CudaBuffer>> graph_buffers_;
   bool device_copies_ = false;      // copies issued on the stream this Scatter
   std::vector<const char*> names_;  // this run's outputs
   std::vector<Ort::Value> values_;  // parallel to names_

@@ -22,6 +22,8 @@
 
 namespace ortbackend {
 
+struct CudaGraphSlot;
+
 struct RequestInputView {
   bool present = false;
   const int64_t* shape = nullptr;  // owned by Triton, valid until release
@@ -53,6 +55,8 @@ struct RunPlan {
   const uint32_t* end = nullptr;
   int64_t total_batch = 0;  // the sum of their batch sizes: the ORT batch dim
   int64_t graph_id = -1;    // the CUDA graph the run uses (CudaGraphId), or -1
+  // That graph's buffers and run options; set by the instance when graph_id >= 0.
+  CudaGraphSlot* graph = nullptr;
   size_t requests() const { return static_cast<size_t>(end - begin); }
   uint32_t leader() const { return *begin; }
 };
