@@ -20,8 +20,8 @@ namespace {
 
 Status CheckApiVersion() {
   uint32_t major = 0, minor = 0;
-  Status s = FromTritonError(TRITONBACKEND_ApiVersion(&major, &minor), "reading the server's backend API version");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(
+      FromTritonError(TRITONBACKEND_ApiVersion(&major, &minor), "reading the server's backend API version"));
   if (major != TRITONBACKEND_API_VERSION_MAJOR || minor < TRITONBACKEND_API_VERSION_MINOR)
     return Status::Unsupported(
         "onnxruntime backend needs Triton backend API " + std::to_string(TRITONBACKEND_API_VERSION_MAJOR) + "." +
@@ -31,21 +31,18 @@ Status CheckApiVersion() {
 }
 
 Status InitializeBackend(TRITONBACKEND_Backend* backend) {
-  Status s = CheckApiVersion();
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(CheckApiVersion());
   TRITONSERVER_Message* message = nullptr;  // owned by the server
-  s = FromTritonError(TRITONBACKEND_BackendConfig(backend, &message), "reading the backend config");
+  Status s = FromTritonError(TRITONBACKEND_BackendConfig(backend, &message), "reading the backend config");
   if (!s.ok()) return s;
   nlohmann::json config;
-  s = JsonFromMessage(message, &config);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(JsonFromMessage(message, &config));
   // As received (the server's defaults included), before parsing, so a
   // config that fails to parse is in the log next to its error. One line:
   // the compact dump, so a grep finds every key.
   ORTB_LOG_INFO("onnxruntime backend configuration: " + config.dump());
   auto state = std::make_unique<BackendState>();
-  s = ParseBackendSettings(config, &state->settings);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(ParseBackendSettings(config, &state->settings));
   for (const auto& key : state->settings.unknown_keys)
     ORTB_LOG_WARN("onnxruntime backend: ignoring unknown backend config '" + key + "'");
   ORTB_LOG_INFO("onnxruntime backend config: " + state->settings.ToString());
@@ -53,8 +50,8 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   if (!env.ok()) return env.status();
   state->ort = env.take();
   state->metrics = BackendMetrics::Create();
-  s = FromTritonError(TRITONBACKEND_BackendSetState(backend, state.get()), "storing the backend state");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(
+      FromTritonError(TRITONBACKEND_BackendSetState(backend, state.get()), "storing the backend state"));
   state.release();  // owned by the server's backend object until Finalize
   return Status::Ok();
 }

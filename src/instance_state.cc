@@ -25,46 +25,43 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
                                   std::unique_ptr<ModelInstanceState>* out) {
   std::unique_ptr<ModelInstanceState> state(new ModelInstanceState(model, instance));
   const char* name = nullptr;
-  Status s = FromTritonError(TRITONBACKEND_ModelInstanceName(instance, &name), "reading the instance name");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(FromTritonError(TRITONBACKEND_ModelInstanceName(instance, &name), "reading the instance name"));
   state->name_ = name;
 
   TRITONSERVER_InstanceGroupKind kind;
-  s = FromTritonError(TRITONBACKEND_ModelInstanceKind(instance, &kind), "reading the instance kind");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(FromTritonError(TRITONBACKEND_ModelInstanceKind(instance, &kind), "reading the instance kind"));
 
   // The final config (after the server's normalization) says how many
   // instances share the machine; thread defaults are split over them.
   TRITONBACKEND_Model* triton_model = nullptr;
-  s = FromTritonError(TRITONBACKEND_ModelInstanceModel(instance, &triton_model), "reading the model");
+  ORTB_RETURN_IF_ERROR(FromTritonError(TRITONBACKEND_ModelInstanceModel(instance, &triton_model), "reading the model"));
   MessagePtr message;
-  if (s.ok()) s = FromTritonError(TRITONBACKEND_ModelConfig(triton_model, 1, message.receive()), "reading the config");
+  ORTB_RETURN_IF_ERROR(
+      FromTritonError(TRITONBACKEND_ModelConfig(triton_model, 1, message.receive()), "reading the config"));
   nlohmann::json config;
-  if (s.ok()) s = JsonFromMessage(message.get(), &config);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(JsonFromMessage(message.get(), &config));
+  const bool on_gpu = kind == TRITONSERVER_INSTANCEGROUPKIND_GPU;
   int32_t device_id = 0;
-  if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU)
-    s = FromTritonError(TRITONBACKEND_ModelInstanceDeviceId(instance, &device_id), "reading the device id");
-  if (!s.ok()) return s;
+  if (on_gpu)
+    ORTB_RETURN_IF_ERROR(
+        FromTritonError(TRITONBACKEND_ModelInstanceDeviceId(instance, &device_id), "reading the device id"));
   state->metrics_ = InstanceMetrics(model->backend().metrics.get(), model->name(), model->version(), state->name_,
-                                    kind == TRITONSERVER_INSTANCEGROUPKIND_GPU ? device_id : -1);
-  if (kind == TRITONSERVER_INSTANCEGROUPKIND_GPU) {
-    if (s.ok()) s = state->SetUpGpu(device_id);
-    if (s.ok())
-      s = model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->gpu_->stream.get(), &state->session_);
+                                    on_gpu ? device_id : -1);
+  if (on_gpu) {
+    ORTB_RETURN_IF_ERROR(state->SetUpGpu(device_id));
+    ORTB_RETURN_IF_ERROR(
+        model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->gpu_->stream.get(), &state->session_));
   } else {
     bool created = false;
-    s = model->CpuSession(CountInstances(config, "KIND_CPU"), &state->session_, &created);
+    ORTB_RETURN_IF_ERROR(model->CpuSession(CountInstances(config, "KIND_CPU"), &state->session_, &created));
     // A shared session is reported once, by the instance that created it.
-    if (s.ok() && created) {
+    if (created) {
       Status r = ReportInstanceMemory(instance, TRITONSERVER_MEMORY_CPU, 0, model->weights_bytes());
       if (!r.ok()) ORTB_LOG_VERBOSE("model '" + model->name() + "': " + r.message());
     }
   }
-  if (!s.ok()) return s;
 
-  s = state->MakeRunOptions(-1, &state->run_options_);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(state->MakeRunOptions(-1, &state->run_options_));
   ORTB_LOG_INFO("model '" + model->name() + "': instance '" + state->name_ + "' ready");
   *out = std::move(state);
   return Status::Ok();
@@ -93,8 +90,7 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
   if (gpu->cuda_graphs) {
     // Refused at load rather than falling back silently: a user who asked
     // for graphs on a model with variable shapes should change one or the other.
-    Status s = CheckCudaGraphShapes(spec_);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(CheckCudaGraphShapes(spec_));
   }
   StatusOr<gpu::CudaStream> stream = gpu::CudaStream::Create(gpu->cuda, device_id);
   if (!stream.ok()) return stream.status().WithContext("GPU instance '" + name_ + "'");
@@ -127,8 +123,7 @@ StatusOr<Ort::RunOptions*> ModelInstanceState::RunOptionsFor(const RunPlan& plan
   if (plan.graph == nullptr) return &run_options_;
   Ort::RunOptions& options = plan.graph->run_options;
   if (static_cast<OrtRunOptions*>(options) == nullptr) {
-    Status s = MakeRunOptions(plan.graph_id, &options);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(MakeRunOptions(plan.graph_id, &options));
   }
   return &options;
 }

@@ -81,16 +81,14 @@ ModelState::~ModelState() {
 
 Status ModelState::Load(TRITONBACKEND_Model* model) {
   const char* name = nullptr;
-  Status s = FromTritonError(TRITONBACKEND_ModelName(model, &name), "reading the model name");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(FromTritonError(TRITONBACKEND_ModelName(model, &name), "reading the model name"));
   name_ = name;
-  s = FromTritonError(TRITONBACKEND_ModelVersion(model, &version_), "reading the model version");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(FromTritonError(TRITONBACKEND_ModelVersion(model, &version_), "reading the model version"));
   TRITONBACKEND_Backend* backend = nullptr;
   void* backend_state = nullptr;
-  s = FromTritonError(TRITONBACKEND_ModelBackend(model, &backend), "reading the backend");
-  if (s.ok()) s = FromTritonError(TRITONBACKEND_BackendState(backend, &backend_state), "reading the backend state");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(FromTritonError(TRITONBACKEND_ModelBackend(model, &backend), "reading the backend"));
+  ORTB_RETURN_IF_ERROR(
+      FromTritonError(TRITONBACKEND_BackendState(backend, &backend_state), "reading the backend state"));
   backend_ = static_cast<BackendState*>(backend_state);
   metrics_ = std::make_unique<ModelMetrics>(backend_->metrics.get(), name_, version_);
 
@@ -100,19 +98,19 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   input.version = version_;
   input.default_max_batch_size = backend_->settings.default_max_batch_size;
   MessagePtr message;
-  s = FromTritonError(TRITONBACKEND_ModelConfig(model, 1, message.receive()), "reading the model config");
-  if (s.ok()) s = JsonFromMessage(message.get(), &input.config);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(
+      FromTritonError(TRITONBACKEND_ModelConfig(model, 1, message.receive()), "reading the model config"));
+  ORTB_RETURN_IF_ERROR(JsonFromMessage(message.get(), &input.config));
   TRITONBACKEND_ArtifactType artifact;
   const char* repository = nullptr;
-  s = FromTritonError(TRITONBACKEND_ModelRepository(model, &artifact, &repository), "reading the model repository");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(
+      FromTritonError(TRITONBACKEND_ModelRepository(model, &artifact, &repository), "reading the model repository"));
   input.repository = repository;
-  s = FromTritonError(TRITONBACKEND_ModelAutoCompleteConfig(model, &input.auto_complete), "reading auto-complete");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(
+      FromTritonError(TRITONBACKEND_ModelAutoCompleteConfig(model, &input.auto_complete), "reading auto-complete"));
 
   ModelLoad load;
-  s = LoadModel(
+  Status s = LoadModel(
       input,
       [this](const ModelLoad& so_far, ModelIoInfo* io) {
         // The sessions read these; they are the model's from here on.
@@ -166,9 +164,9 @@ Status ModelState::ReadModelMetadata(const nlohmann::json& config_json, ModelIoI
 Status ModelState::SetServerConfig(TRITONBACKEND_Model* model, const nlohmann::json& config_json) {
   const std::string text = config_json.dump();
   MessagePtr message;
-  Status s = FromTritonError(TRITONSERVER_MessageNewFromSerializedJson(message.receive(), text.data(), text.size()),
-                             "serializing the completed config");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(
+      FromTritonError(TRITONSERVER_MessageNewFromSerializedJson(message.receive(), text.data(), text.size()),
+                      "serializing the completed config"));
   return FromTritonError(TRITONBACKEND_ModelSetConfig(model, 1, message.get()), "setting the completed config");
 }
 
@@ -189,8 +187,7 @@ Status ModelState::CpuSession(int instances, std::shared_ptr<Ort::Session>* out,
   // (unless the load made it already) and reports its memory.
   std::lock_guard<std::mutex> lock(shared_session_mutex_);
   if (!shared_session_) {
-    Status s = CreateSession(UsableCores(), false, 0, nullptr, &shared_session_);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(CreateSession(UsableCores(), false, 0, nullptr, &shared_session_));
   }
   *created = !shared_session_handed_out_;
   shared_session_handed_out_ = true;
@@ -216,9 +213,8 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
     plan.inter_op_threads = settings_.inter_op_threads.value_or(settings_.parallel_execution ? 0 : 1);
   }
   Ort::SessionOptions options{nullptr};
-  Status s = BuildSessionOptions(settings_, plan, &options);
-  if (!s.ok()) return s;
-  s = AppendExecutionProviders(providers_, gpu, device_id, &options, cuda_stream);
+  ORTB_RETURN_IF_ERROR(BuildSessionOptions(settings_, plan, &options));
+  Status s = AppendExecutionProviders(providers_, gpu, device_id, &options, cuda_stream);
   if (!s.ok()) return s;
   ORTB_LOG_INFO("model '" + name_ + "': created an ONNX Runtime session (intra_op_threads=" +
                 std::to_string(plan.intra_op_threads) + ", inter_op_threads=" + std::to_string(plan.inter_op_threads) +
@@ -237,8 +233,7 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   if (own) {
     std::lock_guard<std::mutex> lock(shared_session_mutex_);
     if (prepacked_.get() == nullptr) {
-      s = PrepackedWeights::Create(&prepacked_);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(PrepackedWeights::Create(&prepacked_));
     }
     prepacked = prepacked_.get();
     if (!gpu && !shared_initializers_) {
@@ -247,8 +242,7 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
         ORTB_LOG_VERBOSE("model '" + name_ + "': the weights are not shared between sessions: " + r.message());
     }
     if (!gpu && shared_initializers_) {
-      s = shared_initializers_->AddTo(&options);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(shared_initializers_->AddTo(&options));
       shared_count = shared_initializers_->count();
     }
   }
@@ -257,8 +251,8 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<Ort::Session> session;
   NodePlacement placement;
-  s = CreateSessionWithPlacement(backend_->ort->env(), model_path_, &options, &session, &placement, prepacked);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(
+      CreateSessionWithPlacement(backend_->ort->env(), model_path_, &options, &session, &placement, prepacked));
   // Loading leaves the parsed model and the unpacked weights freed behind.
   ReturnFreedMemoryToSystem();
   const auto elapsed = std::chrono::steady_clock::now() - start;
@@ -273,8 +267,8 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
       " MiB; model file loads by this model: " + std::to_string(load_number) +
       (prepacked != nullptr ? "; with the model's pre-packed weights container" : "") +
       (shared_count > 0 ? "; " + std::to_string(shared_count) + " initializer(s) shared with its other sessions" : ""));
-  s = ReportPlacement(name_, placement, AcceleratorFor(providers_, gpu), settings_.provider_fallback, metrics_.get());
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(
+      ReportPlacement(name_, placement, AcceleratorFor(providers_, gpu), settings_.provider_fallback, metrics_.get()));
   // Only sessions the model keeps count.
   metrics_->AddSession(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));
   *out = std::move(session);

@@ -205,8 +205,7 @@ bool ReadModel(WireReader r, OnnxFileSummary* out) {
 
 Status ReadOnnxFileSummary(const std::string& path, OnnxFileSummary* out) {
   MappedFile file;
-  Status s = file.Open(path);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(file.Open(path));
   *out = OnnxFileSummary();
   out->file_bytes = file.size();
   if (!ReadModel(WireReader(file.begin(), file.end()), out))

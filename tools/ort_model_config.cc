@@ -211,13 +211,10 @@ Status PlaceNodes(Ort::Env& env, const ModelLoad& load, bool gpu, NodePlacement*
   plan.intra_op_threads = 1;
   plan.inter_op_threads = 1;
   Ort::SessionOptions options{nullptr};
-  Status s = BuildSessionOptions(settings, plan, &options);
-  if (!s.ok()) return s;
-  s = AppendExecutionProviders(providers, gpu, 0, &options, nullptr);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(BuildSessionOptions(settings, plan, &options));
+  ORTB_RETURN_IF_ERROR(AppendExecutionProviders(providers, gpu, 0, &options, nullptr));
   std::unique_ptr<Ort::Session> session;
-  s = CreateSessionWithPlacement(env, load.file.path, &options, &session, placement);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(CreateSessionWithPlacement(env, load.file.path, &options, &session, placement));
   *policy = settings.provider_fallback;
   *verdict = JudgeFallback(*placement, AcceleratorFor(providers, gpu), settings.provider_fallback);
   return Status::Ok();

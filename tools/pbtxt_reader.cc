@@ -89,8 +89,7 @@ class Parser {
         s = ScalarValue(&value);
       }
       if (!s.ok()) return s;
-      s = Store(key, std::move(value), object);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(Store(key, std::move(value), object));
       if (!Take(',')) Take(';');
     }
   }

@@ -65,8 +65,7 @@ Status CompleteTensors(const std::vector<ModelTensorInfo>& model, bool batching,
     list = nlohmann::json::array();
     for (const auto& t : model) {
       if (Contains(skip, t.name)) continue;
-      Status s = CheckServable(t, kind);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(CheckServable(t, kind));
       nlohmann::json e;
       e["name"] = t.name;
       e["data_type"] = DataTypeToConfig(t.dtype);
@@ -83,8 +82,7 @@ Status CompleteTensors(const std::vector<ModelTensorInfo>& model, bool batching,
     const ModelTensorInfo* t = FindIn(model, name);
     if (t == nullptr) continue;  // reported by validation with the allowed names
     if (StringMember(e, "data_type").empty() || StringMember(e, "data_type") == "TYPE_INVALID") {
-      Status s = CheckServable(*t, kind);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(CheckServable(*t, kind));
       e["data_type"] = DataTypeToConfig(t->dtype);
       notes->push_back(std::string("filled data_type of ") + kind + " '" + name + "'");
     }
@@ -124,10 +122,8 @@ Status CheckDataType(const std::string& what, TRITONSERVER_DataType configured, 
 // `scattered`: the tensor is a batch_output target, whose model shape need
 // not follow the config (its slices follow the requests' input shapes).
 Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batching, const char* kind, bool scattered) {
-  Status s = CheckServable(t, kind);
-  if (!s.ok()) return s;
-  s = CheckDataType(std::string(kind) + " '" + c.name + "'", c.dtype, t);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(CheckServable(t, kind));
+  ORTB_RETURN_IF_ERROR(CheckDataType(std::string(kind) + " '" + c.name + "'", c.dtype, t));
   if (scattered || ImplicitScalar(c, t, batching)) return Status::Ok();
   if (batching && c.allow_ragged_batch) {
     // The backend concatenates the requests' elements into one 1-D tensor.
@@ -167,8 +163,7 @@ Status CheckConfigTensors(const std::vector<TensorConfig>& configured, const std
   for (const auto& c : configured) {
     const ModelTensorInfo* t = FindIn(model, c.name);
     if (t == nullptr) return NotInModel("config " + kind + " '" + c.name + "'", model_kind, model);
-    Status s = CheckTensor(c, *t, batching, kind.c_str(), Contains(scattered, c.name));
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(CheckTensor(c, *t, batching, kind.c_str(), Contains(scattered, c.name)));
   }
   return Status::Ok();
 }
@@ -181,9 +176,8 @@ Status CheckBatchInputs(const ModelConfig& config, const ModelIoInfo& io) {
       const std::string what = "batch_input '" + name + "'";
       const ModelTensorInfo* t = io.FindInput(name);
       if (t == nullptr) return NotInModel(what, "input", io.inputs);
-      Status s = CheckServable(*t, "input");
-      if (s.ok()) s = CheckDataType(what, b.dtype, *t);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(CheckServable(*t, "input"));
+      ORTB_RETURN_IF_ERROR(CheckDataType(what, b.dtype, *t));
     }
   }
   return Status::Ok();
@@ -207,8 +201,7 @@ Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size, nlo
   if (!config->is_object()) *config = nlohmann::json::object();
   int64_t mbs = 0;
   if (auto it = config->find("max_batch_size"); it != config->end()) {
-    Status s = ReadInt64(*it, "max_batch_size", &mbs);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(ReadInt64(*it, "max_batch_size", &mbs));
   }
   // The batcher is added only to a max_batch_size chosen here: a config that
   // sets max_batch_size itself also chose its scheduler (none means the
@@ -226,10 +219,8 @@ Status AutoCompleteConfig(const ModelIoInfo& io, int default_max_batch_size, nlo
   // client inputs.
   std::vector<std::string> supplied = SequenceInputNames(*config);
   for (auto& n : BatchInputTargetNames(*config)) supplied.push_back(std::move(n));
-  Status s = CompleteTensors(io.inputs, batching, "input", supplied, config, notes);
-  if (!s.ok()) return s;
-  s = CompleteTensors(io.outputs, batching, "output", SequenceOutputNames(*config), config, notes);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(CompleteTensors(io.inputs, batching, "input", supplied, config, notes));
+  ORTB_RETURN_IF_ERROR(CompleteTensors(io.outputs, batching, "output", SequenceOutputNames(*config), config, notes));
   const bool has_scheduler = (config->contains("dynamic_batching") && !(*config)["dynamic_batching"].is_null()) ||
                              (config->contains("sequence_batching") && !(*config)["sequence_batching"].is_null());
   if (chose_max_batch_size && mbs > 1 && !has_scheduler) {
@@ -262,12 +253,12 @@ Status ValidateConfigAgainstModel(const ModelConfig& config, const ModelIoInfo& 
     batch_input_targets.insert(batch_input_targets.end(), b.target_names.begin(), b.target_names.end());
   for (const auto& b : config.batch_outputs)
     scattered.insert(scattered.end(), b.target_names.begin(), b.target_names.end());
-  Status s = CheckConfigTensors(config.inputs, io.inputs, batching, "input", "input");
-  if (s.ok()) s = CheckConfigTensors(sequence_inputs, io.inputs, batching, "sequence_batching input", "input");
-  if (s.ok()) s = CheckConfigTensors(state_outputs, io.outputs, batching, "sequence_batching state output", "output");
-  if (s.ok()) s = CheckConfigTensors(config.outputs, io.outputs, batching, "output", "output", scattered);
-  if (s.ok()) s = CheckBatchInputs(config, io);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(CheckConfigTensors(config.inputs, io.inputs, batching, "input", "input"));
+  ORTB_RETURN_IF_ERROR(CheckConfigTensors(sequence_inputs, io.inputs, batching, "sequence_batching input", "input"));
+  ORTB_RETURN_IF_ERROR(
+      CheckConfigTensors(state_outputs, io.outputs, batching, "sequence_batching state output", "output"));
+  ORTB_RETURN_IF_ERROR(CheckConfigTensors(config.outputs, io.outputs, batching, "output", "output", scattered));
+  ORTB_RETURN_IF_ERROR(CheckBatchInputs(config, io));
   for (const auto& t : io.inputs) {
     int sources = 0;
     for (const auto& c : config.inputs) sources += c.name == t.name;

@@ -51,8 +51,7 @@ Status ReadNames(const nlohmann::json& entry, const char* key, const std::string
 Status ReadSource(const nlohmann::json& entry, const std::string& what, const std::vector<std::string>& input_names,
                   std::string* out) {
   std::vector<std::string> sources;
-  Status s = ReadNames(entry, "source_input", what, &sources);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(ReadNames(entry, "source_input", what, &sources));
   if (sources.size() != 1)
     return Status::InvalidArgument(what + " needs exactly one source_input, got " + std::to_string(sources.size()));
   if (!Contains(input_names, sources[0]))
@@ -78,8 +77,7 @@ Status ParseList(const nlohmann::json& list, const char* name, std::vector<T>* o
     const std::string what = std::string(name) + " " + std::to_string(out->size());
     if (!entry.is_object()) return Status::InvalidArgument(what + " must be an object");
     T item;
-    Status s = parse(entry, what, &item);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(parse(entry, what, &item));
     out->push_back(std::move(item));
   }
   return Status::Ok();
@@ -107,8 +105,7 @@ Status ParseBatchInputs(const nlohmann::json& list, const std::vector<std::strin
                                          "BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO, BATCH_MAX_ELEMENT_COUNT_AS_SHAPE, "
                                          "BATCH_ITEM_SHAPE or BATCH_ITEM_SHAPE_FLATTEN");
         b.kind = k->kind;
-        Status s = ReadTargets(entry, what, &b.target_names);
-        if (!s.ok()) return s;
+        ORTB_RETURN_IF_ERROR(ReadTargets(entry, what, &b.target_names));
         const std::string named = "batch_input '" + b.target_names[0] + "'";
         const std::string dt = StringMember(entry, "data_type");
         auto dtype = DataTypeFromConfig(dt);
@@ -117,8 +114,7 @@ Status ParseBatchInputs(const nlohmann::json& list, const std::vector<std::strin
           return Status::InvalidArgument(named + " has data_type '" + dt +
                                          "'; expected TYPE_FP32, TYPE_INT32 or TYPE_INT64");
         b.dtype = *dtype;
-        s = ReadSource(entry, named, input_names, &b.source_input);
-        if (!s.ok()) return s;
+        ORTB_RETURN_IF_ERROR(ReadSource(entry, named, input_names, &b.source_input));
         for (const auto& t : b.target_names)
           if (Contains(input_names, t))
             return Status::InvalidArgument(
@@ -133,14 +129,12 @@ Status ParseBatchOutputs(const nlohmann::json& list, const std::vector<std::stri
   return ParseList(
       list, "batch_output", out, [&](const nlohmann::json& entry, const std::string& what, BatchOutputConfig* item) {
         BatchOutputConfig& b = *item;
-        Status s = ReadTargets(entry, what, &b.target_names);
-        if (!s.ok()) return s;
+        ORTB_RETURN_IF_ERROR(ReadTargets(entry, what, &b.target_names));
         const std::string named = "batch_output '" + b.target_names[0] + "'";
         const std::string kind = StringMember(entry, "kind");
         if (kind != "BATCH_SCATTER_WITH_INPUT_SHAPE")
           return Status::InvalidArgument(named + " has kind '" + kind + "'; expected BATCH_SCATTER_WITH_INPUT_SHAPE");
-        s = ReadSource(entry, named, input_names, &b.source_input);
-        if (!s.ok()) return s;
+        ORTB_RETURN_IF_ERROR(ReadSource(entry, named, input_names, &b.source_input));
         for (const auto& t : b.target_names)
           if (!Contains(output_names, t))
             return Status::InvalidArgument(named + ": target_name '" + t + "' is not a configured output");

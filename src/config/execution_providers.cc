@@ -296,8 +296,7 @@ Status ParseTensorRt(const ProviderOptionList& parameters, ProviderOptionList* o
       continue;
     }
     std::string normalized;
-    Status s = NormalizeValue("TensorRT", *spec, value, &normalized);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(NormalizeValue("TensorRT", *spec, value, &normalized));
     SetOption(out, spec->ort_key, std::move(normalized));
   }
   if (!HasOption(*out, "trt_max_workspace_size")) SetOption(out, "trt_max_workspace_size", kTensorRtDefaultWorkspace);
@@ -329,8 +328,7 @@ Status ParseKnownKeys(const std::string& accelerator, const std::vector<KeySpec>
     if (spec->kind == ValueKind::kRejected)
       return Status::InvalidArgument(accelerator + " accelerator parameter '" + key + "' " + spec->why_rejected);
     std::string normalized;
-    Status s = NormalizeValue(accelerator, *spec, value, &normalized);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(NormalizeValue(accelerator, *spec, value, &normalized));
     SetOption(out, spec->ort_key, std::move(normalized));
   }
   return Status::Ok();
@@ -391,9 +389,8 @@ Status ParseExecutionProviders(const nlohmann::json& config, const ModelSettings
     if (accelerators != opt->end() && !accelerators->is_null()) {
       if (!accelerators->is_object())
         return Status::InvalidArgument("optimization.execution_accelerators must be an object");
-      Status s = ReadAcceleratorList(*accelerators, "gpu_execution_accelerator", &gpu);
-      if (!s.ok()) return s;
-      if (!(s = ReadAcceleratorList(*accelerators, "cpu_execution_accelerator", &cpu)).ok()) return s;
+      ORTB_RETURN_IF_ERROR(ReadAcceleratorList(*accelerators, "gpu_execution_accelerator", &gpu));
+      ORTB_RETURN_IF_ERROR(ReadAcceleratorList(*accelerators, "cpu_execution_accelerator", &cpu));
     }
   }
 

@@ -16,8 +16,7 @@ Status ReadDims(const nlohmann::json& j, const std::string& what, Shape* out) {
   if (!j.is_array()) return Status::InvalidArgument(what + " must be a list of integers");
   for (const auto& d : j) {
     int64_t v;
-    Status s = ReadInt64(d, what, &v);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(ReadInt64(d, what, &v));
     if (v < -1) return Status::InvalidArgument(what + " has dim " + std::to_string(v) + "; dims must be -1 or >= 0");
     out->push_back(v);
   }
@@ -35,14 +34,13 @@ Status ParseTensorConfig(const nlohmann::json& j, const std::string& kind, Tenso
   auto dtype = DataTypeFromConfig(dt);
   if (!dtype) return Status::InvalidArgument(what + " has unsupported data_type '" + dt + "'");
   out->dtype = *dtype;
-  Status s = ReadDims(j.contains("dims") ? j["dims"] : nlohmann::json(), what + " dims", &out->dims);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(ReadDims(j.contains("dims") ? j["dims"] : nlohmann::json(), what + " dims", &out->dims));
   out->has_reshape = false;
   out->reshape.clear();
   if (auto r = j.find("reshape"); r != j.end() && r->is_object()) {
     out->has_reshape = true;
-    s = ReadDims(r->contains("shape") ? (*r)["shape"] : nlohmann::json(), what + " reshape", &out->reshape);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(
+        ReadDims(r->contains("shape") ? (*r)["shape"] : nlohmann::json(), what + " reshape", &out->reshape));
   }
   out->optional = false;
   if (auto o = j.find("optional"); o != j.end() && !o->is_null()) {
@@ -65,8 +63,7 @@ Status ParseModelConfig(const nlohmann::json& j, ModelConfig* out) {
   out->default_model_filename = StringMember(j, "default_model_filename");
   out->max_batch_size = 0;
   if (auto m = j.find("max_batch_size"); m != j.end()) {
-    Status s = ReadInt64(*m, "max_batch_size", &out->max_batch_size);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(ReadInt64(*m, "max_batch_size", &out->max_batch_size));
     if (out->max_batch_size < 0) return Status::InvalidArgument("max_batch_size must be >= 0");
   }
   out->inputs.clear();
@@ -78,8 +75,7 @@ Status ParseModelConfig(const nlohmann::json& j, ModelConfig* out) {
     auto& dest = std::string(kind) == "input" ? out->inputs : out->outputs;
     for (const auto& t : *it) {
       TensorConfig tc;
-      Status s = ParseTensorConfig(t, kind, &tc);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(ParseTensorConfig(t, kind, &tc));
       dest.push_back(std::move(tc));
     }
   }

@@ -54,8 +54,7 @@ Status ParseGraphLevel(const nlohmann::json& config, GraphLevel* out) {
   auto level = graph->find("level");
   if (level == graph->end()) return Status::Ok();
   int64_t v;
-  Status s = ReadInt64(*level, "optimization.graph.level", &v);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(ReadInt64(*level, "optimization.graph.level", &v));
   switch (v) {
     case -1: *out = GraphLevel::kBasic; break;
     case 0: *out = GraphLevel::kAll; break;
@@ -93,7 +92,7 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
   *out = ModelSettings();
   Status s = ParseGraphLevel(config, &out->graph_level);
   if (!s.ok()) return s;
-  if (!(s = ParseCudaGraphs(config, &out->cuda_graphs)).ok()) return s;
+  ORTB_RETURN_IF_ERROR(ParseCudaGraphs(config, &out->cuda_graphs));
   if (auto ops = config.find("model_operations"); ops != config.end() && ops->is_object()) {
     auto libs = ops->find("op_library_filename");
     if (libs != ops->end() && !libs->is_null()) {
@@ -123,19 +122,19 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
     int64_t n;
     bool b;
     if (key == "intra_op_thread_count") {
-      if (!(s = ParseIntIn(key, value, 0, kMaxThreads, &n)).ok()) return s;
+      ORTB_RETURN_IF_ERROR(ParseIntIn(key, value, 0, kMaxThreads, &n));
       out->intra_op_threads = static_cast<int>(n);
     } else if (key == "inter_op_thread_count") {
-      if (!(s = ParseIntIn(key, value, 0, kMaxThreads, &n)).ok()) return s;
+      ORTB_RETURN_IF_ERROR(ParseIntIn(key, value, 0, kMaxThreads, &n));
       out->inter_op_threads = static_cast<int>(n);
     } else if (key == "execution_mode") {
-      if (!(s = ParseIntIn(key, value, 0, 1, &n)).ok()) return s;
+      ORTB_RETURN_IF_ERROR(ParseIntIn(key, value, 0, 1, &n));
       out->parallel_execution = n == 1;
     } else if (key == "enable_mem_arena") {
-      if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
+      ORTB_RETURN_IF_ERROR(ParseBoolKey(key, value, &b));
       out->enable_mem_arena = b;
     } else if (key == "enable_mem_pattern") {
-      if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
+      ORTB_RETURN_IF_ERROR(ParseBoolKey(key, value, &b));
       out->enable_mem_pattern = b;
     } else if (key == "memory.enable_memory_arena_shrinkage") {
       if ((s = ParseArenaShrinkage(key, value, &out->arena_shrinkage)).ok()) continue;
@@ -147,7 +146,7 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
       if (value.empty()) return BadValue(key, value, "a file path prefix");
       out->profiling_file_prefix = value;
     } else if (key == "share_session_between_instances") {
-      if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
+      ORTB_RETURN_IF_ERROR(ParseBoolKey(key, value, &b));
       out->share_session = b;
     } else if (key == "execution_provider_fallback") {
       if (value == "allow")
@@ -161,23 +160,23 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
     } else if (key.rfind("session.", 0) == 0) {
       if (key == "session.use_device_allocator_for_initializers") {
         // ORT reads only "1" as on; accept the usual spellings and pass 1/0.
-        if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
+        ORTB_RETURN_IF_ERROR(ParseBoolKey(key, value, &b));
         out->session_config_entries.emplace_back(key, b ? "1" : "0");
         continue;
       }
       out->session_config_entries.emplace_back(key, value);
     } else if (key == "cudnn_conv_algo_search") {
-      if (!(s = ParseIntIn(key, value, 0, 2, &n)).ok()) return s;
+      ORTB_RETURN_IF_ERROR(ParseIntIn(key, value, 0, 2, &n));
       out->cudnn_conv_algo_search = static_cast<int>(n);
     } else if (key == "gpu_mem_limit") {
       uint64_t limit;
       if (!ParseUint64(value, &limit)) return BadValue(key, value, "a byte count from 0 to 18446744073709551615");
       out->gpu_mem_limit = limit;
     } else if (key == "arena_extend_strategy") {
-      if (!(s = ParseIntIn(key, value, 0, 1, &n)).ok()) return s;
+      ORTB_RETURN_IF_ERROR(ParseIntIn(key, value, 0, 1, &n));
       out->arena_extend_strategy = static_cast<int>(n);
     } else if (key == "do_copy_in_default_stream") {
-      if (!(s = ParseBoolKey(key, value, &b)).ok()) return s;
+      ORTB_RETURN_IF_ERROR(ParseBoolKey(key, value, &b));
       out->do_copy_in_default_stream = b;
     } else {
       out->unknown_keys.push_back(key);

@@ -47,8 +47,7 @@ Status ParseControlInput(const nlohmann::json& j, TensorConfig* out) {
   const nlohmann::json& control = (*controls)[0];
   const std::string kind = StringMember(control, "kind");
   if (kind == "CONTROL_SEQUENCE_START" || kind == "CONTROL_SEQUENCE_END" || kind == "CONTROL_SEQUENCE_READY") {
-    Status s = FlagControlType(control, what + " (" + kind + ")", &out->dtype);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(FlagControlType(control, what + " (" + kind + ")", &out->dtype));
   } else if (kind == "CONTROL_SEQUENCE_CORRID") {
     const std::string dt = StringMember(control, "data_type");
     auto dtype = DataTypeFromConfig(dt);
@@ -77,8 +76,7 @@ Status ParseState(const nlohmann::json& j, SequenceStateConfig* out) {
   // A state reads like an input entry whose name is input_name.
   nlohmann::json as_tensor = {
       {"name", in}, {"data_type", j.value("data_type", nlohmann::json())}, {"dims", j.value("dims", nlohmann::json())}};
-  Status s = ParseTensorConfig(as_tensor, "sequence_batching state", &out->input);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(ParseTensorConfig(as_tensor, "sequence_batching state", &out->input));
   out->output = out->input;
   out->output.name = outname;
   return Status::Ok();
@@ -107,8 +105,7 @@ Status ParseSequenceBatching(const nlohmann::json& sb, std::vector<TensorConfig>
     if (!it->is_array()) return Status::InvalidArgument("sequence_batching control_input must be a list");
     for (const auto& c : *it) {
       TensorConfig tc;
-      Status s = ParseControlInput(c, &tc);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(ParseControlInput(c, &tc));
       controls->push_back(std::move(tc));
     }
   }
@@ -116,8 +113,7 @@ Status ParseSequenceBatching(const nlohmann::json& sb, std::vector<TensorConfig>
     if (!it->is_array()) return Status::InvalidArgument("sequence_batching state must be a list");
     for (const auto& st : *it) {
       SequenceStateConfig sc;
-      Status s = ParseState(st, &sc);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(ParseState(st, &sc));
       states->push_back(std::move(sc));
     }
   }

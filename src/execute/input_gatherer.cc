@@ -62,8 +62,7 @@ Status InputGatherer::Gather(RequestBatch& batch, const RunPlan& plan) {
     names_.push_back(spec_.inputs[i].name.c_str());
   }
   for (size_t k = 0; k < spec_.batch_inputs.size(); ++k) {
-    Status s = GatherBatchInput(batch, plan, k);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(GatherBatchInput(batch, plan, k));
     names_.push_back(spec_.batch_inputs[k].target.c_str());
   }
   return Status::Ok();
@@ -96,8 +95,7 @@ Status InputGatherer::GatherBatchInput(RequestBatch& batch, const RunPlan& plan,
   }
   Shape& shape = shapes_[spec_.inputs.size() + k];
   std::vector<char>& data = batch_input_data_[k];
-  Status s = ComputeBatchInput(b, sources_, &shape, &data);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(ComputeBatchInput(b, sources_, &shape, &data));
   // Computed, not copied, so bytes_copied does not count it. Host memory even
   // for GPU instances: ORT moves it to the device with the rest of the run.
   int64_t elements = 0;
@@ -146,8 +144,7 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, const RunPlan& plan, siz
       // contiguous tensor, so this copy cannot be avoided.
       char* out = nullptr;
       if (gpu_ != nullptr) {
-        Status s = pinned_[i].Reserve(total, what);
-        if (!s.ok()) return s;
+        ORTB_RETURN_IF_ERROR(pinned_[i].Reserve(total, what));
         out = static_cast<char*>(pinned_[i].data());
         info = &pinned_info_;
       } else {
@@ -175,8 +172,7 @@ Status InputGatherer::GatherTensor(RequestBatch& batch, const RunPlan& plan, siz
             slots.emplace_back(gpu_->cuda, gpu::CudaBuffer::Kind::kDevice);
         buf = &slots[i];
       }
-      Status s = buf->Reserve(total, what);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(buf->Reserve(total, what));
       char* out = static_cast<char*>(buf->data());
       data = out;
       info = &cuda_info_;

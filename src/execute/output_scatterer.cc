@@ -75,8 +75,7 @@ Status OutputScatterer::Prepare(RequestBatch& batch, const RunPlan& plan) {
       index_.push_back(static_cast<uint32_t>(o));
       values_.emplace_back(nullptr);
       bound_.push_back(0);
-      Status s = BindGraphOutput(batch, plan, o, &values_.back());
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(BindGraphOutput(batch, plan, o, &values_.back()));
     }
     return Status::Ok();
   }
@@ -131,8 +130,7 @@ Status OutputScatterer::BindGraphOutput(RequestBatch& batch, const RunPlan& plan
   auto& slots = plan.graph->outputs;
   if (slots.empty())
     for (size_t k = 0; k < spec_.outputs.size(); ++k) slots.emplace_back(gpu_->cuda, gpu::CudaBuffer::Kind::kDevice);
-  Status s = slots[o].Reserve(bytes, what);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(slots[o].Reserve(bytes, what));
   return OrtTry(what, [&] {
     *value = Ort::Value::CreateTensor(cuda_info_, slots[o].data(), bytes, shape_.data(), shape_.size(), t.ort_type);
   });
@@ -282,9 +280,8 @@ Status OutputScatterer::WriteSlice(const TensorSpec& t, const OutputView& view, 
   } else {
     // ORT allocated this output (its shape was not known before the run, a
     // batch shares it, or a CUDA graph wrote it), so each slice is copied once.
-    Status s = CopyOut(dst, dst_where, view.data + static_cast<uint64_t>(begin) * t.element_size, view.on_gpu, bytes,
-                       t.context);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(CopyOut(dst, dst_where, view.data + static_cast<uint64_t>(begin) * t.element_size, view.on_gpu,
+                                 bytes, t.context));
   }
   bytes_copied_ += bytes;
   return Status::Ok();

@@ -51,21 +51,21 @@ Status RequestBatch::Validate(size_t r) {
     return Status::Cancelled("model '" + spec_.model_name + "': request was cancelled before it ran");
 
   uint32_t input_count = 0;
-  Status s = FromTritonError(TRITONBACKEND_RequestInputCount(p.request, &input_count), "reading request inputs");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(
+      FromTritonError(TRITONBACKEND_RequestInputCount(p.request, &input_count), "reading request inputs"));
   int64_t batch = -1;
   for (uint32_t k = 0; k < input_count; ++k) {
     TRITONBACKEND_Input* handle = nullptr;
-    s = FromTritonError(TRITONBACKEND_RequestInputByIndex(p.request, k, &handle), "reading a request input");
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(
+        FromTritonError(TRITONBACKEND_RequestInputByIndex(p.request, k, &handle), "reading a request input"));
     const char* name = nullptr;
     TRITONSERVER_DataType dtype;
     const int64_t* shape = nullptr;
     uint32_t rank = 0, buffers = 0;
     uint64_t bytes = 0;
-    s = FromTritonError(TRITONBACKEND_InputProperties(handle, &name, &dtype, &shape, &rank, &bytes, &buffers),
-                        "reading a request input");
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(
+        FromTritonError(TRITONBACKEND_InputProperties(handle, &name, &dtype, &shape, &rank, &bytes, &buffers),
+                        "reading a request input"));
     const int idx = spec_.FindInput(name);
     if (idx < 0) {
       return Status::InvalidArgument("model '" + spec_.model_name + "': unexpected input '" + name +
@@ -76,8 +76,7 @@ Status RequestBatch::Validate(size_t r) {
       return Status::InvalidArgument("model '" + spec_.model_name + "': input '" + name + "' was given twice");
     const TensorSpec& t = spec_.inputs[idx];
     InputCheck check;
-    s = CheckRequestInput(spec_, t, dtype, DimsView(shape, rank), bytes, &check);
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(CheckRequestInput(spec_, t, dtype, DimsView(shape, rank), bytes, &check));
     if (batch >= 0 && check.batch_size != batch)
       return Status::InvalidArgument("model '" + spec_.model_name + "', input '" + name + "': batch size " +
                                      std::to_string(check.batch_size) + " differs from the other inputs' " +
@@ -96,12 +95,11 @@ Status RequestBatch::Validate(size_t r) {
       uint64_t size = 0;
       TRITONSERVER_MemoryType mem = TRITONSERVER_MEMORY_CPU;
       int64_t mem_id = 0;
-      s = FromTritonError(TRITONBACKEND_InputBuffer(handle, b, &data, &size, &mem, &mem_id), "reading input data");
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(
+          FromTritonError(TRITONBACKEND_InputBuffer(handle, b, &data, &size, &mem, &mem_id), "reading input data"));
       // CUDA shared memory arrives as GPU memory; pinned host memory is host memory.
       const MemoryLocation where{mem == TRITONSERVER_MEMORY_GPU, mem_id};
-      s = CheckInputLocation(spec_.model_name, t, where, gpu_device_, kGpuBuild);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(CheckInputLocation(spec_.model_name, t, where, gpu_device_, kGpuBuild));
       chunks_.push_back(Chunk{static_cast<const char*>(data), size});
       locations_.push_back(where);
       total += size;
@@ -110,8 +108,7 @@ Status RequestBatch::Validate(size_t r) {
       return Status::InvalidArgument("model '" + spec_.model_name + "', input '" + name + "': buffers hold " +
                                      std::to_string(total) + " bytes but the input declares " + std::to_string(bytes));
     if (t.is_bytes()) {
-      s = ValidateBytesElements(chunks(v), v.chunk_count, v.elements, t.context);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(ValidateBytesElements(chunks(v), v.chunk_count, v.elements, t.context));
     }
   }
   for (size_t i = 0; i < n_in; ++i) {
@@ -124,13 +121,13 @@ Status RequestBatch::Validate(size_t r) {
   p.in_sequence = spec_.has_states && HasCorrelationId(p.request);
 
   uint32_t output_count = 0;
-  s = FromTritonError(TRITONBACKEND_RequestOutputCount(p.request, &output_count), "reading requested outputs");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(
+      FromTritonError(TRITONBACKEND_RequestOutputCount(p.request, &output_count), "reading requested outputs"));
   const size_t n_out = spec_.outputs.size();
   for (uint32_t k = 0; k < output_count; ++k) {
     const char* name = nullptr;
-    s = FromTritonError(TRITONBACKEND_RequestOutputName(p.request, k, &name), "reading requested outputs");
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(
+        FromTritonError(TRITONBACKEND_RequestOutputName(p.request, k, &name), "reading requested outputs"));
     const int idx = spec_.FindOutput(name);
     if (idx < 0) {
       return Status::InvalidArgument("model '" + spec_.model_name + "': unknown output '" + name +

@@ -89,13 +89,11 @@ void CudaStream::Reset() {
 }
 
 StatusOr<CudaStream> CudaStream::Create(const CudaRuntime* cuda, int device) {
-  Status s = cuda->Check(cuda->SetDevice(device), "selecting GPU " + std::to_string(device));
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(cuda->Check(cuda->SetDevice(device), "selecting GPU " + std::to_string(device)));
   CudaStream out;
   out.cuda_ = cuda;
-  s = cuda->Check(cuda->StreamCreateWithFlags(&out.stream_, kCudaStreamNonBlocking),
-                  "creating a CUDA stream on GPU " + std::to_string(device));
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(cuda->Check(cuda->StreamCreateWithFlags(&out.stream_, kCudaStreamNonBlocking),
+                                   "creating a CUDA stream on GPU " + std::to_string(device)));
   return out;
 }
 
@@ -133,9 +131,8 @@ Status CudaBuffer::Reserve(size_t bytes, const std::string& what) {
   Reset();
   void* p = nullptr;
   const CudaError err = kind_ == Kind::kDevice ? cuda_->Malloc(&p, bytes) : cuda_->MallocHost(&p, bytes);
-  Status s = cuda_->Check(err, what + ": allocating " + std::to_string(bytes) + " bytes of " +
-                                   (kind_ == Kind::kDevice ? "GPU" : "pinned host") + " memory");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(cuda_->Check(err, what + ": allocating " + std::to_string(bytes) + " bytes of " +
+                                             (kind_ == Kind::kDevice ? "GPU" : "pinned host") + " memory"));
   data_ = p;
   capacity_ = bytes;
   return Status::Ok();

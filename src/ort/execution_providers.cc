@@ -113,8 +113,7 @@ Status MakeCudaOptions(const ProviderOptionList& options, CudaOptions* out) {
   // A named list, so the strings handed to ORT outlive every call below.
   const ProviderOptionList instance_options = InstanceProviderOptions(options, device_id);
   TensorRtOptions trt;
-  Status s = MakeTensorRtOptions(instance_options, &trt);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(MakeTensorRtOptions(instance_options, &trt));
   Ort::Status st(Ort::GetApi().SessionOptionsAppendExecutionProvider_TensorRT_V2(*so, trt.get()));
   if (!st.IsOK()) return ProviderError(Provider::kTensorRt, "appending the provider", std::move(st));
   return Status::Ok();
@@ -124,8 +123,7 @@ Status MakeCudaOptions(const ProviderOptionList& options, CudaOptions* out) {
                                    Ort::SessionOptions* so) {
   const ProviderOptionList instance_options = InstanceProviderOptions(options, device_id);
   CudaOptions cuda;
-  Status s = MakeCudaOptions(instance_options, &cuda);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(MakeCudaOptions(instance_options, &cuda));
   if (stream != nullptr) {
     // Setting the stream by value also sets has_user_compute_stream.
     Ort::Status st(Ort::GetApi().UpdateCUDAProviderOptionsWithValue(cuda.get(), "user_compute_stream", stream));
@@ -146,8 +144,8 @@ std::string Describe(const ProviderOptionList& options) {
   // ORT's OpenVINO_V2 call says "Failed to load shared library" for every
   // failure, a missing provider included, so ask first whether it has one.
   std::vector<std::string> available;
-  Status s = OrtTry("listing ONNX Runtime's execution providers", [&] { available = Ort::GetAvailableProviders(); });
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(
+      OrtTry("listing ONNX Runtime's execution providers", [&] { available = Ort::GetAvailableProviders(); }));
   if (std::find(available.begin(), available.end(), "OpenVINOExecutionProvider") == available.end())
     return Status::Unsupported(
         "OpenVINO execution provider: the ONNX Runtime library this backend loaded does not contain it "
@@ -205,8 +203,7 @@ Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_i
 
 StatusOr<std::string> TensorRtOptionsAsString(const ProviderOptionList& options) {
   TensorRtOptions trt;
-  Status s = MakeTensorRtOptions(options, &trt);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(MakeTensorRtOptions(options, &trt));
   DefaultAllocatorString text;
   Ort::Status st(
       Ort::GetApi().GetTensorRTProviderOptionsAsString(trt.get(), Ort::AllocatorWithDefaultOptions(), &text.text));
@@ -216,8 +213,7 @@ StatusOr<std::string> TensorRtOptionsAsString(const ProviderOptionList& options)
 
 StatusOr<std::string> CudaOptionsAsString(const ProviderOptionList& options) {
   CudaOptions cuda;
-  Status s = MakeCudaOptions(options, &cuda);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(MakeCudaOptions(options, &cuda));
   DefaultAllocatorString text;
   Ort::Status st(
       Ort::GetApi().GetCUDAProviderOptionsAsString(cuda.get(), Ort::AllocatorWithDefaultOptions(), &text.text));

@@ -43,12 +43,10 @@ Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io,
   plan.inter_op_threads = 1;
   plan.use_global_threadpool = false;
   Ort::SessionOptions options{nullptr};
-  Status s = BuildSessionOptions(light, plan, &options);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(BuildSessionOptions(light, plan, &options));
   std::unique_ptr<Ort::Session> session;
-  s = CreateSession(env, path, options, &session);
-  if (!s.ok()) return s;
-  s = ReadModelIo(*session, io);
+  ORTB_RETURN_IF_ERROR(CreateSession(env, path, options, &session));
+  Status s = ReadModelIo(*session, io);
   if (!s.ok() || metadata == nullptr) return s;
   return ReadMetadata(*session, metadata);
 }

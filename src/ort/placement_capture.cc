@@ -92,10 +92,8 @@ Status CreateSessionWithPlacement(Ort::Env& env, const std::string& path, Ort::S
                                   std::unique_ptr<Ort::Session>* out, NodePlacement* placement,
                                   OrtPrepackedWeightsContainer* prepacked) {
   std::unique_ptr<PlacementCapture> capture;
-  Status s = PlacementCapture::Attach(options, &capture);
-  if (!s.ok()) return s;
-  s = CreateSession(env, path, *options, out, prepacked);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(PlacementCapture::Attach(options, &capture));
+  ORTB_RETURN_IF_ERROR(CreateSession(env, path, *options, out, prepacked));
   *placement = capture->Take();
   return Status::Ok();
 }

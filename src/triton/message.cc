@@ -20,8 +20,8 @@ StatusOr<nlohmann::json> ParseJson(const char* data, size_t size, const char* wh
 Status JsonFromMessage(TRITONSERVER_Message* message, nlohmann::json* out) {
   const char* buf = nullptr;
   size_t size = 0;
-  Status s = FromTritonError(TRITONSERVER_MessageSerializeToJson(message, &buf, &size), "reading a server message");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(
+      FromTritonError(TRITONSERVER_MessageSerializeToJson(message, &buf, &size), "reading a server message"));
   auto parsed = ParseJson(buf, size, "server message");
   if (!parsed.ok()) return parsed.status();
   *out = parsed.take();

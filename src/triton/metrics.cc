@@ -54,9 +54,8 @@ void Metric::Set(double value) {
 StatusOr<std::unique_ptr<MetricFamily>> MetricFamily::Create(TRITONSERVER_MetricKind kind, const std::string& name,
                                                              const std::string& description) {
   TRITONSERVER_MetricFamily* family = nullptr;
-  Status s = FromTritonError(TRITONSERVER_MetricFamilyNew(&family, kind, name.c_str(), description.c_str()),
-                             ("creating metric family '" + name + "'").c_str());
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(FromTritonError(TRITONSERVER_MetricFamilyNew(&family, kind, name.c_str(), description.c_str()),
+                                       ("creating metric family '" + name + "'").c_str()));
   return std::unique_ptr<MetricFamily>(new MetricFamily(family, name));
 }
 
@@ -73,8 +72,7 @@ StatusOr<Metric> MetricFamily::NewMetric(const MetricLabels& labels) const {
   TRITONSERVER_Metric* metric = nullptr;
   TRITONSERVER_Error* err = TRITONSERVER_MetricNew(&metric, family_, params.data(), params.size());
   for (const TRITONSERVER_Parameter* p : params) TRITONSERVER_ParameterDelete(const_cast<TRITONSERVER_Parameter*>(p));
-  Status s = FromTritonError(err, ("creating a metric of family '" + name_ + "'").c_str());
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(FromTritonError(err, ("creating a metric of family '" + name_ + "'").c_str()));
   return Metric(metric);
 }
 
