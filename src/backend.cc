@@ -34,7 +34,7 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   ORTB_RETURN_IF_ERROR(CheckApiVersion());
   TRITONSERVER_Message* message = nullptr;  // owned by the server
   Status s = FromTritonError(TRITONBACKEND_BackendConfig(backend, &message), "reading the backend config");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(s);
   nlohmann::json config;
   ORTB_RETURN_IF_ERROR(JsonFromMessage(message, &config));
   // As received (the server's defaults included), before parsing, so a

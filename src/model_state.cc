@@ -124,7 +124,7 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
       &load);
   for (const auto& key : load.settings.unknown_keys)
     ORTB_LOG_WARN("model '" + name_ + "': ignoring unknown parameter '" + key + "'");
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(s);
   io_ = std::move(load.io);
   config_ = std::move(load.config);
   if (load.completed.empty()) return Status::Ok();
@@ -214,8 +214,7 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   }
   Ort::SessionOptions options{nullptr};
   ORTB_RETURN_IF_ERROR(BuildSessionOptions(settings_, plan, &options));
-  Status s = AppendExecutionProviders(providers_, gpu, device_id, &options, cuda_stream);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(AppendExecutionProviders(providers_, gpu, device_id, &options, cuda_stream));
   ORTB_LOG_INFO("model '" + name_ + "': created an ONNX Runtime session (intra_op_threads=" +
                 std::to_string(plan.intra_op_threads) + ", inter_op_threads=" + std::to_string(plan.inter_op_threads) +
                 (plan.use_global_threadpool ? ", global thread pool" : "") +
@@ -272,7 +271,7 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   // Only sessions the model keeps count.
   metrics_->AddSession(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));
   *out = std::move(session);
-  return s;
+  return Status::Ok();
 }
 
 }  // namespace ortbackend

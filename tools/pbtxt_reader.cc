@@ -88,7 +88,7 @@ class Parser {
       } else {
         s = ScalarValue(&value);
       }
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(s);
       ORTB_RETURN_IF_ERROR(Store(key, std::move(value), object));
       if (!Take(',')) Take(';');
     }
@@ -111,7 +111,7 @@ class Parser {
       // Adjacent strings are one value, as in C.
       while (Peek('"') || Peek('\'')) {
         Status st = QuotedString(&s);
-        if (!st.ok()) return st;
+        ORTB_RETURN_IF_ERROR(st);
       }
       *out = s;
       return Status::Ok();

@@ -410,7 +410,7 @@ Status ParseExecutionProviders(const nlohmann::json& config, const ModelSettings
       s = Status::InvalidArgument("unknown gpu_execution_accelerator '" + acc.name +
                                   "': the supported GPU accelerators are 'tensorrt' and 'cuda'");
     }
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(s);
   }
   // optimization.cuda.graphs is the CUDA EP's enable_cuda_graph; the
   // accelerator's own value of that key wins, like the deprecated keys.
@@ -429,7 +429,7 @@ Status ParseExecutionProviders(const nlohmann::json& config, const ModelSettings
       s = Status::InvalidArgument("unknown cpu_execution_accelerator '" + acc.name +
                                   "': the supported CPU accelerator is 'openvino'");
     }
-    if (!s.ok()) return s;
+    ORTB_RETURN_IF_ERROR(s);
   }
   return Status::Ok();
 }

@@ -90,8 +90,7 @@ Status ParseCudaGraphs(const nlohmann::json& config, bool* out) {
 
 Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
   *out = ModelSettings();
-  Status s = ParseGraphLevel(config, &out->graph_level);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(ParseGraphLevel(config, &out->graph_level));
   ORTB_RETURN_IF_ERROR(ParseCudaGraphs(config, &out->cuda_graphs));
   if (auto ops = config.find("model_operations"); ops != config.end() && ops->is_object()) {
     auto libs = ops->find("op_library_filename");
@@ -137,8 +136,7 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
       ORTB_RETURN_IF_ERROR(ParseBoolKey(key, value, &b));
       out->enable_mem_pattern = b;
     } else if (key == "memory.enable_memory_arena_shrinkage") {
-      if ((s = ParseArenaShrinkage(key, value, &out->arena_shrinkage)).ok()) continue;
-      return s;
+      ORTB_RETURN_IF_ERROR(ParseArenaShrinkage(key, value, &out->arena_shrinkage));
     } else if (key == "optimized_model_filepath") {
       if (value.empty()) return BadValue(key, value, "a file path");
       out->optimized_model_filepath = value;

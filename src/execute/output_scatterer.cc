@@ -213,7 +213,7 @@ Status OutputScatterer::ReadOutput(const RunPlan& plan, size_t o, Ort::Value& va
     shape_.resize(info.GetDimensionsCount());
     Ort::ThrowOnError(Ort::GetApi().GetDimensions(info, shape_.data(), shape_.size()));
   });
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(s);
   if (type != t.ort_type)
     return Status::Internal(what + ": the model produced " + OrtTypeName(type) + " but the config says " +
                             DataTypeToConfig(t.dtype));
@@ -317,8 +317,7 @@ Status OutputScatterer::Distribute(RequestBatch& batch, const RunPlan& plan, siz
         p.error = rs;
         continue;  // a failed request leaves its sequence's state as it was
       }
-      Status ws = WriteSlice(t, view, begin, n, buffer, where);
-      if (!ws.ok()) return ws;
+      ORTB_RETURN_IF_ERROR(WriteSlice(t, view, begin, n, buffer, where));
     }
     // Requests outside any sequence (warmup) have no state to update.
     if (!to_states || !p.in_sequence) continue;

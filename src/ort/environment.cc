@@ -18,7 +18,7 @@ StatusOr<std::unique_ptr<OrtEnvironment>> OrtEnvironment::Create(const BackendSe
     // Telemetry is a no-op on Linux builds, but say what we mean.
     env.DisableTelemetryEvents();
   });
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(s);
   return std::unique_ptr<OrtEnvironment>(new OrtEnvironment(std::move(env), settings.enable_global_threadpool));
 }
 

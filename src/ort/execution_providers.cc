@@ -177,7 +177,7 @@ Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_i
     if (eps.tensorrt) {
 #ifdef TRITON_ENABLE_ONNXRUNTIME_TENSORRT
       Status s = AppendTensorRt(eps.tensorrt_options, device_id, so);
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(s);
 #else
       return Status::Unsupported(
           "the model asks for the 'tensorrt' execution accelerator, but this backend was built without TensorRT "

@@ -65,7 +65,7 @@ Status PlacementCapture::Attach(Ort::SessionOptions* options, std::unique_ptr<Pl
     options->SetLogSeverityLevel(ORT_LOGGING_LEVEL_VERBOSE);  // ORT reports placements only at VERBOSE
     Ort::ThrowOnError(Ort::GetApi().SetUserLoggingFunction(*options, OnSessionLog, &listeners));
   });
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(s);
   {
     std::lock_guard<std::mutex> lock(listeners.mutex);
     listeners.by_log_id.emplace(log_id, NodePlacementParser());

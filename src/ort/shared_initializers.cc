@@ -86,7 +86,7 @@ void SharedInitializers::AlignedFree::operator()(void* p) const { std::free(p); 
 Status SharedInitializers::Read(const std::string& path, std::unique_ptr<SharedInitializers>* out) {
   MappedFile m;
   Status s = m.Open(path);
-  if (!s.ok()) return s;
+  ORTB_RETURN_IF_ERROR(s);
   const Status malformed = Status::InvalidArgument("not a well-formed ONNX model file: " + path);
   auto shared = std::unique_ptr<SharedInitializers>(new SharedInitializers());
   WireReader model(m.begin(), m.end());
@@ -137,7 +137,7 @@ Status SharedInitializers::Read(const std::string& path, std::unique_ptr<SharedI
                                                          static_cast<ONNXTensorElementDataType>(t.type), &value));
         shared->values_.emplace_back(value);
       });
-      if (!s.ok()) return s;
+      ORTB_RETURN_IF_ERROR(s);
       shared->names_.push_back(t.name);
       shared->bytes_ += t.raw_size;
     }
