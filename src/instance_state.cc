@@ -1,6 +1,5 @@
 #include "instance_state.h"
 
-#include "gpu/capture_gate.h"
 #include "instance_readiness.h"
 #include "ort/ort_try.h"
 #include "tensor/cuda_graph_rules.h"
@@ -130,89 +129,62 @@ StatusOr<Ort::RunOptions*> ModelInstanceState::RunOptionsFor(const RunPlan& plan
 
 void ModelInstanceState::Execute(TRITONBACKEND_Request** requests, uint32_t count) {
   const uint64_t exec_start = NowNs();
-  // Device buffers are allocated on the calling thread's current device.
-  if (gpu_ != nullptr) {
-    const gpu::CudaError e = gpu_->cuda->SetDevice(gpu_->device);
-    if (e != 0)
-      LogIfError(gpu_->cuda->Check(
-          e, "model '" + model_->name() + "': selecting GPU " + std::to_string(gpu_->device) + " for an execution"));
-  }
-  const uint64_t copied_in = gatherer_.bytes_copied(), copied_out = scatterer_.bytes_copied();
-  const uint64_t gpu_in = gatherer_.device_inputs_in_place(), gpu_out = scatterer_.device_outputs_in_place();
+  SelectDevice();
+  const CopyCounters before = Counters();
   batch_.Begin(requests, count);
-  const size_t groups = batch_.group_count();
   runs_.clear();
   tally_ = ExecutionTally();
-  for (size_t g = 0; g < groups; ++g) RunGroup(g);
+  for (size_t g = 0; g < batch_.group_count(); ++g) RunGroup(g);
   // The execution ends here; what follows is bookkeeping and sending, as in
   // Triton's own backends.
   const uint64_t exec_end = NowNs();
-  // The copy counters are how tests see the zero-copy paths at work. Logged
-  // before the responses go out, so a client that has its answer can read it.
-  ORTB_LOG_VERBOSE("model '" + model_->name() + "', instance '" + name_ + "': executed " + std::to_string(count) +
-                   " request(s) in " + std::to_string(groups) + " run(s); copied " +
-                   std::to_string(gatherer_.bytes_copied() - copied_in) + " input bytes and " +
-                   std::to_string(scatterer_.bytes_copied() - copied_out) + " output bytes" +
-                   (gpu_ == nullptr ? std::string()
-                                    : "; " + std::to_string(gatherer_.device_inputs_in_place() - gpu_in) +
-                                          " input(s) read in place from GPU memory, " +
-                                          std::to_string(scatterer_.device_outputs_in_place() - gpu_out) +
-                                          " output(s) written in place to GPU memory"));
-  tally_.input_bytes_copied = gatherer_.bytes_copied() - copied_in;
-  tally_.output_bytes_copied = scatterer_.bytes_copied() - copied_out;
-  metrics_.Record(tally_);
+  RecordCopies(before, count);
   responder_->Finish(batch_, runs_, exec_start, exec_end);
 }
 
+void ModelInstanceState::SelectDevice() {
+  // Device buffers are allocated on the calling thread's current device.
+  if (gpu_ == nullptr) return;
+  const gpu::CudaError e = gpu_->cuda->SetDevice(gpu_->device);
+  if (e != 0)
+    LogIfError(gpu_->cuda->Check(
+        e, "model '" + model_->name() + "': selecting GPU " + std::to_string(gpu_->device) + " for an execution"));
+}
+
+ModelInstanceState::CopyCounters ModelInstanceState::Counters() const {
+  return CopyCounters{gatherer_.bytes_copied(), scatterer_.bytes_copied(), gatherer_.device_inputs_in_place(),
+                      scatterer_.device_outputs_in_place()};
+}
+
+void ModelInstanceState::RecordCopies(const CopyCounters& before, uint32_t count) {
+  const CopyCounters now = Counters();
+  tally_.input_bytes_copied = now.input_bytes - before.input_bytes;
+  tally_.output_bytes_copied = now.output_bytes - before.output_bytes;
+  // The copy counters are how tests see the zero-copy paths at work. Logged
+  // before the responses go out, so a client that has its answer can read it.
+  ORTB_LOG_VERBOSE("model '" + model_->name() + "', instance '" + name_ + "': executed " + std::to_string(count) +
+                   " request(s) in " + std::to_string(batch_.group_count()) + " run(s); copied " +
+                   std::to_string(tally_.input_bytes_copied) + " input bytes and " +
+                   std::to_string(tally_.output_bytes_copied) + " output bytes" +
+                   (gpu_ == nullptr ? std::string()
+                                    : "; " + std::to_string(now.device_inputs - before.device_inputs) +
+                                          " input(s) read in place from GPU memory, " +
+                                          std::to_string(now.device_outputs - before.device_outputs) +
+                                          " output(s) written in place to GPU memory"));
+  metrics_.Record(tally_);
+}
+
 void ModelInstanceState::RunGroup(size_t g) {
-  const uint64_t group_start = NowNs();
+  GroupTimes times;
+  times.start = NowNs();
   RunPlan plan = batch_.Plan(g, gpu_ != nullptr && gpu_->cuda_graphs);
   if (plan.graph_id >= 0) plan.graph = &graphs_[plan.graph_id];
-
-  // GPU instances: see gpu/capture_gate.h. Held from the first copy on the
-  // device to the last, so no other instance's CUDA call lands in a capture.
-  gpu::CaptureGate::Entry gate;
-  if (gpu_ != nullptr) {
-    const bool may_capture = plan.graph != nullptr && plan.graph->runs < gpu::kRunsUntilCaptured;
-    if (may_capture) ++plan.graph->runs;
-    gate = gpu::CaptureGate::Entry(&gpu::CaptureGate::Get(), may_capture);
-  }
-
+  const gpu::CaptureGate::Entry gate = EnterCaptureGate(plan);
   if (tracer_.Begin())
     for (const uint32_t* r = plan.begin; r != plan.end; ++r) tracer_.Add(batch_.request(*r).request);
-  tracer_.Stamp(TraceStep::kGatherStart, group_start);
-  const uint64_t copied_before = gatherer_.bytes_copied();
-  Status s = gatherer_.Gather(batch_, plan);
-  tracer_.Stamp(TraceStep::kGatherEnd);
-  if (s.ok()) s = scatterer_.Prepare(batch_, plan);
-  Ort::RunOptions* run_options = &run_options_;
-  if (s.ok()) {
-    StatusOr<Ort::RunOptions*> r = RunOptionsFor(plan);
-    if (r.ok())
-      run_options = r.value();
-    else
-      s = r.status();
-  }
-  // A lone request that already failed (e.g. no response buffer) need not run.
-  const bool runnable = plan.requests() > 1 || batch_.request(plan.leader()).error.ok();
-  const uint64_t compute_start = NowNs();
-  const bool ran = s.ok() && runnable;
-  if (ran) {
-    tracer_.Stamp(TraceStep::kRunStart, compute_start);
-    s = OrtTry([&] { return "model '" + model_->name() + "': ONNX Runtime failed to run"; },
-               [&] {
-                 session_->Run(*run_options, gatherer_.names(), gatherer_.values(), gatherer_.count(),
-                               scatterer_.names(), scatterer_.values(), scatterer_.count());
-               });
-  }
-  const uint64_t compute_end = NowNs();
-  if (ran) tracer_.Stamp(TraceStep::kRunEnd, compute_end);
-  if (s.ok() && runnable) {
-    tracer_.Stamp(TraceStep::kScatterStart);
-    s = scatterer_.Scatter(batch_, plan);
-    tracer_.Stamp(TraceStep::kScatterEnd);
-  }
-  if (s.ok() && runnable) tally_.AddRun(gatherer_.bytes_copied() != copied_before, plan.requests());
+
+  const Status s = GatherRunScatter(plan, &times);
+
   // A failed group may leave copies queued on the stream (ORT waits for its
   // work only when Run succeeds); the requests' buffers go back to Triton
   // once this returns, so wait for them here.
@@ -221,14 +193,61 @@ void ModelInstanceState::RunGroup(size_t g) {
   scatterer_.Clear();
   if (!s.ok()) batch_.FailGroup(g, s);
   tracer_.Report();
+  RecordGroup(plan, times, s.ok());
+}
 
+gpu::CaptureGate::Entry ModelInstanceState::EnterCaptureGate(const RunPlan& plan) {
+  // GPU instances: see gpu/capture_gate.h. Held from the first copy on the
+  // device to the last, so no other instance's CUDA call lands in a capture.
+  if (gpu_ == nullptr) return gpu::CaptureGate::Entry();
+  const bool may_capture = plan.graph != nullptr && plan.graph->runs < gpu::kRunsUntilCaptured;
+  if (may_capture) ++plan.graph->runs;
+  return gpu::CaptureGate::Entry(&gpu::CaptureGate::Get(), may_capture);
+}
+
+Status ModelInstanceState::GatherRunScatter(const RunPlan& plan, GroupTimes* times) {
+  tracer_.Stamp(TraceStep::kGatherStart, times->start);
+  const uint64_t copied_before = gatherer_.bytes_copied();
+  const Status gathered = gatherer_.Gather(batch_, plan);
+  tracer_.Stamp(TraceStep::kGatherEnd);
+  ORTB_RETURN_IF_ERROR(gathered);
+  ORTB_RETURN_IF_ERROR(scatterer_.Prepare(batch_, plan));
+  StatusOr<Ort::RunOptions*> run_options = RunOptionsFor(plan);
+  ORTB_RETURN_IF_ERROR(run_options.status());
+  // A lone request that already failed (e.g. no response buffer) need not run.
+  if (plan.requests() == 1 && !batch_.request(plan.leader()).error.ok()) return Status::Ok();
+
+  times->compute_start = NowNs();
+  tracer_.Stamp(TraceStep::kRunStart, times->compute_start);
+  const Status ran =
+      OrtTry([&] { return "model '" + model_->name() + "': ONNX Runtime failed to run"; },
+             [&] {
+               session_->Run(*run_options.value(), gatherer_.names(), gatherer_.values(), gatherer_.count(),
+                             scatterer_.names(), scatterer_.values(), scatterer_.count());
+             });
+  times->compute_end = NowNs();
+  tracer_.Stamp(TraceStep::kRunEnd, times->compute_end);
+  ORTB_RETURN_IF_ERROR(ran);
+
+  tracer_.Stamp(TraceStep::kScatterStart);
+  const Status scattered = scatterer_.Scatter(batch_, plan);
+  tracer_.Stamp(TraceStep::kScatterEnd);
+  ORTB_RETURN_IF_ERROR(scattered);
+  tally_.AddRun(gatherer_.bytes_copied() != copied_before, plan.requests());
+  return Status::Ok();
+}
+
+void ModelInstanceState::RecordGroup(const RunPlan& plan, GroupTimes times, bool ok) {
+  // A group that stopped before its run still gives its requests compute
+  // timestamps (an empty span where it stopped).
+  if (times.compute_start == 0) times.compute_start = times.compute_end = NowNs();
   for (const uint32_t* r = plan.begin; r != plan.end; ++r) {
-    batch_.request(*r).compute_start_ns = compute_start;
-    batch_.request(*r).compute_end_ns = compute_end;
+    batch_.request(*r).compute_start_ns = times.compute_start;
+    batch_.request(*r).compute_end_ns = times.compute_end;
   }
-  if (s.ok())
-    runs_.push_back(RunStats{static_cast<uint64_t>(spec_.batching() ? plan.total_batch : 1), group_start, compute_start,
-                             compute_end, NowNs()});
+  if (ok)
+    runs_.push_back(RunStats{static_cast<uint64_t>(spec_.batching() ? plan.total_batch : 1), times.start,
+                             times.compute_start, times.compute_end, NowNs()});
 }
 
 }  // namespace ortbackend

@@ -16,6 +16,7 @@
 #include "execute/output_scatterer.h"
 #include "execute/request_batch.h"
 #include "execute/responder.h"
+#include "gpu/capture_gate.h"
 #include "gpu/instance_gpu.h"
 #include "model_state.h"
 #include "tensor/tensor_spec.h"
@@ -40,7 +41,24 @@ class ModelInstanceState {
 
  private:
   ModelInstanceState(ModelState* model, TRITONBACKEND_ModelInstance* instance);
+  // The pipeline's steps. RunGroup runs one group of compatible requests:
+  // plan, gather -> run -> scatter (stopping at the first failed step), then
+  // the clean-up and bookkeeping every group gets, failed or not.
+  struct CopyCounters {
+    uint64_t input_bytes = 0, output_bytes = 0;      // copied by the gatherer and the scatterer
+    uint64_t device_inputs = 0, device_outputs = 0;  // read or written in place in GPU memory
+  };
+  struct GroupTimes {
+    uint64_t start = 0;
+    uint64_t compute_start = 0, compute_end = 0;  // 0: the group stopped before its run
+  };
+  void SelectDevice();
+  CopyCounters Counters() const;
+  void RecordCopies(const CopyCounters& before, uint32_t count);
   void RunGroup(size_t g);
+  gpu::CaptureGate::Entry EnterCaptureGate(const RunPlan& plan);
+  Status GatherRunScatter(const RunPlan& plan, GroupTimes* times);
+  void RecordGroup(const RunPlan& plan, GroupTimes times, bool ok);
   Status SetUpGpu(int device_id);
   Status MakeRunOptions(int64_t graph_id, Ort::RunOptions* out) const;
   // The run options of the plan's CUDA graph (none: the instance's), made on first use.
