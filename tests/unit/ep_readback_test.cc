@@ -110,7 +110,7 @@ TEST_P(TensorRtReadback, OrtHoldsTheMappedOption) {
   EXPECT_EQ(ort.value()[c.ort_key], c.expected) << c;
 }
 
-INSTANTIATE_TEST_SUITE_P(SeedTable, TensorRtReadback, ::testing::ValuesIn(TensorRtTableCases()),
+INSTANTIATE_TEST_SUITE_P(OriginalReadmeTable, TensorRtReadback, ::testing::ValuesIn(TensorRtTableCases()),
                          [](const auto& info) { return TensorRtCaseName(info.param); });
 
 TEST(TensorRtReadbackMore, WorkspaceDefaultsToOneGib) {

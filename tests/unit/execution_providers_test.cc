@@ -96,10 +96,10 @@ TEST_P(TensorRtTableKey, MapsToItsOrtOption) {
   EXPECT_THAT(eps.tensorrt_options, Contains(Pair(c.ort_key, c.expected)));
 }
 
-INSTANTIATE_TEST_SUITE_P(SeedTable, TensorRtTableKey, ::testing::ValuesIn(TensorRtTableCases()),
+INSTANTIATE_TEST_SUITE_P(OriginalReadmeTable, TensorRtTableKey, ::testing::ValuesIn(TensorRtTableCases()),
                          [](const auto& info) { return TensorRtCaseName(info.param); });
 
-TEST(ParseTensorRt, AcceptsEveryKeyOfTheSeedTableAndNoOther) {
+TEST(ParseTensorRt, AcceptsEveryKeyOfTheOriginalReadmeTableAndNoOther) {
   EXPECT_THAT(
       TensorRtParameterKeys(),
       ElementsAre("max_workspace_size_bytes", "trt_max_partition_iterations", "trt_min_subgraph_size", "precision_mode",
@@ -158,7 +158,7 @@ TEST(ParseTensorRt, PrecisionInt8SetsOnlyTheInt8Flag) {
   EXPECT_THAT(eps.tensorrt_options, Not(Contains(Key("trt_bf16_enable"))));
 }
 
-TEST(ParseTensorRt, TheSeedExampleConfig) {
+TEST(ParseTensorRt, TheOriginalReadmeExampleConfig) {
   ExecutionProviderSettings eps = ParseOk(
       Gpu("tensorrt",
           {{"precision_mode", "FP16"}, {"max_workspace_size_bytes", "1073741824"}, {"trt_engine_cache_enable", "1"}}));
@@ -211,7 +211,7 @@ TEST_P(TensorRtBoolKey, RejectsAnythingElseNamingKeyAndValue) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(SeedTable, TensorRtBoolKey, ::testing::ValuesIn(TensorRtBoolKeys()),
+INSTANTIATE_TEST_SUITE_P(OriginalReadmeTable, TensorRtBoolKey, ::testing::ValuesIn(TensorRtBoolKeys()),
                          [](const auto& info) { return info.param; });
 
 // --- TensorRT: invalid values, key by key ------------------------------------------------
@@ -261,7 +261,7 @@ TEST_P(TensorRtInvalidValue, IsRejectedNamingKeyValueAndExpectedForm) {
   EXPECT_THAT(s.message(), HasSubstr("expected " + c.expected_form));
 }
 
-INSTANTIATE_TEST_SUITE_P(SeedTable, TensorRtInvalidValue, ::testing::ValuesIn(TensorRtInvalidCases()));
+INSTANTIATE_TEST_SUITE_P(OriginalReadmeTable, TensorRtInvalidValue, ::testing::ValuesIn(TensorRtInvalidCases()));
 
 TEST(ParseTensorRt, RejectsAnUnknownKeyNamingItAndListingTheValidOnes) {
   Status s = ParseError(Gpu("tensorrt", {{"trt_fp16_enable", "1"}}));
@@ -278,7 +278,7 @@ TEST(ParseTensorRt, RejectsAParameterThatIsNotAString) {
 
 // --- CUDA ------------------------------------------------------------------------------
 
-TEST(ParseCuda, TheSeedExampleConfig) {
+TEST(ParseCuda, TheOriginalReadmeExampleConfig) {
   ExecutionProviderSettings eps =
       ParseOk(Gpu("cuda", {{"cudnn_conv_use_max_workspace", "0"}, {"use_ep_level_unified_stream", "1"}}));
   EXPECT_TRUE(eps.cuda);
@@ -512,7 +512,7 @@ TEST(ParseExecutionProviders, RejectsTheSameAcceleratorTwice) {
 
 // --- OpenVINO ----------------------------------------------------------------------------
 
-TEST(ParseOpenVino, TheSeedExampleConfig) {
+TEST(ParseOpenVino, TheOriginalReadmeExampleConfig) {
   ExecutionProviderSettings eps = ParseOk(Cpu("openvino"));
   EXPECT_TRUE(eps.openvino);
   EXPECT_FALSE(eps.tensorrt);
