@@ -67,9 +67,11 @@ class [[nodiscard]] StatusOr {
 // Returns the Status of `expr` from the enclosing function when it is an
 // error: the one way code here stops at a failed step (the partner of
 // LogIfError, for errors that have no caller to go to). A macro, so the
-// return stays a return of the caller's.
+// return stays a return of the caller's. The status is bound, not copied:
+// the hot path passes statuses it already holds, and only an error is
+// copied out.
 #define ORTB_RETURN_IF_ERROR(expr)               \
   do {                                           \
-    ::ortbackend::Status ortb_status_ = (expr);  \
+    auto&& ortb_status_ = (expr);                \
     if (!ortb_status_.ok()) return ortb_status_; \
   } while (false)
