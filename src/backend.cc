@@ -33,8 +33,7 @@ Status CheckApiVersion() {
 Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   ORTB_RETURN_IF_ERROR(CheckApiVersion());
   TRITONSERVER_Message* message = nullptr;  // owned by the server
-  Status s = FromTritonError(TRITONBACKEND_BackendConfig(backend, &message), "reading the backend config");
-  ORTB_RETURN_IF_ERROR(s);
+  ORTB_RETURN_IF_ERROR(FromTritonError(TRITONBACKEND_BackendConfig(backend, &message), "reading the backend config"));
   nlohmann::json config;
   ORTB_RETURN_IF_ERROR(JsonFromMessage(message, &config));
   // As received (the server's defaults included), before parsing, so a

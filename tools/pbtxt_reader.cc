@@ -110,8 +110,7 @@ class Parser {
       std::string s;
       // Adjacent strings are one value, as in C.
       while (Peek('"') || Peek('\'')) {
-        Status st = QuotedString(&s);
-        ORTB_RETURN_IF_ERROR(st);
+        ORTB_RETURN_IF_ERROR(QuotedString(&s));
       }
       *out = s;
       return Status::Ok();

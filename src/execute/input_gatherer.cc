@@ -57,8 +57,7 @@ Status InputGatherer::Gather(RequestBatch& batch, const RunPlan& plan) {
   for (size_t i = 0; i < spec_.inputs.size(); ++i) {
     const RequestInputView& v = batch.input(plan.leader(), i);
     if (!v.present) continue;  // an optional input nobody in this group sent
-    Status s = spec_.inputs[i].is_bytes() ? GatherBytes(batch, plan, i) : GatherTensor(batch, plan, i);
-    ORTB_RETURN_IF_ERROR(s);
+    ORTB_RETURN_IF_ERROR(spec_.inputs[i].is_bytes() ? GatherBytes(batch, plan, i) : GatherTensor(batch, plan, i));
     names_.push_back(spec_.inputs[i].name.c_str());
   }
   for (size_t k = 0; k < spec_.batch_inputs.size(); ++k) {

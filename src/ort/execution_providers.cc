@@ -176,8 +176,7 @@ Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_i
 #else
     if (eps.tensorrt) {
 #ifdef TRITON_ENABLE_ONNXRUNTIME_TENSORRT
-      Status s = AppendTensorRt(eps.tensorrt_options, device_id, so);
-      ORTB_RETURN_IF_ERROR(s);
+      ORTB_RETURN_IF_ERROR(AppendTensorRt(eps.tensorrt_options, device_id, so));
 #else
       return Status::Unsupported(
           "the model asks for the 'tensorrt' execution accelerator, but this backend was built without TensorRT "

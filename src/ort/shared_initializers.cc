@@ -85,8 +85,7 @@ void SharedInitializers::AlignedFree::operator()(void* p) const { std::free(p); 
 
 Status SharedInitializers::Read(const std::string& path, std::unique_ptr<SharedInitializers>* out) {
   MappedFile m;
-  Status s = m.Open(path);
-  ORTB_RETURN_IF_ERROR(s);
+  ORTB_RETURN_IF_ERROR(m.Open(path));
   const Status malformed = Status::InvalidArgument("not a well-formed ONNX model file: " + path);
   auto shared = std::unique_ptr<SharedInitializers>(new SharedInitializers());
   WireReader model(m.begin(), m.end());
@@ -129,7 +128,7 @@ Status SharedInitializers::Read(const std::string& path, std::unique_ptr<SharedI
       if (buffer == nullptr) return Status::Internal("out of memory copying the initializer '" + t.name + "'");
       std::memcpy(buffer, t.raw, t.raw_size);
       shared->buffers_.emplace_back(buffer);
-      s = OrtTry("wrapping the initializer '" + t.name + "'", [&] {
+      const Status s = OrtTry("wrapping the initializer '" + t.name + "'", [&] {
         Ort::MemoryInfo cpu = Ort::MemoryInfo::CreateCpu(OrtDeviceAllocator, OrtMemTypeDefault);
         OrtValue* value = nullptr;
         Ort::ThrowOnError(
