@@ -146,6 +146,9 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
     } else if (key == "share_session_between_instances") {
       ORTB_RETURN_IF_ERROR(ParseBoolKey(key, value, &b));
       out->share_session = b;
+    } else if (key == "max_batches_in_flight") {
+      ORTB_RETURN_IF_ERROR(ParseIntIn(key, value, 1, kMaxBatchesInFlight, &n));
+      out->batches_in_flight = static_cast<int>(n);
     } else if (key == "execution_provider_fallback") {
       if (value == "allow")
         out->provider_fallback = ProviderFallback::kAllow;

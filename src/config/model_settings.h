@@ -38,6 +38,10 @@ struct ModelSettings {
   // session (ORT's Run is thread-safe) instead of one each. Unset = true.
   std::optional<bool> share_session;
   ProviderFallback provider_fallback = ProviderFallback::kAllow;
+  // max_batches_in_flight: how many batches one instance may have between
+  // gather and response at once (see execute/batch_pipeline.h). Unset: the
+  // instance's default (kDefaultGpuBatchesInFlight on a GPU, 1 on a CPU).
+  std::optional<int> batches_in_flight;
   // Extensions for looking inside ORT (not in the original backend):
   // optimized_model_filepath: ORT saves the optimized graph there at load;
   // profiling_file_prefix: ORT profiles every run and writes
@@ -63,6 +67,12 @@ struct ModelSettings {
   // Parameter keys this backend does not know; logged once at load.
   std::vector<std::string> unknown_keys;
 };
+
+// A GPU instance's batches in flight when max_batches_in_flight is unset:
+// one on the GPU while the next is gathered and enqueued behind it and the
+// one before is copied out and answered (docs/performance.md has the numbers).
+inline constexpr int kDefaultGpuBatchesInFlight = 2;
+inline constexpr int kMaxBatchesInFlight = 64;
 
 // `config` is the whole model configuration JSON.
 Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out);

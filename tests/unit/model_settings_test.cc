@@ -74,6 +74,24 @@ TEST(ParseModelSettings, RejectsParameterWithoutStringValueNamingTheKey) {
 
 // --- Thread counts -------------------------------------------------------------
 
+TEST(ParseModelSettings, BatchesInFlightUnsetByDefault) {
+  EXPECT_FALSE(ParseOk(json::object()).batches_in_flight.has_value());
+}
+
+TEST(ParseModelSettings, ReadsMaxBatchesInFlight) {
+  EXPECT_EQ(ParseOk(WithParameter("max_batches_in_flight", "3")).batches_in_flight, 3);
+  EXPECT_EQ(ParseOk(WithParameter("max_batches_in_flight", "1")).batches_in_flight, 1);
+}
+
+TEST(ParseModelSettings, RejectsMaxBatchesInFlightOutOfRangeNamingTheKey) {
+  for (const char* bad : {"0", "-1", "65", "two", ""}) {
+    ModelSettings s;
+    Status status = ParseModelSettings(WithParameter("max_batches_in_flight", bad), &s);
+    ASSERT_FALSE(status.ok()) << bad;
+    EXPECT_THAT(status.message(), HasSubstr("max_batches_in_flight")) << bad;
+  }
+}
+
 TEST(ParseModelSettings, ReadsIntraOpThreadCount) {
   EXPECT_EQ(ParseOk(WithParameter("intra_op_thread_count", "4")).intra_op_threads, 4);
 }
