@@ -32,6 +32,21 @@ Checks, each printed as PASS/FAIL with numbers:
      Passes when Triton's best reaches 0.95x raw ORT's best (each side at its
      own best setting, the way a deployment is tuned); the ratio at each
      matched setting is printed too.
+  11. pipelined execution (max_batches_in_flight; GPU instances keep 2
+     batches in flight by default): concurrent requests on one instance each
+     get their own right answer; a run that fails answers only its own
+     requests; a sequence model with implicit state (kept to one batch at a
+     time) accumulates right; unloading a model with batches in flight
+     answers every request once, frees the GPU memory, and the model loads
+     and serves again; GPU memory of one pipelined instance against one that
+     runs a batch at a time;
+  12. one instance per GPU (GPU_CHECK_GRID=one, the default; "many" runs the
+     grid of 10., "all" both): the conv net at batch 32 and the MLP at batch 1
+     on one instance, pipelined (the default) and one batch at a time
+     (max_batches_in_flight 1, how every instance ran before), with and
+     without dynamic batching, 1/2/4/8 clients; two instances at 8 clients;
+     against raw ORT with one session and 1/2/4 concurrent callers, and raw
+     ORT's peak (8 and 16 sessions).
 """
 import base64
 import json
@@ -225,10 +240,10 @@ def check(name, fn):
         report(name, False, f"{type(e).__name__}: {str(e)[:600]}")
 
 
-def perf_analyzer(model, concurrency, extra, tag):
+def perf_analyzer(model, concurrency, extra, tag, batch=32):
     csv = WORK / f"pa_{tag}.csv"
     cmd = ["taskset", "-c", PA_CPUS, os.environ["PERF_ANALYZER"], "-m", model, "-u", "127.0.0.1:18001", "-i", "grpc",
-           "-b", "32", "--concurrency-range", str(concurrency), "--measurement-interval", "3000",
+           "-b", str(batch), "--concurrency-range", str(concurrency), "--measurement-interval", "3000",
            "--stability-percentage", "20", "--max-trials", "10", "-f", str(csv), "--verbose-csv"] + extra
     pa = subprocess.run(cmd, capture_output=True, text=True)
     with open(OUT / "perf_analyzer.txt", "a") as f:
@@ -238,9 +253,9 @@ def perf_analyzer(model, concurrency, extra, tag):
     return float(row.get("Inferences/Second", 0) or 0), row
 
 
-def raw_gpu(concurrency, sessions, device_io, seconds=5):
+def raw_gpu(concurrency, sessions, device_io, seconds=5, model="conv.onnx", batch=32):
     out = subprocess.run(["taskset", "-c", SERVER_CPUS, os.environ["RAW_ORT_GPU_BENCH"], "--model",
-                          str(WORK / "conv.onnx"), "--batch", "32", "--concurrency", str(concurrency), "--sessions",
+                          str(WORK / model), "--batch", str(batch), "--concurrency", str(concurrency), "--sessions",
                           str(sessions), "--seconds", str(seconds), "--cuda", "0", "--device-io",
                           "1" if device_io else "0"], capture_output=True, text=True)
     if out.returncode != 0:
@@ -493,6 +508,240 @@ def check_throughput():
            f"sides; server and raw ORT on cores {SERVER_CPUS}, perf_analyzer on {PA_CPUS}")
 
 
+DTYPES = {np.dtype(np.float32): "FP32", np.dtype(np.int64): "INT64", np.dtype(np.int32): "INT32"}
+NP_OF = {v: k for k, v in DTYPES.items()}
+
+
+def infer_typed(model, inputs, params=None):
+    """A small JSON request with typed inputs ({name: array}); returns ({name: array}, None) or (None, error text)."""
+    body = {"inputs": [{"name": n, "shape": list(a.shape), "datatype": DTYPES[a.dtype], "data": a.flatten().tolist()}
+                       for n, a in inputs.items()]}
+    if params:
+        body["parameters"] = params
+    status, resp = http("POST", f"/v2/models/{model}/infer", body)
+    if status != 200:
+        return None, resp.get("error", str(resp))
+    return {o["name"]: np.array(o["data"], NP_OF[o["datatype"]]).reshape(o["shape"]) for o in resp["outputs"]}, None
+
+
+def run_threads(fn, items, threads=8):
+    """fn(item) for every item on `threads` threads; returns [(result, exception)] in item order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def safe(item):
+        try:
+            return fn(item), None
+        except Exception as e:  # noqa: BLE001
+            return None, e
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(safe, items))
+
+
+def gpu_memory_used_mib():
+    out = subprocess.run(["nvidia-smi", "--query-gpu=memory.used", "--format=csv,noheader,nounits", "-i", "0"],
+                         capture_output=True, text=True)
+    return int(out.stdout.strip().splitlines()[0])
+
+
+def load(model):
+    status, resp = http("POST", f"/v2/repository/models/{model}/load", {})
+    if status != 200:
+        raise RuntimeError(f"load {model}: {status} {resp}")
+
+
+def unload_and_wait(model):
+    http("POST", f"/v2/repository/models/{model}/unload", {})
+    for _ in range(300):
+        _, index = http("POST", "/v2/repository/index", {})
+        states = [m.get("state") for m in index if m.get("name") == model] if isinstance(index, list) else []
+        if states and states[0] != "READY" and states[0] != "UNLOADING":
+            return states[0]
+        time.sleep(0.1)
+    return "still loaded"
+
+
+def conv_inputs(count, batch, seed):
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-1, 1, (batch, 3, 224, 224)).astype(np.float32) for _ in range(count)]
+
+
+def check_pipelined_conv():
+    xs = conv_inputs(8, 4, 20)
+    refs = [infer("conv_cpu", {"INPUT": x})["OUTPUT"] for x in xs]
+    items = [k % len(xs) for k in range(48)]
+    answers = run_threads(lambda k: infer("conv_piped", {"INPUT": xs[k]})["OUTPUT"], items, threads=8)
+    wrong = [i for i, ((got, err), k) in enumerate(zip(answers, items))
+             if err is not None or not np.allclose(got, refs[k], rtol=1e-3, atol=1e-3)]
+    log = (OUT / "server.log").read_text(errors="replace")
+    piped = "model 'conv_piped': instance 'conv_piped_0_0' keeps up to 2 batches in flight" in log
+    report("pipelined_conv_concurrent_answers", not wrong and piped,
+           f"{len(items)} requests (batch 4) from 8 threads on one GPU instance: {len(wrong)} wrong or failed "
+           f"{[str(answers[i][1])[:200] for i in wrong[:3]]}; instance line found: {piped}")
+
+
+def check_pipelined_errors():
+    x = np.arange(6, dtype=np.float32)
+    shapes = [np.array([2, 3] if k % 3 else [4, 4], np.int64) for k in range(24)]
+    answers = run_threads(lambda shape: infer_typed("reshape_gpu", {"X": x, "SHAPE": shape}), shapes, threads=8)
+    bad = []
+    for k, ((result, exc), shape) in enumerate(zip(answers, shapes)):
+        out, err = result if result is not None else (None, str(exc))
+        if k % 3:
+            if err is not None or not np.array_equal(out["Y"], x.reshape(2, 3)):
+                bad.append((k, "good request", err))
+        elif err is None or "ONNX Runtime failed to run" not in err:
+            bad.append((k, "bad request", err))
+    report("pipelined_failed_run_answers_its_own", not bad,
+           f"24 requests on one pipelined GPU instance, 8 with a shape that makes the run fail: problems {bad[:3]}")
+
+
+def check_sequence_gpu():
+    rng = np.random.default_rng(21)
+    sequences = {seq: rng.integers(-50, 50, 6) for seq in (31, 32, 33, 34)}
+
+    def one(item):
+        seq, values = item
+        out = []
+        for step, v in enumerate(values):
+            result, err = infer_typed("sequence_gpu", {"INPUT": np.array([[v]], np.int32)},
+                                      {"sequence_id": seq, "sequence_start": step == 0,
+                                       "sequence_end": step == len(values) - 1})
+            if err is not None:
+                raise RuntimeError(err)
+            out.append(int(result["OUTPUT"][0, 0]))
+        return out
+    answers = run_threads(one, list(sequences.items()), threads=4)
+    right = all(err is None and got == list(np.cumsum(vals)) for (got, err), vals in zip(answers, sequences.values()))
+    log = (OUT / "server.log").read_text(errors="replace")
+    one_at_a_time = "model 'sequence_gpu': instance 'sequence_gpu_0_0' runs one batch at a time" in log
+    report("sequence_state_on_gpu_instance", right and one_at_a_time,
+           f"4 interleaved sequences of 6 steps with implicit state on a GPU instance: "
+           f"{'running sums right' if right else f'WRONG {answers}'}; kept to one batch at a time: {one_at_a_time}")
+
+
+def check_unload_in_flight():
+    xs = conv_inputs(4, 8, 22)
+    refs = [infer("conv_cpu", {"INPUT": x})["OUTPUT"] for x in xs]
+    before = gpu_memory_used_mib()
+    load("conv_unload")
+    loaded = gpu_memory_used_mib()
+    answered = []
+    lock = threading.Lock()
+
+    def one(k):
+        try:
+            got = infer("conv_unload", {"INPUT": xs[k % 4]})["OUTPUT"]
+            with lock:
+                answered.append(k)
+            return np.allclose(got, refs[k % 4], rtol=1e-3, atol=1e-3)
+        except RuntimeError as e:
+            with lock:
+                answered.append(k)
+            return str(e)
+    results = {}
+
+    def fire():
+        results["answers"] = run_threads(one, list(range(96)), threads=16)
+    t = threading.Thread(target=fire)
+    t.start()
+    while True:
+        with lock:
+            if len(answered) >= 8:
+                break
+        time.sleep(0.005)
+    state = unload_and_wait("conv_unload")
+    t.join(timeout=300)
+    answers = results.get("answers", [])
+    ok = sum(1 for r, e in answers if r is True)
+    wrong = sum(1 for r, e in answers if r is False)
+    refused = sum(1 for r, e in answers if isinstance(r, str))
+    once = sorted(answered) == list(range(96))
+    time.sleep(2)
+    after = gpu_memory_used_mib()
+    load("conv_unload")
+    again = np.allclose(infer("conv_unload", {"INPUT": xs[0]})["OUTPUT"], refs[0], rtol=1e-3, atol=1e-3)
+    unload_and_wait("conv_unload")
+    alive = http("GET", "/v2/health/live")[0] == 200
+    freed = after <= before + 64
+    report("unload_with_batches_in_flight", once and wrong == 0 and ok >= 8 and freed and again and alive,
+           f"96 requests (batch 8) from 16 threads, unloaded after 8 answers (state then {state}): {ok} right, "
+           f"{wrong} wrong, {refused} refused, every request answered exactly once: {once}; GPU memory used "
+           f"{before} MiB before the load, {loaded} loaded, {after} after the unload; reloaded and served right: "
+           f"{again}; server live: {alive}")
+
+
+def check_gpu_memory():
+    xs = conv_inputs(2, 32, 23)
+    growth = {}
+    for model in ("conv_mem_sync", "conv_mem_piped"):
+        before = gpu_memory_used_mib()
+        load(model)
+        run_threads(lambda k: infer(model, {"INPUT": xs[k % 2]}), list(range(24)), threads=4)
+        growth[model] = gpu_memory_used_mib() - before
+        unload_and_wait(model)
+        time.sleep(1)
+    ratio = growth["conv_mem_piped"] / max(growth["conv_mem_sync"], 1)
+    THROUGHPUT["gpu_memory_mib"] = dict(growth, ratio=ratio)
+    report("pipelined_gpu_memory", ratio <= 1.2,
+           f"GPU memory an instance added after 24 requests at batch 32 from 4 threads: one batch at a time "
+           f"{growth['conv_mem_sync']} MiB, pipelined (2 in flight) {growth['conv_mem_piped']} MiB, ratio {ratio:.2f}")
+
+
+def check_throughput_one():
+    ok, resp = set_verbose(0)
+    if not ok:
+        print(f"note: turning verbose logging off failed ({resp}); measuring with it on", flush=True)
+    conv_shm = ["--shared-memory", "cuda", "--output-shared-memory-size", str(32 * 10 * 4)]
+    mlp_shm = ["--shared-memory", "cuda", "--output-shared-memory-size", str(512 * 4)]
+    triton = {}
+
+    def pa(model, conc, extra, batch):
+        v, row = perf_analyzer(model, conc, extra, f"{model}_c{conc}", batch=batch)
+        triton[(model, conc)] = v
+        print(f"triton {model} c{conc} (batch {batch}): {v:.0f} infer/s; server queue/input/infer/output us "
+              f"{row.get('Server Queue')}/{row.get('Server Compute Input')}/{row.get('Server Compute Infer')}/"
+              f"{row.get('Server Compute Output')}", flush=True)
+    for model in ("conv_one", "conv_one_sync", "conv_one_db", "conv_one_db_sync"):
+        for conc in (1, 2, 4, 8):
+            pa(model, conc, conv_shm, 32)
+    for conc in (4, 8):
+        pa("conv_one_d4", conc, conv_shm, 32)
+    for model in ("conv_shm", "conv_two_sync"):
+        pa(model, 8, conv_shm, 32)
+    for model in ("mlp_one", "mlp_one_sync"):
+        for conc in (1, 2, 4):
+            pa(model, conc, mlp_shm, 1)
+    raw = {}
+    for sessions, callers in ((1, 1), (1, 2), (1, 4), (2, 8), (8, 16), (16, 32)):
+        raw[("conv", sessions, callers)] = raw_gpu(callers, sessions, True)["infer_per_s"]
+    for callers in (1, 2, 4):
+        raw[("mlp", 1, callers)] = raw_gpu(callers, 1, True, model="mlp.onnx", batch=1)["infer_per_s"]
+    for k, v in raw.items():
+        print(f"raw ORT {k[0]} {k[1]} session(s), {k[2]} caller(s): {v:.0f} infer/s", flush=True)
+
+    def best(prefixes):
+        return max(v for (m, _), v in triton.items() if m in prefixes)
+    raw_one = max(raw[("conv", 1, c)] for c in (1, 2, 4))
+    raw_mlp = max(raw[("mlp", 1, c)] for c in (1, 2, 4))
+    raw_peak = max(raw[("conv", s, c)] for s, c in ((2, 8), (8, 16), (16, 32)))
+    ratios = {
+        "one_instance": best({"conv_one", "conv_one_db"}) / raw_one,
+        "one_instance_before": best({"conv_one_sync", "conv_one_db_sync"}) / raw_one,
+        "one_instance_depth4": best({"conv_one_d4"}) / raw_one,
+        "mlp_one_instance": best({"mlp_one"}) / raw_mlp,
+        "mlp_one_instance_before": best({"mlp_one_sync"}) / raw_mlp,
+        "two_instances_vs_peak": triton[("conv_shm", 8)] / raw_peak,
+        "two_instances_vs_peak_before": triton[("conv_two_sync", 8)] / raw_peak,
+    }
+    THROUGHPUT["one_instance"] = {"triton": {f"{m} c{c}": v for (m, c), v in triton.items()},
+                                  "raw": {f"{k[0]} sessions={k[1]} callers={k[2]}": v for k, v in raw.items()},
+                                  "ratios": ratios}
+    ok = ratios["one_instance"] >= 0.97 and ratios["mlp_one_instance"] >= 0.90 and ratios["two_instances_vs_peak"] >= 0.97
+    report("one_instance_throughput_vs_raw", ok,
+           "; ".join(f"{k} {v:.3f}" for k, v in ratios.items()) +
+           f"; raw one session best: conv {raw_one:.0f}, mlp {raw_mlp:.0f} infer/s; raw peak {raw_peak:.0f} infer/s")
+
+
 class TritonServer:
     """tritonserver on this run's repository, pinned to SERVER_CPUS, logging to $OUT/<log_name>."""
 
@@ -573,13 +822,46 @@ def main():
     models.save(repo, "conv_shm_graph", conv, models.config(
         "conv_shm_graph", *conv_io, max_batch_size=32,
         extra=f"instance_group [{{ kind: KIND_GPU count: 2 gpus: [0] }}]\n{graphs}"))
+    # Pipelined execution (max_batches_in_flight; a GPU instance's default is 2).
+    one_batch = 'parameters { key: "max_batches_in_flight" value: { string_value: "1" } }'
+    four = 'parameters { key: "max_batches_in_flight" value: { string_value: "4" } }'
+    models.save(repo, "conv_piped", conv, models.config("conv_piped", *conv_io, max_batch_size=32, extra=gpu1))
+    models.save(repo, "reshape_gpu", models.reshape_by_input(), models.config(
+        "reshape_gpu", [("X", "TYPE_FP32", [6]), ("SHAPE", "TYPE_INT64", [2])], [("Y", "TYPE_FP32", [-1, -1])],
+        max_batch_size=0, extra=gpu1))
+    models.save(repo, "sequence_gpu", models.state_sum(), models.config(
+        "sequence_gpu", [("INPUT", "TYPE_INT32", [1])], [("OUTPUT", "TYPE_INT32", [1])], max_batch_size=4,
+        extra=f"""sequence_batching {{ max_sequence_idle_microseconds: 10000000 oldest {{ max_candidate_sequences: 4 }}
+  state [{{ input_name: "STATE_IN" output_name: "STATE_OUT" data_type: TYPE_INT32 dims: [1]
+    initial_state [{{ name: "zeros" data_type: TYPE_INT32 dims: [1] zero_data: true }}] }}]
+}}
+{gpu1}
+{four}"""))
+    models.save(repo, "conv_unload", conv, models.config("conv_unload", *conv_io, max_batch_size=32, extra=gpu1))
+    models.save(repo, "conv_mem_sync", conv, models.config(
+        "conv_mem_sync", *conv_io, max_batch_size=32, extra=f"{gpu1}\n{one_batch}"))
+    models.save(repo, "conv_mem_piped", conv, models.config("conv_mem_piped", *conv_io, max_batch_size=32, extra=gpu1))
+    # One instance per GPU: pipelined (the default) and one batch at a time (before).
+    for name, extra in (("conv_one", ""), ("conv_one_sync", one_batch), ("conv_one_db", "dynamic_batching { }"),
+                        ("conv_one_db_sync", f"dynamic_batching {{ }}\n{one_batch}"), ("conv_one_d4", four)):
+        models.save(repo, name, conv, models.config(name, *conv_io, max_batch_size=32, extra=f"{gpu1}\n{extra}"))
+    models.save(repo, "conv_two_sync", conv, models.config(
+        "conv_two_sync", *conv_io, max_batch_size=32,
+        extra=f"instance_group [{{ kind: KIND_GPU count: 2 gpus: [0] }}]\n{one_batch}"))
+    mlp, _, _ = make_models.mlp()
+    mlp_io = ([("INPUT", "TYPE_FP32", [512])], [("OUTPUT", "TYPE_FP32", [512])])
+    models.save(repo, "mlp_one", mlp, models.config("mlp_one", *mlp_io, max_batch_size=8, extra=gpu1))
+    models.save(repo, "mlp_one_sync", mlp, models.config(
+        "mlp_one_sync", *mlp_io, max_batch_size=8, extra=f"{gpu1}\n{one_batch}"))
     import onnx
     onnx.save(conv, WORK / "conv.onnx")
+    onnx.save(mlp, WORK / "mlp.onnx")
+    grid = os.environ.get("GPU_CHECK_GRID", "one")
 
     try:
         with TritonServer("server.log", []):
             for m in ("add_gpu", "conv_gpu", "conv_gpu_profiled", "conv_cpu", "add_shm", "add_mixed", "conv_graph",
-                      "ragged_gpu"):
+                      "ragged_gpu", "conv_piped", "reshape_gpu", "sequence_gpu"):
                 status, resp = http("POST", f"/v2/repository/models/{m}/load", {})
                 print(f"load {m}: {status} {resp}", flush=True)
             check("basic_gpu_checks", basic_checks)
@@ -590,17 +872,30 @@ def main():
             check("placement_and_metrics_on_gpu", check_placement_and_metrics)
             check("cuda_graphs_conv", check_graphs)
             check("cuda_graphs_variable_dims_refused", check_graph_refusal)
+            check("pipelined_conv_concurrent_answers", check_pipelined_conv)
+            check("pipelined_failed_run_answers_its_own", check_pipelined_errors)
+            check("sequence_state_on_gpu_instance", check_sequence_gpu)
+            check("unload_with_batches_in_flight", check_unload_in_flight)
+            check("pipelined_gpu_memory", check_gpu_memory)
         # Throughput on a server of its own, without auto-complete: the configs
         # are complete, and auto-complete would add dynamic batching, whose
         # scheduler thread adds a hand-off per request that a batch-32 client
         # does not need (it sends full batches).
         if os.environ.get("GPU_CHECK_THROUGHPUT", "1") == "0":
             return  # a quick run: the checks above only
-        with TritonServer("server_throughput.log", ["--disable-auto-complete-config"]):
-            for m in ("conv_shm", "conv_shm4", "conv_shm8", "conv_shm16", "conv_shm_graph"):
-                status, resp = http("POST", f"/v2/repository/models/{m}/load", {})
-                print(f"load {m}: {status} {resp}", flush=True)
-            check("conv_b32_throughput_vs_raw", check_throughput)
+        if grid in ("one", "all"):
+            with TritonServer("server_throughput_one.log", ["--disable-auto-complete-config"]):
+                for m in ("conv_one", "conv_one_sync", "conv_one_db", "conv_one_db_sync", "conv_one_d4", "conv_shm",
+                          "conv_two_sync", "mlp_one", "mlp_one_sync"):
+                    status, resp = http("POST", f"/v2/repository/models/{m}/load", {})
+                    print(f"load {m}: {status} {resp}", flush=True)
+                check("one_instance_throughput_vs_raw", check_throughput_one)
+        if grid in ("many", "all"):
+            with TritonServer("server_throughput.log", ["--disable-auto-complete-config"]):
+                for m in ("conv_shm", "conv_shm4", "conv_shm8", "conv_shm16", "conv_shm_graph"):
+                    status, resp = http("POST", f"/v2/repository/models/{m}/load", {})
+                    print(f"load {m}: {status} {resp}", flush=True)
+                check("conv_b32_throughput_vs_raw", check_throughput)
     finally:
         (OUT / "results.json").write_text(json.dumps({"checks": RESULTS, "throughput": THROUGHPUT}, indent=1))
         print(f"summary: {sum(r['ok'] for r in RESULTS.values())} passed, "

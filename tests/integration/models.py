@@ -104,6 +104,14 @@ def mixed_types():
          tensor("B_OUT", TensorProto.BOOL, ["batch"])])
 
 
+def reshape_by_input():
+    """Y = Reshape(X, SHAPE), X FP32 [6]: a run fails when SHAPE does not fit
+    6 elements (a failure of the run itself, not of the request's checks)."""
+    return make_model([helper.make_node("Reshape", ["X", "SHAPE"], ["Y"])],
+                      [tensor("X", TensorProto.FLOAT, [6]), tensor("SHAPE", TensorProto.INT64, [2])],
+                      [tensor("Y", TensorProto.FLOAT, ["a", "b"])])
+
+
 def sequence_output():
     """An output that is a sequence of tensors, which Triton cannot serve."""
     return make_model(

@@ -20,7 +20,16 @@ LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 
 def scrape(server):
     """[(name, {label: value}, value)] of every sample the endpoint shows."""
-    text = urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port}/metrics", timeout=10).read().decode()
+    # The metrics endpoint may start listening a moment after the server
+    # reports ready (seen on a loaded 2-core machine): retry refusals briefly.
+    for attempt in range(50):
+        try:
+            text = urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port}/metrics", timeout=10).read().decode()
+            break
+        except urllib.error.URLError:
+            if attempt == 49:
+                raise
+            time.sleep(0.1)
     samples = []
     for line in text.splitlines():
         m = SAMPLE.match(line)

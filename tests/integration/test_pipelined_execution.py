@@ -18,14 +18,6 @@ IN_FLIGHT = 'parameters { key: "max_batches_in_flight" value: { string_value: "%
 ONE_CPU = "instance_group [{ kind: KIND_CPU count: 1 }]"
 
 
-def reshape_model():
-    """Y = Reshape(X, SHAPE): a run fails when SHAPE does not fit X's 6 elements."""
-    return models.make_model([helper.make_node("Reshape", ["X", "SHAPE"], ["Y"])],
-                             [models.tensor("X", TensorProto.FLOAT, [6]),
-                              models.tensor("SHAPE", TensorProto.INT64, [2])],
-                             [models.tensor("Y", TensorProto.FLOAT, ["a", "b"])])
-
-
 def slow_model(layers=24, width=256):
     """Y = tanh(...tanh(X @ W) @ W...): a few milliseconds a run on a CPU,
     so batches are still in flight when the test unloads the model."""
@@ -46,7 +38,7 @@ def server(tmp_path_factory, module_server_factory):
     models.save(repo, "piped_add", models.add_sub(), models.config(
         "piped_add", max_batch_size=8,
         extra=f"dynamic_batching {{ }}\n{ONE_CPU}\n{IN_FLIGHT % 3}"))
-    models.save(repo, "piped_reshape", reshape_model(), models.config(
+    models.save(repo, "piped_reshape", models.reshape_by_input(), models.config(
         "piped_reshape", [("X", "TYPE_FP32", [6]), ("SHAPE", "TYPE_INT64", [2])], [("Y", "TYPE_FP32", [-1, -1])],
         max_batch_size=0, extra=f"{ONE_CPU}\n{IN_FLIGHT % 4}"))
     slow, _ = slow_model()
