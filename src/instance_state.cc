@@ -5,6 +5,7 @@
 #include "tensor/cuda_graph_rules.h"
 #include "tensor/memory_placement.h"
 #include "triton/error.h"
+#include "triton/instance_host_policy.h"
 #include "triton/log.h"
 #include "triton/memory_report.h"
 #include "triton/message.h"
@@ -46,13 +47,18 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
         FromTritonError(TRITONBACKEND_ModelInstanceDeviceId(instance, &device_id), "reading the device id"));
   state->metrics_ = InstanceMetrics(model->backend().metrics.get(), model->name(), model->version(), state->name_,
                                     on_gpu ? device_id : -1);
+  // Inputs are read under the policy's name (clients and ensembles may attach
+  // data for it), and its CPUs confine the session's threads.
+  ORTB_RETURN_IF_ERROR(ReadInstanceHostPolicy(instance, &state->host_policy_));
+  state->batch_.set_host_policy(state->host_policy_.name.empty() ? nullptr : state->host_policy_.name.c_str());
   if (on_gpu) {
     ORTB_RETURN_IF_ERROR(state->SetUpGpu(device_id));
-    ORTB_RETURN_IF_ERROR(
-        model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->gpu_->stream.get(), &state->session_));
+    ORTB_RETURN_IF_ERROR(model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->host_policy_,
+                                           state->gpu_->stream.get(), &state->session_));
   } else {
     bool created = false;
-    ORTB_RETURN_IF_ERROR(model->CpuSession(CountInstances(config, "KIND_CPU"), &state->session_, &created));
+    ORTB_RETURN_IF_ERROR(
+        model->CpuSession(CountInstances(config, "KIND_CPU"), state->host_policy_, &state->session_, &created));
     // A shared session is reported once, by the instance that created it.
     if (created) {
       Status r = ReportInstanceMemory(instance, TRITONSERVER_MEMORY_CPU, 0, model->weights_bytes());

@@ -11,6 +11,7 @@
 #include <onnxruntime_cxx_api.h>
 
 #include "common/status.h"
+#include "config/host_policy.h"
 #include "execute/cuda_graph_slot.h"
 #include "execute/input_gatherer.h"
 #include "execute/output_scatterer.h"
@@ -67,6 +68,8 @@ class ModelInstanceState {
   ModelState* model_;
   TRITONBACKEND_ModelInstance* instance_;
   std::string name_;
+  // Its name is what the batch reads inputs under, so it lives as long as the instance.
+  HostPolicy host_policy_;
   // GPU instances only; declared before the session so that it outlives it
   // (ORT computes on its stream until the session is gone).
   std::unique_ptr<InstanceGpu> gpu_;
