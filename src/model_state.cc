@@ -33,6 +33,17 @@ std::string CpuListText(const std::vector<int>& cpus) {
   return s;
 }
 
+// Whether an instance group names a host policy: its instances may be pinned
+// (the policy's settings are the server's, known only per instance), and a
+// pinned instance makes a session of its own.
+bool NamesHostPolicy(const nlohmann::json& config) {
+  auto groups = config.find("instance_group");
+  if (groups == config.end() || !groups->is_array()) return false;
+  for (const auto& g : *groups)
+    if (g.is_object() && !StringMember(g, "host_policy").empty()) return true;
+  return false;
+}
+
 bool AllInstancesOnCpu(const nlohmann::json& config) {
   bool auto_kind = true;
   if (auto groups = config.find("instance_group"); groups != config.end() && groups->is_array() && !groups->empty()) {
@@ -144,7 +155,9 @@ Status ModelState::ReadModelMetadata(const nlohmann::json& config_json, ModelIoI
   // When every instance will run on the one shared CPU session, that session
   // is made now and read: the weights are loaded once, by the session that
   // serves, and the file is read once.
-  const bool on_cpu = AllInstancesOnCpu(config_json);
+  // Not when an instance group names a host policy: those instances may need
+  // sessions of their own, and a session made now would not be pinned.
+  const bool on_cpu = AllInstancesOnCpu(config_json) && !NamesHostPolicy(config_json);
   if (settings_.share_session.value_or(true) && on_cpu) {
     Status s = CreateSession(UsableCores(), false, 0, nullptr, &shared_session_);
     if (s.ok()) s = ReadModelIo(*shared_session_, io);

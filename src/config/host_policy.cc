@@ -23,8 +23,8 @@ Status ParseCpuList(const std::string& text, const std::string& what, std::vecto
         (dash != std::string::npos && !ParseInt64(item.substr(dash + 1), &hi)))
       return bad("'" + item + "' is not a number or a range");
     if (dash == std::string::npos) hi = lo;
-    if (lo < 0 || hi < lo || hi > kMaxCpu) return bad("'" + item + "' is not an ascending range of CPUs 0.." +
-                                                      std::to_string(kMaxCpu));
+    if (lo < 0 || hi < lo || hi > kMaxCpu)
+      return bad("'" + item + "' is not an ascending range of CPUs 0.." + std::to_string(kMaxCpu));
     for (int64_t c = lo; c <= hi; ++c) out->push_back(static_cast<int>(c));
     if (comma == std::string::npos) break;
     start = comma + 1;

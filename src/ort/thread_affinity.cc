@@ -20,8 +20,8 @@ Status PolicyCpus(const HostPolicy& policy, std::vector<int>* out) {
   std::string text;
   if (!(f >> text))
     return Status::InvalidArgument("host policy '" + policy.name + "' names numa-node " +
-                                   std::to_string(policy.numa_node) + ", which this machine does not have (no " +
-                                   path + ")");
+                                   std::to_string(policy.numa_node) + ", which this machine does not have (no " + path +
+                                   ")");
   return ParseCpuList(text, path, out);
 }
 
