@@ -22,10 +22,6 @@
 namespace ortbackend {
 namespace {
 
-// Whether every instance of the model will be a CPU instance: no group asks
-// for a GPU, and a group without a kind (KIND_AUTO, also what the server
-// fills in for a config without instance_group) cannot land on a GPU because
-// this ORT has no CUDA provider or no CUDA runtime loads.
 // "0,1,2": the CPUs, for log lines.
 std::string CpuListText(const std::vector<int>& cpus) {
   std::string s;
@@ -44,6 +40,10 @@ bool NamesHostPolicy(const nlohmann::json& config) {
   return false;
 }
 
+// Whether every instance of the model will be a CPU instance: no group asks
+// for a GPU, and a group without a kind (KIND_AUTO, also what the server
+// fills in for a config without instance_group) cannot land on a GPU because
+// this ORT has no CUDA provider or no CUDA runtime loads.
 bool AllInstancesOnCpu(const nlohmann::json& config) {
   bool auto_kind = true;
   if (auto groups = config.find("instance_group"); groups != config.end() && groups->is_array() && !groups->empty()) {
