@@ -14,6 +14,7 @@ import sys
 
 import numpy as np
 import pytest
+import tritonclient.http as httpclient
 from onnx import TensorProto
 
 import models
@@ -129,39 +130,65 @@ def _new_threads(server, model) -> list:
     return [cpus for tid, cpus in after.items() if tid not in before]
 
 
-def test_ort_threads_of_a_pinned_instance_stay_on_the_policys_cpus(tmp_path, start_server):
-    cpus = sorted(os.sched_getaffinity(0))
-    last = cpus[-1]
+CPUS = sorted(os.sched_getaffinity(0))
+LAST = CPUS[-1]
+# Two CPUs in a row, for three intra-op threads: ORT pins its two pool threads one per CPU.
+PAIR = CPUS[:2] if len(CPUS) >= 2 and CPUS[1] == CPUS[0] + 1 else None
+
+
+@pytest.fixture(scope="module")
+def pinned_server(tmp_path_factory, module_server_factory):
     threads = ('parameters [{ key: "intra_op_thread_count" value: { string_value: "2" } }, '
                '{ key: "execution_mode" value: { string_value: "1" } }, '
                '{ key: "inter_op_thread_count" value: { string_value: "2" } }]')
-    repo = tmp_path / "models"
+    repo = tmp_path_factory.mktemp("pinned") / "models"
     for name, group in (("pinned", 'host_policy: "pinned"'), ("unpinned", "")):
         models.save(repo, name, models.identity(TensorProto.FLOAT, ["n"]),
                     _identity_config(name, 0, [-1], group, threads))
-    args = ["--model-control-mode=explicit", f"--host-policy=pinned,cpu-cores={_cpu_range(last, last)}"]
-    pair = cpus[:2]
-    if len(cpus) >= 2:
-        # Three intra-op threads on two CPUs: ORT pins its two pool threads one per CPU.
+    # A sequence model whose state input the server supplies (as default data).
+    models.save(repo, "pinned_seq", models.state_sum(dims=[1]), models.config(
+        "pinned_seq", [("INPUT", "TYPE_INT32", [1])], [("OUTPUT", "TYPE_INT32", [1])], max_batch_size=0,
+        extra="""sequence_batching { direct { }
+  state [{ input_name: "STATE_IN" output_name: "STATE_OUT" data_type: TYPE_INT32 dims: [1]
+    initial_state [{ name: "zeros" data_type: TYPE_INT32 dims: [1] zero_data: true }] }]
+}
+instance_group [{ kind: KIND_CPU count: 1 host_policy: "pinned" }]"""))
+    args = ["--model-control-mode=explicit", f"--host-policy=pinned,cpu-cores={_cpu_range(LAST, LAST)}"]
+    if PAIR:
         models.save(repo, "pair", models.identity(TensorProto.FLOAT, ["n"]),
                     _identity_config("pair", 0, [-1], 'host_policy: "pair"',
                                      'parameters [{ key: "intra_op_thread_count" value: { string_value: "3" } }]'))
-        args.append(f"--host-policy=pair,cpu-cores={_cpu_range(pair[0], pair[1])}" if pair[1] == pair[0] + 1
-                    else f"--host-policy=pair,cpu-cores={_cpu_range(pair[0], pair[0])}")
-    server = start_server(repo, args)
+        args.append(f"--host-policy=pair,cpu-cores={_cpu_range(PAIR[0], PAIR[1])}")
+    return module_server_factory(repo, args)
 
+
+def test_ort_threads_of_a_pinned_instance_stay_on_the_policys_cpus(pinned_server):
+    server = pinned_server
     unpinned = _new_threads(server, "unpinned")
     pinned = _new_threads(server, "pinned")
-    everything = frozenset(cpus)
     # ORT's intra-op pool (one thread besides the caller) and inter-op pool
     # (one of two threads, in parallel execution mode), and the server's own
     # instance thread: all confined to the policy's CPU.
     assert len(pinned) >= 2, pinned
-    assert all(t == {last} for t in pinned), pinned
-    assert f"threads pinned to CPUs {last}" in server.log()
+    assert all(t == {LAST} for t in pinned), pinned
+    assert f"threads pinned to CPUs {LAST}" in server.log()
     # The same thread settings without a policy: the threads may run anywhere.
     assert len(unpinned) >= 2, unpinned
-    assert all(t == everything for t in unpinned), unpinned
-    if len(cpus) >= 2 and pair[1] == pair[0] + 1:
+    assert all(t == frozenset(CPUS) for t in unpinned), unpinned
+    if PAIR:
         singles = sorted(sorted(t) for t in _new_threads(server, "pair") if len(t) == 1)
-        assert singles == [[pair[0]], [pair[1]]], singles
+        assert singles == [[PAIR[0]], [PAIR[1]]], singles
+
+
+def test_state_inputs_the_server_supplies_are_read_under_the_policy(pinned_server):
+    """The server supplies a sequence's state input as default data; read
+    under the instance's policy, it falls back to that data."""
+    pinned_server.http().load_model("pinned_seq")
+    sums = []
+    for step, value in enumerate((1, 2, 3)):
+        i = httpclient.InferInput("INPUT", [1], "INT32")
+        i.set_data_from_numpy(np.array([value], np.int32))
+        r = pinned_server.http().infer("pinned_seq", [i], sequence_id=77, sequence_start=step == 0,
+                                       sequence_end=step == 2)
+        sums.append(int(r.as_numpy("OUTPUT")[0]))
+    assert sums == [1, 3, 6]
