@@ -9,7 +9,6 @@ import itertools
 import numpy as np
 import pytest
 import tritonclient.http as httpclient
-from onnx import TensorProto
 
 import models
 
