@@ -35,11 +35,13 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   TRITONSERVER_Message* message = nullptr;  // owned by the server
   ORTB_RETURN_IF_ERROR(FromTritonError(TRITONBACKEND_BackendConfig(backend, &message), "reading the backend config"));
   nlohmann::json config;
-  ORTB_RETURN_IF_ERROR(JsonFromMessage(message, &config));
+  std::string config_text;
+  ORTB_RETURN_IF_ERROR(JsonFromMessage(message, &config, &config_text));
   // As received (the server's defaults included), before parsing, so a
-  // config that fails to parse is in the log next to its error. One line:
-  // the compact dump, so a grep finds every key.
-  ORTB_LOG_INFO("onnxruntime backend configuration: " + config.dump());
+  // config that fails to parse is in the log next to its error. In the
+  // original backend's form, which scripts and Triton's own tests read:
+  // "backend configuration:", then the server's JSON on the next line.
+  ORTB_LOG_INFO("backend configuration:\n" + config_text);
   auto state = std::make_unique<BackendState>();
   ORTB_RETURN_IF_ERROR(ParseBackendSettings(config, &state->settings));
   for (const auto& key : state->settings.unknown_keys)

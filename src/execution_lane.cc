@@ -26,6 +26,7 @@ ExecutionLane::ExecutionLane(const InstanceShared& shared, const ExecutionSpec& 
       gatherer_(spec),
       scatterer_(spec),
       responder_(std::make_unique<Responder>(shared.instance, shared.model->name(), threaded_responder)) {
+  batch_.set_host_policy(shared.host_policy);
   if (shared.gpu != nullptr) {
     batch_.set_gpu_device(shared.gpu->device);
     gatherer_.UseGpu(shared.gpu);

@@ -46,6 +46,8 @@ struct InstanceShared {
   // (ORT does not allow concurrent runs of a session that replays them).
   std::map<int64_t, CudaGraphSlot>* graphs = nullptr;
   InstanceMetrics* metrics = nullptr;
+  // The instance's host policy name, which inputs are read under (null: the default).
+  const char* host_policy = nullptr;
 };
 
 // Run options for one instance (graph_id >= 0: those of one CUDA graph).

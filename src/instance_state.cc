@@ -4,6 +4,7 @@
 #include "tensor/cuda_graph_rules.h"
 #include "tensor/memory_placement.h"
 #include "triton/error.h"
+#include "triton/instance_host_policy.h"
 #include "triton/log.h"
 #include "triton/memory_report.h"
 #include "triton/message.h"
@@ -39,13 +40,17 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
         FromTritonError(TRITONBACKEND_ModelInstanceDeviceId(instance, &device_id), "reading the device id"));
   state->metrics_ = InstanceMetrics(model->backend().metrics.get(), model->name(), model->version(),
                                     state->shared_.name, on_gpu ? device_id : -1);
+  // Inputs are read under the policy's name (clients and ensembles may attach
+  // data for it), and its CPUs confine the session's threads.
+  ORTB_RETURN_IF_ERROR(ReadInstanceHostPolicy(instance, &state->host_policy_));
   if (on_gpu) {
     ORTB_RETURN_IF_ERROR(state->SetUpGpu(device_id));
-    ORTB_RETURN_IF_ERROR(
-        model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->gpu_->stream.get(), &state->session_));
+    ORTB_RETURN_IF_ERROR(model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->host_policy_,
+                                           state->gpu_->stream.get(), &state->session_));
   } else {
     bool created = false;
-    ORTB_RETURN_IF_ERROR(model->CpuSession(CountInstances(config, "KIND_CPU"), &state->session_, &created));
+    ORTB_RETURN_IF_ERROR(
+        model->CpuSession(CountInstances(config, "KIND_CPU"), state->host_policy_, &state->session_, &created));
     // A shared session is reported once, by the instance that created it.
     if (created) {
       Status r = ReportInstanceMemory(instance, TRITONSERVER_MEMORY_CPU, 0, model->weights_bytes());
@@ -85,6 +90,7 @@ void ModelInstanceState::StartLanes() {
   shared_.run_options = &run_options_;
   shared_.graphs = &graphs_;
   shared_.metrics = &metrics_;
+  shared_.host_policy = host_policy_.name.empty() ? nullptr : host_policy_.name.c_str();
   const int lanes = BatchesInFlight();
   if (lanes == 1) {
     // On Triton's thread, as the original backend runs; a GPU instance

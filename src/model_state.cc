@@ -13,6 +13,7 @@
 #include "ort/model_io.h"
 #include "ort/placement_capture.h"
 #include "ort/session_factory.h"
+#include "ort/thread_affinity.h"
 #include "triton/error.h"
 #include "triton/log.h"
 #include "triton/message.h"
@@ -20,6 +21,24 @@
 
 namespace ortbackend {
 namespace {
+
+// "0,1,2": the CPUs, for log lines.
+std::string CpuListText(const std::vector<int>& cpus) {
+  std::string s;
+  for (int c : cpus) s += (s.empty() ? "" : ",") + std::to_string(c);
+  return s;
+}
+
+// Whether an instance group names a host policy: its instances may be pinned
+// (the policy's settings are the server's, known only per instance), and a
+// pinned instance makes a session of its own.
+bool NamesHostPolicy(const nlohmann::json& config) {
+  auto groups = config.find("instance_group");
+  if (groups == config.end() || !groups->is_array()) return false;
+  for (const auto& g : *groups)
+    if (g.is_object() && !StringMember(g, "host_policy").empty()) return true;
+  return false;
+}
 
 // Whether every instance of the model will be a CPU instance: no group asks
 // for a GPU, and a group without a kind (KIND_AUTO, also what the server
@@ -136,7 +155,9 @@ Status ModelState::ReadModelMetadata(const nlohmann::json& config_json, ModelIoI
   // When every instance will run on the one shared CPU session, that session
   // is made now and read: the weights are loaded once, by the session that
   // serves, and the file is read once.
-  const bool on_cpu = AllInstancesOnCpu(config_json);
+  // Not when an instance group names a host policy: those instances may need
+  // sessions of their own, and a session made now would not be pinned.
+  const bool on_cpu = AllInstancesOnCpu(config_json) && !NamesHostPolicy(config_json);
   if (settings_.share_session.value_or(true) && on_cpu) {
     Status s = CreateSession(UsableCores(), false, 0, nullptr, &shared_session_);
     if (s.ok()) s = ReadModelIo(*shared_session_, io);
@@ -170,8 +191,29 @@ Status ModelState::SetServerConfig(TRITONBACKEND_Model* model, const nlohmann::j
   return FromTritonError(TRITONBACKEND_ModelSetConfig(model, 1, message.get()), "setting the completed config");
 }
 
-Status ModelState::CpuSession(int instances, std::shared_ptr<Ort::Session>* out, bool* created) {
+Status ModelState::PinnedCpus(const HostPolicy& policy, std::vector<int>* out) const {
+  ORTB_RETURN_IF_ERROR(PolicyCpus(policy, out));
+  for (const auto& setting : policy.other_settings)
+    ORTB_LOG_INFO("model '" + name_ + "': host policy '" + policy.name + "' setting " + setting +
+                  " is left to the server");
+  if (out->empty()) return Status::Ok();
+  if (backend_->ort->global_threadpool()) {
+    // The process-wide pools serve every model; one instance cannot move them.
+    ORTB_LOG_WARN("model '" + name_ + "': host policy '" + policy.name +
+                  "' names CPUs, but the global thread pool is enabled, so ONNX Runtime's threads are not pinned");
+    out->clear();
+  }
+  return Status::Ok();
+}
+
+Status ModelState::CpuSession(int instances, const HostPolicy& policy, std::shared_ptr<Ort::Session>* out,
+                              bool* created) {
   *created = true;
+  std::vector<int> cpus;
+  ORTB_RETURN_IF_ERROR(PinnedCpus(policy, &cpus));
+  // Threads of a shared session serve every instance, so a pinned instance
+  // needs its own.
+  if (!cpus.empty()) return CreateSession(static_cast<int>(cpus.size()), false, 0, nullptr, out, cpus);
   if (!settings_.share_session.value_or(true)) {
     {
       std::lock_guard<std::mutex> lock(shared_session_mutex_);
@@ -195,13 +237,18 @@ Status ModelState::CpuSession(int instances, std::shared_ptr<Ort::Session>* out,
   return Status::Ok();
 }
 
-Status ModelState::GpuSession(int device_id, int instances, void* cuda_stream, std::shared_ptr<Ort::Session>* out) {
-  // The GPU does the math; host threads only feed it, so split the cores.
-  return CreateSession(DefaultIntraOpThreads(instances), true, device_id, cuda_stream, out);
+Status ModelState::GpuSession(int device_id, int instances, const HostPolicy& policy, void* cuda_stream,
+                              std::shared_ptr<Ort::Session>* out) {
+  std::vector<int> cpus;
+  ORTB_RETURN_IF_ERROR(PinnedCpus(policy, &cpus));
+  // The GPU does the math; host threads only feed it, so split the cores
+  // (or take the policy's).
+  const int intra = cpus.empty() ? DefaultIntraOpThreads(instances) : static_cast<int>(cpus.size());
+  return CreateSession(intra, true, device_id, cuda_stream, out, cpus);
 }
 
 Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, void* cuda_stream,
-                                 std::shared_ptr<Ort::Session>* out) {
+                                 std::shared_ptr<Ort::Session>* out, const std::vector<int>& cpus) {
   SessionPlan plan;
   plan.use_global_threadpool = backend_->ort->global_threadpool();
   if (plan.use_global_threadpool) {
@@ -211,6 +258,7 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   } else {
     plan.intra_op_threads = settings_.intra_op_threads.value_or(intra_op_default);
     plan.inter_op_threads = settings_.inter_op_threads.value_or(settings_.parallel_execution ? 0 : 1);
+    plan.intra_op_affinities = IntraOpThreadAffinities(cpus, plan.intra_op_threads);
   }
   Ort::SessionOptions options{nullptr};
   ORTB_RETURN_IF_ERROR(BuildSessionOptions(settings_, plan, &options));
@@ -220,13 +268,14 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
                 (plan.use_global_threadpool ? ", global thread pool" : "") +
                 (gpu ? ", GPU " + std::to_string(device_id) : "") +
                 (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") +
-                (providers_.openvino && !gpu ? ", OpenVINO" : "") + ")");
+                (providers_.openvino && !gpu ? ", OpenVINO" : "") +
+                (cpus.empty() ? "" : ", threads pinned to CPUs " + CpuListText(cpus)) + ")");
   // A session of its own per instance (GPU, or not shared) gets the model's
   // pre-packed weights container. ORT shares through it the pre-packed copies
   // of initializers given with AddInitializer, so CPU sessions also get the
   // model's weights read once (SharedInitializers) instead of each reading
   // its own copy from the file.
-  const bool own = gpu || !settings_.share_session.value_or(true);
+  const bool own = gpu || !settings_.share_session.value_or(true) || !cpus.empty();
   OrtPrepackedWeightsContainer* prepacked = nullptr;
   size_t shared_count = 0;
   if (own) {
@@ -250,8 +299,16 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<Ort::Session> session;
   NodePlacement placement;
-  ORTB_RETURN_IF_ERROR(
-      CreateSessionWithPlacement(backend_->ort->env(), model_path_, &options, &session, &placement, prepacked));
+  {
+    // ONNX Runtime makes its thread pools here; the inter-op pool's threads
+    // (which it has no affinity setting for) start with this thread's mask.
+    ScopedThreadAffinity pinned;
+    if (!cpus.empty())
+      ORTB_RETURN_IF_ERROR(
+          ScopedThreadAffinity::Pin(cpus, "model '" + name_ + "': CPUs " + CpuListText(cpus), &pinned));
+    ORTB_RETURN_IF_ERROR(
+        CreateSessionWithPlacement(backend_->ort->env(), model_path_, &options, &session, &placement, prepacked));
+  }
   // Loading leaves the parsed model and the unpacked weights freed behind.
   ReturnFreedMemoryToSystem();
   const auto elapsed = std::chrono::steady_clock::now() - start;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <onnxruntime_cxx_api.h>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include "common/status.h"
 #include "config/backend_settings.h"
 #include "config/execution_providers.h"
+#include "config/host_policy.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
 #include "ort/environment.h"
@@ -55,16 +57,24 @@ class ModelState {
   // unset thread counts split the cores over the `instances`.
   // `created` says whether this call made the session (so its memory is
   // reported once, by the instance that made it).
-  Status CpuSession(int instances, std::shared_ptr<Ort::Session>* out, bool* created);
+  // An instance whose host policy names cpu-cores or a numa-node gets a
+  // session of its own, its ORT threads confined to those CPUs (one intra-op
+  // thread per CPU unless intra_op_thread_count says otherwise).
+  Status CpuSession(int instances, const HostPolicy& policy, std::shared_ptr<Ort::Session>* out, bool* created);
   // A session of its own for a KIND_GPU instance on `device_id`, with the
   // CUDA execution provider (after TensorRT when configured) computing on
-  // `cuda_stream` (the instance's; it must outlive the session).
-  Status GpuSession(int device_id, int instances, void* cuda_stream, std::shared_ptr<Ort::Session>* out);
+  // `cuda_stream` (the instance's; it must outlive the session); its ORT
+  // threads follow the host policy as a CPU instance's do.
+  Status GpuSession(int device_id, int instances, const HostPolicy& policy, void* cuda_stream,
+                    std::shared_ptr<Ort::Session>* out);
   const ExecutionProviderSettings& providers() const { return providers_; }
 
  private:
+  // `cpus`: the CPUs a host policy confines the session's threads to (empty: none).
   Status CreateSession(int intra_op_default, bool gpu, int device_id, void* cuda_stream,
-                       std::shared_ptr<Ort::Session>* out);
+                       std::shared_ptr<Ort::Session>* out, const std::vector<int>& cpus = {});
+  // The CPUs `policy` confines its instance's session to, logged once per instance.
+  Status PinnedCpus(const HostPolicy& policy, std::vector<int>* out) const;
   Status Load(TRITONBACKEND_Model* model);
   // LoadModel's reader: makes the serving session when it can, else inspects.
   Status ReadModelMetadata(const nlohmann::json& config_json, ModelIoInfo* io);

@@ -342,8 +342,13 @@ int Run(const std::vector<std::string>& args) {
 
   OnnxFileSummary summary;
   const Status read = ReadOnnxFileSummary(load.file.path, &summary);
-  const nlohmann::json facts =
-      ModelFactsToJson(load.file.path, load.io, metadata, read.ok() ? &summary : nullptr, read.message());
+  int64_t max_batch_size = 0;
+  if (auto it = completed.find("max_batch_size"); it != completed.end()) {
+    // LoadModel validated the config, so this read cannot fail.
+    if (!ReadInt64(*it, "max_batch_size", &max_batch_size).ok()) max_batch_size = 0;
+  }
+  const nlohmann::json facts = ModelFactsToJson(load.file.path, load.io, metadata, read.ok() ? &summary : nullptr,
+                                                read.message(), max_batch_size);
 
   if (options.json) {
     std::cout << nlohmann::json({{"config", completed}, {"onnx", facts}}).dump(2) << "\n";

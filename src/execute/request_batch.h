@@ -68,6 +68,10 @@ class RequestBatch {
   // The instance's GPU (-1: a CPU instance). Inputs in GPU memory are
   // accepted only by a GPU instance of a GPU build (see CheckInputLocation).
   void set_gpu_device(int device) { gpu_device_ = device; }
+  // The instance's host-policy name (TRITONBACKEND_ModelInstanceHostPolicy):
+  // every input, its properties and its buffers, is read for that policy.
+  // nullptr reads the default buffers. The string must outlive the batch.
+  void set_host_policy(const char* name) { host_policy_ = name; }
 
   // Creates a response per request and validates every request; invalid ones
   // carry their error and are left out of every group.
@@ -113,6 +117,7 @@ class RequestBatch {
   std::vector<Chunk> chunks_;
   std::vector<MemoryLocation> locations_;  // parallel to chunks_
   int gpu_device_ = -1;
+  const char* host_policy_ = nullptr;
   std::vector<uint32_t> order_;
   std::vector<uint32_t> group_starts_;
 };

@@ -27,6 +27,8 @@ Status BuildSessionOptions(const ModelSettings& settings, const SessionPlan& pla
     } else {
       so.SetIntraOpNumThreads(plan.intra_op_threads);
       so.SetInterOpNumThreads(plan.inter_op_threads);
+      if (!plan.intra_op_affinities.empty())
+        so.AddConfigEntry("session.intra_op_thread_affinities", plan.intra_op_affinities.c_str());
     }
     if (settings.enable_mem_arena.has_value()) {
       if (*settings.enable_mem_arena)

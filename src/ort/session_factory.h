@@ -16,6 +16,9 @@ struct SessionPlan {
   int intra_op_threads = 0;  // 0: ORT's default
   int inter_op_threads = 0;
   bool use_global_threadpool = false;
+  // ONNX Runtime's session.intra_op_thread_affinities (IntraOpThreadAffinities);
+  // "" leaves the intra-op threads unpinned.
+  std::string intra_op_affinities;
 };
 
 Status BuildSessionOptions(const ModelSettings& settings, const SessionPlan& plan, Ort::SessionOptions* out);

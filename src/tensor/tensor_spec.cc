@@ -17,6 +17,7 @@ TensorSpec MakeSpec(const TensorConfig& c, const ModelTensorInfo* model, bool ba
   s.optional = c.optional;
   s.ragged = batching && c.allow_ragged_batch;
   if (model == nullptr) return s;
+  s.has_default = model->initializer;
   if (ImplicitScalar(c, *model, batching)) {
     // dims stay the config's all-ones shape, which requests and responses use.
     s.implicit_scalar = true;

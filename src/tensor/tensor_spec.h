@@ -37,6 +37,10 @@ struct TensorSpec {
   // all-ones shape ([1], [1, 1], ...).
   bool implicit_scalar = false;
   bool optional = false;
+  // Inputs only: an overridable initializer, which ONNX Runtime fills with its
+  // stored value when a run leaves it out. An optional input without one (a
+  // graph input proper) cannot be left out: every run needs it.
+  bool has_default = false;
   // Inputs only: a ragged input of a batching model. Its requests may differ
   // in shape; the model gets every element of the group as one 1-D tensor.
   bool ragged = false;
