@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/backend_settings.h"
 #include "instance_state.h"
@@ -48,6 +49,18 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   auto env = OrtEnvironment::Create(state->settings);
   if (!env.ok()) return env.status();
   state->ort = env.take();
+  for (const EpLibrarySpec& lib : state->settings.ep_libraries) {
+    std::vector<std::string> eps;
+    ORTB_RETURN_IF_ERROR(state->ort->ep_libraries().Register(lib, &eps));  // registered already: only reads its EPs
+    std::string names;
+    for (const std::string& ep : eps) names += (names.empty() ? "" : ", ") + ep;
+    if (names.empty())
+      ORTB_LOG_WARN("onnxruntime backend: EP library '" + lib.name + "' (" + lib.path +
+                    ") is registered but offers no EP device on this machine");
+    else
+      ORTB_LOG_INFO("onnxruntime backend: EP library '" + lib.name + "' (" + lib.path +
+                    ") is registered; its EPs: " + names);
+  }
   state->metrics = BackendMetrics::Create();
   ORTB_RETURN_IF_ERROR(
       FromTritonError(TRITONBACKEND_BackendSetState(backend, state.get()), "storing the backend state"));

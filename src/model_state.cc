@@ -119,6 +119,7 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
         model_path_ = so_far.file.path;
         weights_bytes_ = so_far.weights_bytes;
         metrics_->SetWeightsBytes(weights_bytes_);
+        ORTB_RETURN_IF_ERROR(RegisterEpLibraries());
         return ReadModelMetadata(so_far.config_json, io);
       },
       &load);
@@ -130,6 +131,21 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   if (load.completed.empty()) return Status::Ok();
   for (const auto& n : load.completed) ORTB_LOG_INFO("model '" + name_ + "' auto-complete: " + n);
   return SetServerConfig(model, load.config_json);
+}
+
+Status ModelState::RegisterEpLibraries() {
+  // Process-wide and kept until the backend finalizes: a library another
+  // model (or the backend config) registered under the same name and path is
+  // not registered again.
+  for (const EpLibrarySpec& lib : settings_.ep_libraries) {
+    std::vector<std::string> eps;
+    ORTB_RETURN_IF_ERROR(backend_->ort->ep_libraries().Register(lib, &eps));
+    std::string names;
+    for (const std::string& ep : eps) names += (names.empty() ? "" : ", ") + ep;
+    ORTB_LOG_INFO("model '" + name_ + "': EP library '" + lib.name + "' (" + lib.path + ") is registered; " +
+                  (names.empty() ? "it offers no EP device on this machine" : "its EPs: " + names));
+  }
+  return Status::Ok();
 }
 
 Status ModelState::ReadModelMetadata(const nlohmann::json& config_json, ModelIoInfo* io) {
@@ -214,13 +230,16 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   }
   Ort::SessionOptions options{nullptr};
   ORTB_RETURN_IF_ERROR(BuildSessionOptions(settings_, plan, &options));
-  ORTB_RETURN_IF_ERROR(AppendExecutionProviders(providers_, gpu, device_id, &options, cuda_stream));
-  ORTB_LOG_INFO("model '" + name_ + "': created an ONNX Runtime session (intra_op_threads=" +
-                std::to_string(plan.intra_op_threads) + ", inter_op_threads=" + std::to_string(plan.inter_op_threads) +
-                (plan.use_global_threadpool ? ", global thread pool" : "") +
-                (gpu ? ", GPU " + std::to_string(device_id) : "") +
-                (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") +
-                (providers_.openvino && !gpu ? ", OpenVINO" : "") + ")");
+  ORTB_RETURN_IF_ERROR(
+      AppendExecutionProviders(providers_, gpu, device_id, &options, cuda_stream, backend_->ort.get()));
+  ORTB_LOG_INFO(
+      "model '" + name_ + "': created an ONNX Runtime session (intra_op_threads=" +
+      std::to_string(plan.intra_op_threads) + ", inter_op_threads=" + std::to_string(plan.inter_op_threads) +
+      (plan.use_global_threadpool ? ", global thread pool" : "") + (gpu ? ", GPU " + std::to_string(device_id) : "") +
+      (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") +
+      (providers_.openvino && !gpu ? ", OpenVINO" : "") +
+      (!AcceleratorFor(providers_, gpu).empty() ? ", execution providers: " + AcceleratorFor(providers_, gpu) : "") +
+      ")");
   // A session of its own per instance (GPU, or not shared) gets the model's
   // pre-packed weights container. ORT shares through it the pre-packed copies
   // of initializers given with AddInitializer, so CPU sessions also get the
