@@ -7,6 +7,7 @@
 #include "gpu/cuda_runtime.h"
 #include "load/model_load.h"
 #include "ort/cpu_budget.h"
+#include "ort/ep_devices.h"
 #include "ort/execution_providers.h"
 #include "ort/memory_release.h"
 #include "ort/model_inspector.h"
@@ -134,6 +135,7 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
 }
 
 Status ModelState::RegisterEpLibraries() {
+  // Then every plugin EP name the config gives must be one ORT offers.
   // Process-wide and kept until the backend finalizes: a library another
   // model (or the backend config) registered under the same name and path is
   // not registered again.
@@ -145,7 +147,7 @@ Status ModelState::RegisterEpLibraries() {
     ORTB_LOG_INFO("model '" + name_ + "': EP library '" + lib.name + "' (" + lib.path + ") is registered; " +
                   (names.empty() ? "it offers no EP device on this machine" : "its EPs: " + names));
   }
-  return Status::Ok();
+  return CheckPluginEpNames(backend_->ort->env(), backend_->ort->ep_libraries(), providers_);
 }
 
 Status ModelState::ReadModelMetadata(const nlohmann::json& config_json, ModelIoInfo* io) {

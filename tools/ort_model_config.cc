@@ -390,6 +390,8 @@ int Run(const std::vector<std::string>& args) {
         // The model's own ep_library parameter, as the backend registers it.
         for (const EpLibrarySpec& lib : so_far.settings.ep_libraries)
           ORTB_RETURN_IF_ERROR(environment.value()->ep_libraries().Register(lib));
+        ORTB_RETURN_IF_ERROR(
+            CheckPluginEpNames(environment.value()->env(), environment.value()->ep_libraries(), so_far.providers));
         return InspectModelFile(environment.value()->env(), so_far.file.path, io, &metadata,
                                 so_far.settings.custom_op_libraries);
       },

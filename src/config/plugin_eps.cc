@@ -12,12 +12,9 @@ struct PolicyName {
 };
 
 constexpr PolicyName kPolicies[] = {
-    {EpSelectionPolicy::kPreferCpu, "PREFER_CPU"},
-    {EpSelectionPolicy::kPreferNpu, "PREFER_NPU"},
-    {EpSelectionPolicy::kPreferGpu, "PREFER_GPU"},
-    {EpSelectionPolicy::kMaxPerformance, "MAX_PERFORMANCE"},
-    {EpSelectionPolicy::kMaxEfficiency, "MAX_EFFICIENCY"},
-    {EpSelectionPolicy::kMinOverallPower, "MIN_OVERALL_POWER"},
+    {EpSelectionPolicy::kPreferCpu, "PREFER_CPU"},         {EpSelectionPolicy::kPreferNpu, "PREFER_NPU"},
+    {EpSelectionPolicy::kPreferGpu, "PREFER_GPU"},         {EpSelectionPolicy::kMaxPerformance, "MAX_PERFORMANCE"},
+    {EpSelectionPolicy::kMaxEfficiency, "MAX_EFFICIENCY"}, {EpSelectionPolicy::kMinOverallPower, "MIN_OVERALL_POWER"},
 };
 
 }  // namespace
@@ -35,11 +32,12 @@ Status ParseEpLibraryList(const std::string& where, const std::string& value, st
                                      "': expected NAME:PATH (the name to register the EP library under, a colon, "
                                      "the library's file), several separated by ';'");
     EpLibrarySpec spec{item.substr(0, colon), item.substr(colon + 1)};
-    auto same_name = std::find_if(out->begin(), out->end(), [&](const EpLibrarySpec& s) { return s.name == spec.name; });
+    auto same_name =
+        std::find_if(out->begin(), out->end(), [&](const EpLibrarySpec& s) { return s.name == spec.name; });
     if (same_name != out->end()) {
       if (same_name->path == spec.path) continue;
-      return Status::InvalidArgument(where + " registers the name '" + spec.name + "' twice, for '" +
-                                     same_name->path + "' and '" + spec.path + "'; give each library its own name");
+      return Status::InvalidArgument(where + " registers the name '" + spec.name + "' twice, for '" + same_name->path +
+                                     "' and '" + spec.path + "'; give each library its own name");
     }
     out->push_back(std::move(spec));
   }

@@ -60,6 +60,18 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
+Status UnknownEp(const std::string& list, const std::string& ep_name, const std::vector<EpDeviceInfo>& devices,
+                 const std::vector<std::string>& libraries_without_devices) {
+  std::string msg = "unknown " + list + " '" + ep_name + "': it is not a built-in accelerator (" +
+                    (list == "gpu_execution_accelerator" ? "'tensorrt', 'cuda'" : "'openvino'") +
+                    ") and no registered EP library offers an EP of that name on this machine (EP devices "
+                    "offered: " +
+                    Offered(devices) + "; register a library with --backend-config=onnxruntime,ep-library=NAME:PATH)";
+  if (!libraries_without_devices.empty())
+    msg += "; these registered EP libraries offer no device on this machine: " + JoinNames(libraries_without_devices);
+  return Status::InvalidArgument(msg);
+}
+
 }  // namespace
 
 StatusOr<std::vector<EpDeviceInfo>> ListEpDevices(Ort::Env& env) {
@@ -102,16 +114,7 @@ Status ChooseEpDevices(const std::vector<EpDeviceInfo>& devices, const std::stri
   std::vector<size_t> of_ep;
   for (size_t i = 0; i < devices.size(); ++i)
     if (devices[i].ep_name == ep_name) of_ep.push_back(i);
-  if (of_ep.empty()) {
-    std::string msg = "unknown " + list + " '" + ep_name + "': it is not a built-in accelerator (" +
-                      (gpu_instance ? "'tensorrt', 'cuda'" : "'openvino'") +
-                      ") and no registered EP library offers an EP of that name on this machine (EP devices "
-                      "offered: " +
-                      Offered(devices) + "; register a library with --backend-config=onnxruntime,ep-library=NAME:PATH)";
-    if (!libraries_without_devices.empty())
-      msg += "; these registered EP libraries offer no device on this machine: " + JoinNames(libraries_without_devices);
-    return Status::InvalidArgument(msg);
-  }
+  if (of_ep.empty()) return UnknownEp(list, ep_name, devices, libraries_without_devices);
   if (gpu_instance) {
     int nth_gpu = 0;
     for (size_t i : of_ep) {
@@ -129,8 +132,8 @@ Status ChooseEpDevices(const std::vector<EpDeviceInfo>& devices, const std::stri
     std::vector<EpDeviceInfo> offered;
     for (size_t i : of_ep) offered.push_back(devices[i]);
     return Status::InvalidArgument("gpu_execution_accelerator '" + ep_name + "' offers no device for GPU " +
-                                   std::to_string(device_id) + " (the instance's device); it offers: " +
-                                   Offered(offered));
+                                   std::to_string(device_id) +
+                                   " (the instance's device); it offers: " + Offered(offered));
   }
   for (size_t i : of_ep)
     if (devices[i].device_type != "GPU") chosen->push_back(i);
@@ -138,6 +141,23 @@ Status ChooseEpDevices(const std::vector<EpDeviceInfo>& devices, const std::stri
     return Status::InvalidArgument("cpu_execution_accelerator '" + ep_name +
                                    "' offers only GPU devices; list it under gpu_execution_accelerator for GPU "
                                    "instances (instance_group kind KIND_GPU)");
+  return Status::Ok();
+}
+
+Status CheckPluginEpNames(Ort::Env& env, const EpLibraryRegistry& registry, const ExecutionProviderSettings& eps) {
+  if (eps.gpu_plugin_eps.empty() && eps.cpu_plugin_eps.empty()) return Status::Ok();
+  auto devices = ListEpDevices(env);
+  if (!devices.ok()) return devices.status();
+  auto offered = [&](const std::string& name) {
+    return std::any_of(devices.value().begin(), devices.value().end(),
+                       [&](const EpDeviceInfo& d) { return d.ep_name == name; });
+  };
+  for (const auto& ep : eps.gpu_plugin_eps)
+    if (!offered(ep.name))
+      return UnknownEp("gpu_execution_accelerator", ep.name, devices.value(), registry.LibrariesWithoutDevices());
+  for (const auto& ep : eps.cpu_plugin_eps)
+    if (!offered(ep.name))
+      return UnknownEp("cpu_execution_accelerator", ep.name, devices.value(), registry.LibrariesWithoutDevices());
   return Status::Ok();
 }
 
@@ -163,16 +183,16 @@ Status AppendPluginEp(Ort::Env& env, const EpLibraryRegistry& registry, const Ex
   st = Ort::Status(api.SessionOptionsAppendExecutionProvider_V2(*so, env, devices.data(), devices.size(), keys.data(),
                                                                 values.data(), keys.size()));
   if (!st.IsOK())
-    return Status::InvalidArgument("execution provider '" + ep.name + "' could not be added to the session: " +
-                                   st.GetErrorMessage());
+    return Status::InvalidArgument("execution provider '" + ep.name +
+                                   "' could not be added to the session: " + st.GetErrorMessage());
   return Status::Ok();
 }
 
 Status ApplyEpSelectionPolicy(Ort::Env& env, EpSelectionPolicy policy, Ort::SessionOptions* so) {
   static constexpr OrtExecutionProviderDevicePolicy kOrt[] = {
-      OrtExecutionProviderDevicePolicy_DEFAULT,         OrtExecutionProviderDevicePolicy_PREFER_CPU,
-      OrtExecutionProviderDevicePolicy_PREFER_NPU,      OrtExecutionProviderDevicePolicy_PREFER_GPU,
-      OrtExecutionProviderDevicePolicy_MAX_PERFORMANCE, OrtExecutionProviderDevicePolicy_MAX_EFFICIENCY,
+      OrtExecutionProviderDevicePolicy_DEFAULT,           OrtExecutionProviderDevicePolicy_PREFER_CPU,
+      OrtExecutionProviderDevicePolicy_PREFER_NPU,        OrtExecutionProviderDevicePolicy_PREFER_GPU,
+      OrtExecutionProviderDevicePolicy_MAX_PERFORMANCE,   OrtExecutionProviderDevicePolicy_MAX_EFFICIENCY,
       OrtExecutionProviderDevicePolicy_MIN_OVERALL_POWER,
   };
   const char* needs = policy == EpSelectionPolicy::kPreferGpu   ? "GPU"

@@ -23,7 +23,7 @@ using KeyValueList = std::vector<std::pair<std::string, std::string>>;
 
 // One OrtEpDevice, copied out of ORT.
 struct EpDeviceInfo {
-  std::string ep_name;    // what execution_accelerators names
+  std::string ep_name;  // what execution_accelerators names
   std::string ep_vendor;
   std::string device_type;  // "CPU", "GPU" or "NPU"
   std::string device_vendor;
@@ -54,6 +54,11 @@ std::string DescribeEpDevice(const EpDeviceInfo& device);
 Status ChooseEpDevices(const std::vector<EpDeviceInfo>& devices, const std::string& ep_name, bool gpu_instance,
                        int device_id, const std::vector<std::string>& libraries_without_devices,
                        std::vector<size_t>* chosen);
+
+// Checks, at model load, that every plugin EP name of both accelerator lists
+// is an EP that ORT offers a device of (whatever the instances' kind, so a
+// misspelt name fails the load everywhere); the error is ChooseEpDevices'.
+Status CheckPluginEpNames(Ort::Env& env, const EpLibraryRegistry& registry, const ExecutionProviderSettings& eps);
 
 // Appends the plugin EP `ep` to `so` with the devices ChooseEpDevices picks,
 // and its options (the instance's device_id is the EP device's own).

@@ -50,9 +50,8 @@ Status EpLibraryRegistry::Register(const EpLibrarySpec& spec, std::vector<std::s
   for (const Entry& e : registered_) {
     if (e.spec.name != spec.name) continue;
     if (e.spec.path != spec.path)
-      return Status::InvalidArgument("EP library name '" + spec.name + "' is already registered for '" +
-                                     e.spec.path + "', so it cannot also name '" + spec.path +
-                                     "'; give each library its own name");
+      return Status::InvalidArgument("EP library name '" + spec.name + "' is already registered for '" + e.spec.path +
+                                     "', so it cannot also name '" + spec.path + "'; give each library its own name");
     if (added_eps != nullptr) *added_eps = e.eps;
     return Status::Ok();
   }

@@ -9,9 +9,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "ort/environment.h"
 #include "ort/ep_devices.h"
 #include "ort/ep_library_registry.h"
-#include "ort/environment.h"
 #include "ort/execution_providers.h"
 
 namespace ortbackend {
@@ -176,6 +176,17 @@ TEST(AppendExecutionProviders, PluginEpsNeedTheEnvironment) {
   eps.cpu_plugin_eps.push_back({kMulEp, {}});
   Ort::SessionOptions so;
   EXPECT_FALSE(AppendExecutionProviders(eps, false, 0, &so).ok());
+}
+
+TEST(CheckPluginEpNames, AcceptsOfferedEpsAndRejectsAMisspeltGpuEntryEvenForCpuInstances) {
+  ExecutionProviderSettings eps;
+  eps.cpu_plugin_eps.push_back({kMulEp, {}});
+  EXPECT_TRUE(CheckPluginEpNames(Environment().env(), Environment().ep_libraries(), eps).ok());
+  eps.gpu_plugin_eps.push_back({"magic", {}});
+  Status s = CheckPluginEpNames(Environment().env(), Environment().ep_libraries(), eps);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("unknown gpu_execution_accelerator 'magic': it is not a built-in accelerator "
+                                     "('tensorrt', 'cuda')"));
 }
 
 TEST(ApplyEpSelectionPolicy, PreferCpuIsAccepted) {
