@@ -11,6 +11,11 @@ PIN_ORT_HEADERS_VERSION="1.23.2+dfsg-6.1"
 PIN_ORT_HEADERS_DEB="libonnxruntime-dev_${PIN_ORT_HEADERS_VERSION}_amd64.deb"
 PIN_ORT_HEADERS_SHA=4630a94adb36dc056feb124e51c6e952e2cab5188bc093a25bee8a7e1ac5196d
 
+# OpenVINO's plugin EP library (EP ABI) for ONNX Runtime, self-contained
+# (OpenVINO's runtime is inside): registered with ep-library by the tests.
+PIN_OPENVINO_EP="onnxruntime-ep-openvino==1.8.1"
+PIN_OPENVINO_EP_SHA=3832643158c8c187fcab6db661cde2a8c06a2b3559d95d0f2411ac0e51c5e924
+
 # ONNX Runtime libraries: PyPI wheels, by package and version.
 ort_wheel_sha() {
   case "$1==$2" in

@@ -10,6 +10,8 @@ import json
 import os
 import re
 import subprocess
+import time
+import urllib.error
 import urllib.request
 
 import numpy as np
@@ -21,6 +23,7 @@ from tritonclient.utils import InferenceServerException
 import models
 
 EP_LIB = os.environ.get("ORT_TEST_PLUGIN_EP_LIB")
+OPENVINO_EP_LIB = os.environ.get("ORT_TEST_OPENVINO_EP_LIB")
 CUSTOM_OP_LIB = os.environ.get("ORT_TEST_CUSTOM_OP_LIB")
 TOOL = os.environ.get("ORT_MODEL_CONFIG_BIN")
 EP = "OrtbTestMul"
@@ -64,8 +67,18 @@ def infer(client, model, a, b):
     return client.infer(model, inputs).as_numpy("C")
 
 
+def metrics_text(server, tries=50):
+    # The server says ready once HTTP serves; its metrics port may open a moment later.
+    for _ in range(tries - 1):
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port}/metrics", timeout=10).read().decode()
+        except urllib.error.URLError:
+            time.sleep(0.1)
+    return urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port}/metrics", timeout=10).read().decode()
+
+
 def provider_nodes(server, model):
-    text = urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port}/metrics", timeout=10).read().decode()
+    text = metrics_text(server)
     found = {}
     for m in re.finditer(r'^onnxruntime_backend_provider_nodes\{([^}]*)\} (\S+)$', text, re.M):
         labels = dict(re.findall(r'(\w+)="([^"]*)"', m[1]))
@@ -225,3 +238,39 @@ def test_backend_config_library_list_with_a_bad_path_fails_loads_naming_it(tmp_p
     assert "EP library 'b': cannot load '/nonexistent/b.so'" in message
     client.close()
     assert server.alive()
+
+
+def test_a_library_that_offers_no_device_is_a_clear_load_error(tmp_path, start_server, monkeypatch):
+    # What a real plugin does on a machine without its hardware (OpenVINO's on
+    # a CPU it does not support): the test library offers no device when told to.
+    monkeypatch.setenv("ORTB_TEST_MUL_EP_NO_DEVICES", "1")
+    repo = tmp_path / "models"
+    models.save(repo, "by_name", mul_add(), config("by_name", cpu_accelerator(EP)))
+    server = start_server(repo, ["--model-control-mode=explicit",
+                                 f"--backend-config=onnxruntime,ep-library=ortb_test_mul:{EP_LIB}"])
+    client = server.http()
+    message = load_error(client, "by_name")
+    assert f"unknown cpu_execution_accelerator '{EP}'" in message
+    assert f"these registered EP libraries offer no device on this machine: ortb_test_mul ({EP_LIB})" in message
+    client.close()
+    assert f"EP library 'ortb_test_mul' ({EP_LIB}) is registered but offers no EP device on this machine" \
+        in server.log()
+    assert server.alive()
+
+
+@pytest.mark.skipif(not OPENVINO_EP_LIB, reason="set ORT_TEST_OPENVINO_EP_LIB (scripts/fetch_ep_openvino.sh)")
+def test_openvino_plugin_from_pypi_serves_with_the_cpu_results(tmp_path, start_server):
+    repo = tmp_path / "models"
+    models.save(repo, "openvino", mul_add(), config("openvino", cpu_accelerator("OpenVINOExecutionProvider")))
+    models.save(repo, "cpu_only", mul_add(), config("cpu_only"))
+    server = start_server(repo, [f"--backend-config=onnxruntime,ep-library=openvino:{OPENVINO_EP_LIB}"])
+    client = server.http()
+    log = server.log()
+    assert "EP library 'openvino'" in log and "its EPs: OpenVINOExecutionProvider" in log
+    # OpenVINO compiles the whole graph into one node of its own.
+    assert provider_nodes(server, "openvino") == {"OpenVINOExecutionProvider": 1}
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((3, 4), dtype=np.float32)
+    b = rng.standard_normal((3, 4), dtype=np.float32)
+    np.testing.assert_allclose(infer(client, "openvino", a, b), infer(client, "cpu_only", a, b), rtol=1e-6, atol=1e-6)
+    client.close()

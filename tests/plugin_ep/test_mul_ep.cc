@@ -4,6 +4,9 @@
 // model, compiles each into a fused node of its own and computes it (an
 // element-wise product; one side may be a single value).
 //
+// With ORTB_TEST_MUL_EP_NO_DEVICES=1 in the environment the factory offers no
+// device, as a real plugin does on a machine without its hardware.
+//
 // It counts the Mul nodes it computes, process-wide; with the EP option
 // count_file=PATH (given through execution_accelerators parameters, so it
 // reaches the EP through SessionOptionsAppendExecutionProvider_V2) it writes
@@ -12,6 +15,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -219,6 +223,8 @@ struct MulEpFactory : OrtEpFactory {
                                                          size_t num_devices, OrtEpDevice** ep_devices,
                                                          size_t max_ep_devices, size_t* num_ep_devices) noexcept {
     *num_ep_devices = 0;
+    const char* none = std::getenv("ORTB_TEST_MUL_EP_NO_DEVICES");
+    if (none != nullptr && std::strcmp(none, "1") == 0) return nullptr;
     for (size_t i = 0; i < num_devices && *num_ep_devices < max_ep_devices; ++i) {
       if (g_api->HardwareDevice_Type(devices[i]) != OrtHardwareDeviceType_CPU) continue;
       OrtKeyValuePairs* metadata = nullptr;
