@@ -86,6 +86,7 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
   gpu->cuda = cuda.value();
   gpu->device = device_id;
   gpu->cuda_graphs = CudaGraphsEnabled(model_->providers());
+  gpu->ort_on_own_stream = !GpuInstanceUsesClassicCuda(model_->providers());
   if (gpu->cuda_graphs) {
     // Refused at load rather than falling back silently: a user who asked
     // for graphs on a model with variable shapes should change one or the other.
@@ -100,8 +101,10 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
   gatherer_.UseGpu(gpu_.get());
   scatterer_.UseGpu(gpu_.get());
   ORTB_LOG_INFO("model '" + model_->name() + "': instance '" + name_ + "' on GPU " + std::to_string(device_id) +
-                " computes on its own CUDA stream (" + gpu_->cuda->library + ")" +
-                (gpu_->cuda_graphs ? ", with CUDA graphs (one per batch size)" : ""));
+                (gpu_->ort_on_own_stream ? " copies on its own CUDA stream, ONNX Runtime's execution providers compute "
+                                           "on theirs ("
+                                         : " computes on its own CUDA stream (") +
+                gpu_->cuda->library + ")" + (gpu_->cuda_graphs ? ", with CUDA graphs (one per batch size)" : ""));
   return Status::Ok();
 }
 
@@ -216,6 +219,12 @@ Status ModelInstanceState::GatherRunScatter(const RunPlan& plan, GroupTimes* tim
   ORTB_RETURN_IF_ERROR(run_options.status());
   // A lone request that already failed (e.g. no response buffer) need not run.
   if (plan.requests() == 1 && !batch_.request(plan.leader()).error.ok()) return Status::Ok();
+  // A plugin EP does not compute on the instance's stream, so the input
+  // copies queued there must be done before ORT reads the inputs. (ORT's
+  // Run waits for its own streams before it returns, so the output copies
+  // that follow on the instance's stream see finished outputs.)
+  if (gpu_ != nullptr && gpu_->ort_on_own_stream)
+    ORTB_RETURN_IF_ERROR(gpu_->stream.Synchronize("model '" + model_->name() + "': waiting for the input copies"));
 
   times->compute_start = NowNs();
   tracer_.Stamp(TraceStep::kRunStart, times->compute_start);

@@ -140,10 +140,9 @@ Status ModelState::RegisterEpLibraries() {
   // model (or the backend config) registered under the same name and path is
   // not registered again.
   for (const EpLibrarySpec& lib : settings_.ep_libraries) {
-    std::vector<std::string> eps;
-    ORTB_RETURN_IF_ERROR(backend_->ort->ep_libraries().Register(lib, &eps));
-    std::string names;
-    for (const std::string& ep : eps) names += (names.empty() ? "" : ", ") + ep;
+    std::vector<EpDeviceInfo> devices;
+    ORTB_RETURN_IF_ERROR(backend_->ort->ep_libraries().Register(lib, &devices));
+    const std::string names = EpNamesOf(devices);
     ORTB_LOG_INFO("model '" + name_ + "': EP library '" + lib.name + "' (" + lib.path + ") is registered; " +
                   (names.empty() ? "it offers no EP device on this machine" : "its EPs: " + names));
   }

@@ -358,7 +358,13 @@ ProviderOptionList InstanceProviderOptions(const ProviderOptionList& options, in
   return out;
 }
 
+bool GpuInstanceUsesClassicCuda(const ExecutionProviderSettings& eps) {
+  return eps.selection_policy == EpSelectionPolicy::kNone && (eps.gpu_plugin_eps.empty() || eps.tensorrt || eps.cuda);
+}
+
 bool CudaGraphsEnabled(const ExecutionProviderSettings& eps) {
+  // Graphs are the classic CUDA provider's option.
+  if (!GpuInstanceUsesClassicCuda(eps)) return false;
   return std::any_of(eps.cuda_options.begin(), eps.cuda_options.end(),
                      [](const auto& kv) { return kv.first == "enable_cuda_graph" && kv.second == "1"; });
 }

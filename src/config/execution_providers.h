@@ -88,6 +88,11 @@ Status ParseExecutionProviders(const nlohmann::json& config, const ModelSettings
 // no such key).
 ProviderOptionList InstanceProviderOptions(const ProviderOptionList& options, int device_id);
 
+// Whether a GPU instance's session has ORT's classic CUDA provider (which
+// computes on the instance's stream): not when ep_selection_policy chooses
+// the providers, nor when the GPU list names plugin EPs only.
+bool GpuInstanceUsesClassicCuda(const ExecutionProviderSettings& eps);
+
 // Whether GPU instances capture CUDA graphs: the CUDA options say
 // enable_cuda_graph=1 (from the "cuda" accelerator, or from
 // optimization.cuda.graphs, which sets it unless the accelerator gives it).

@@ -100,6 +100,13 @@ StatusOr<std::vector<EpDeviceInfo>> ListEpDevices(Ort::Env& env) {
   return out;
 }
 
+std::string EpNamesOf(const std::vector<EpDeviceInfo>& devices) {
+  std::vector<std::string> names;
+  for (const EpDeviceInfo& d : devices)
+    if (std::find(names.begin(), names.end(), d.ep_name) == names.end()) names.push_back(d.ep_name);
+  return JoinNames(names);
+}
+
 std::string DescribeEpDevice(const EpDeviceInfo& d) {
   return d.ep_name + " (vendor " + d.ep_vendor + ") " + d.device_type + " device: vendor '" + d.device_vendor +
          "' id " + Hex(d.vendor_id) + ", device id " + Hex(d.device_id) + "; ep options: " + Join(d.ep_options) +

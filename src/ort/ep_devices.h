@@ -41,6 +41,9 @@ struct EpDeviceInfo {
 
 StatusOr<std::vector<EpDeviceInfo>> ListEpDevices(Ort::Env& env);
 
+// The distinct EP names of `devices`, in order, joined by ", ".
+std::string EpNamesOf(const std::vector<EpDeviceInfo>& devices);
+
 // "OrtbTestMul (vendor ortb-test) CPU device: vendor 'AMD' id 0x0, device id 0x0; ep options: ...".
 std::string DescribeEpDevice(const EpDeviceInfo& device);
 

@@ -27,13 +27,6 @@ Status CheckIsEpLibrary(const EpLibrarySpec& spec) {
   return Status::Ok();
 }
 
-std::vector<std::string> EpNames(const std::vector<EpDeviceInfo>& devices) {
-  std::vector<std::string> names;
-  for (const EpDeviceInfo& d : devices)
-    if (std::find(names.begin(), names.end(), d.ep_name) == names.end()) names.push_back(d.ep_name);
-  return names;
-}
-
 }  // namespace
 
 EpLibraryRegistry::~EpLibraryRegistry() {
@@ -45,14 +38,14 @@ EpLibraryRegistry::~EpLibraryRegistry() {
   }
 }
 
-Status EpLibraryRegistry::Register(const EpLibrarySpec& spec, std::vector<std::string>* added_eps) {
+Status EpLibraryRegistry::Register(const EpLibrarySpec& spec, std::vector<EpDeviceInfo>* devices) {
   std::lock_guard<std::mutex> lock(mutex_);
   for (const Entry& e : registered_) {
     if (e.spec.name != spec.name) continue;
     if (e.spec.path != spec.path)
       return Status::InvalidArgument("EP library name '" + spec.name + "' is already registered for '" + e.spec.path +
                                      "', so it cannot also name '" + spec.path + "'; give each library its own name");
-    if (added_eps != nullptr) *added_eps = e.eps;
+    if (devices != nullptr) *devices = e.devices;
     return Status::Ok();
   }
   ORTB_RETURN_IF_ERROR(CheckIsEpLibrary(spec));
@@ -66,12 +59,11 @@ Status EpLibraryRegistry::Register(const EpLibrarySpec& spec, std::vector<std::s
   auto after = ListEpDevices(*env_);
   if (after.ok()) {
     // The library's devices are the ones that were not there before.
-    std::vector<EpDeviceInfo> added;
     for (const EpDeviceInfo& d : after.value())
-      if (std::find(before.value().begin(), before.value().end(), d) == before.value().end()) added.push_back(d);
-    entry.eps = EpNames(added);
+      if (std::find(before.value().begin(), before.value().end(), d) == before.value().end())
+        entry.devices.push_back(d);
   }
-  if (added_eps != nullptr) *added_eps = entry.eps;
+  if (devices != nullptr) *devices = entry.devices;
   registered_.push_back(std::move(entry));
   return after.ok() ? Status::Ok() : after.status();
 }
@@ -80,7 +72,7 @@ std::vector<std::string> EpLibraryRegistry::LibrariesWithoutDevices() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<std::string> out;
   for (const Entry& e : registered_)
-    if (e.eps.empty()) out.push_back(e.spec.name + " (" + e.spec.path + ")");
+    if (e.devices.empty()) out.push_back(e.spec.name + " (" + e.spec.path + ")");
   return out;
 }
 

@@ -15,6 +15,7 @@
 
 #include "common/status.h"
 #include "config/plugin_eps.h"
+#include "ort/ep_devices.h"
 
 namespace ortbackend {
 
@@ -29,9 +30,9 @@ class EpLibraryRegistry {
   // Registers `spec` with ORT unless this registry already has it (then it
   // is a no-op). The same name with another path, a file that cannot be
   // loaded, or a library without CreateEpFactories is an error naming it.
-  // `*added_eps` (may be null) gets the names of the EPs whose devices the
-  // library added ("" entries never); empty when it offers no device here.
-  Status Register(const EpLibrarySpec& spec, std::vector<std::string>* added_eps = nullptr);
+  // `*devices` (may be null) gets the EP devices the library added (also
+  // when it was registered already); empty when it offers none here.
+  Status Register(const EpLibrarySpec& spec, std::vector<EpDeviceInfo>* devices = nullptr);
 
   // Libraries that offered no EP device when they were registered (e.g.
   // OpenVINO's plugin on a machine without an Intel device), as "NAME (PATH)".
@@ -42,7 +43,7 @@ class EpLibraryRegistry {
  private:
   struct Entry {
     EpLibrarySpec spec;
-    std::vector<std::string> eps;
+    std::vector<EpDeviceInfo> devices;
   };
   Ort::Env* env_;
   mutable std::mutex mutex_;

@@ -192,8 +192,7 @@ Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_i
 #else
     ORTB_RETURN_IF_ERROR(AppendPluginChoices(eps, true, device_id, so, environment));
     // The policy chooses every provider; plugin EPs named alone replace CUDA.
-    if (eps.selection_policy != EpSelectionPolicy::kNone) return Status::Ok();
-    if (!eps.gpu_plugin_eps.empty() && !eps.tensorrt && !eps.cuda) return Status::Ok();
+    if (!GpuInstanceUsesClassicCuda(eps)) return Status::Ok();
     if (eps.tensorrt) {
 #ifdef TRITON_ENABLE_ONNXRUNTIME_TENSORRT
       ORTB_RETURN_IF_ERROR(AppendTensorRt(eps.tensorrt_options, device_id, so));

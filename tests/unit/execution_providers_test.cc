@@ -597,6 +597,24 @@ TEST(ParseExecutionProviders, AcceleratorNamesAreCaseSensitive) {
   EXPECT_EQ(eps.gpu_plugin_eps[0].name, "TensorRT");
 }
 
+TEST(GpuInstanceUsesClassicCuda, UnlessPluginEpsAloneOrThePolicyChoose) {
+  EXPECT_TRUE(GpuInstanceUsesClassicCuda(ParseOk(json::object())));
+  EXPECT_FALSE(GpuInstanceUsesClassicCuda(ParseOk(Gpu("CudaPluginEp"))));
+  json both = Gpu("CudaPluginEp");
+  both["optimization"]["execution_accelerators"]["gpu_execution_accelerator"].push_back({{"name", "cuda"}});
+  EXPECT_TRUE(GpuInstanceUsesClassicCuda(ParseOk(both)));
+  ModelSettings settings;
+  settings.ep_selection_policy = EpSelectionPolicy::kPreferGpu;
+  EXPECT_FALSE(GpuInstanceUsesClassicCuda(ParseOk(json::object(), settings)));
+}
+
+TEST(CudaGraphsEnabled, NotWithoutTheClassicCudaProvider) {
+  ModelSettings settings;
+  settings.cuda_graphs = true;
+  EXPECT_TRUE(CudaGraphsEnabled(ParseOk(json::object(), settings)));
+  EXPECT_FALSE(CudaGraphsEnabled(ParseOk(Gpu("CudaPluginEp"), settings)));
+}
+
 TEST(ParseExecutionProviders, RejectsDeviceIdForAPluginEp) {
   Status s = ParseError(Gpu("SomeGpuEp", {{"device_id", "1"}}));
   EXPECT_THAT(s.message(), HasSubstr("gpu_execution_accelerator 'SomeGpuEp' parameter 'device_id' is taken from the "

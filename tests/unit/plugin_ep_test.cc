@@ -60,10 +60,12 @@ TEST(EpLibraryRegistry, TheTestLibraryOffersOneCpuDevice) {
 }
 
 TEST(EpLibraryRegistry, RegisteringTheSameLibraryAgainIsANoOpThatNamesItsEps) {
-  std::vector<std::string> eps;
-  Status s = Environment().ep_libraries().Register({"ortb_test_mul", ORTB_TEST_MUL_EP_PATH}, &eps);
+  std::vector<EpDeviceInfo> devices;
+  Status s = Environment().ep_libraries().Register({"ortb_test_mul", ORTB_TEST_MUL_EP_PATH}, &devices);
   ASSERT_TRUE(s.ok()) << s.message();
-  EXPECT_THAT(eps, ElementsAre(kMulEp));
+  ASSERT_EQ(devices.size(), 1u);
+  EXPECT_EQ(devices[0].ep_name, kMulEp);
+  EXPECT_EQ(EpNamesOf(devices), kMulEp);
   EXPECT_THAT(Environment().ep_libraries().LibrariesWithoutDevices(), IsEmpty());
 }
 
