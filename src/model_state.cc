@@ -135,7 +135,6 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
 }
 
 Status ModelState::RegisterEpLibraries() {
-  // Then every plugin EP name the config gives must be one ORT offers.
   // Process-wide and kept until the backend finalizes: a library another
   // model (or the backend config) registered under the same name and path is
   // not registered again.
@@ -146,6 +145,7 @@ Status ModelState::RegisterEpLibraries() {
     ORTB_LOG_INFO("model '" + name_ + "': EP library '" + lib.name + "' (" + lib.path + ") is registered; " +
                   (names.empty() ? "it offers no EP device on this machine" : "its EPs: " + names));
   }
+  // Now every plugin EP name the config gives must be one ORT offers.
   return CheckPluginEpNames(backend_->ort->env(), backend_->ort->ep_libraries(), providers_);
 }
 
@@ -233,14 +233,15 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   ORTB_RETURN_IF_ERROR(BuildSessionOptions(settings_, plan, &options));
   ORTB_RETURN_IF_ERROR(
       AppendExecutionProviders(providers_, gpu, device_id, &options, cuda_stream, backend_->ort.get()));
-  ORTB_LOG_INFO(
-      "model '" + name_ + "': created an ONNX Runtime session (intra_op_threads=" +
-      std::to_string(plan.intra_op_threads) + ", inter_op_threads=" + std::to_string(plan.inter_op_threads) +
-      (plan.use_global_threadpool ? ", global thread pool" : "") + (gpu ? ", GPU " + std::to_string(device_id) : "") +
-      (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") +
-      (providers_.openvino && !gpu ? ", OpenVINO" : "") +
-      (!AcceleratorFor(providers_, gpu).empty() ? ", execution providers: " + AcceleratorFor(providers_, gpu) : "") +
-      ")");
+  const bool plugin_choices = providers_.selection_policy != EpSelectionPolicy::kNone ||
+                              !(gpu ? providers_.gpu_plugin_eps : providers_.cpu_plugin_eps).empty();
+  ORTB_LOG_INFO("model '" + name_ + "': created an ONNX Runtime session (intra_op_threads=" +
+                std::to_string(plan.intra_op_threads) + ", inter_op_threads=" + std::to_string(plan.inter_op_threads) +
+                (plan.use_global_threadpool ? ", global thread pool" : "") +
+                (gpu ? ", GPU " + std::to_string(device_id) : "") +
+                (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") +
+                (providers_.openvino && !gpu ? ", OpenVINO" : "") +
+                (plugin_choices ? ", execution providers: " + AcceleratorFor(providers_, gpu) : "") + ")");
   // A session of its own per instance (GPU, or not shared) gets the model's
   // pre-packed weights container. ORT shares through it the pre-packed copies
   // of initializers given with AddInitializer, so CPU sessions also get the
