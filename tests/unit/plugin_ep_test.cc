@@ -173,6 +173,26 @@ TEST(AppendExecutionProviders, AnUnknownPluginEpNameIsAnError) {
   EXPECT_THAT(s.message(), HasSubstr("OrtbTestMul (CPU)"));
 }
 
+#ifdef TRITON_ENABLE_GPU
+// The test EP offers a CPU device only: a GPU instance never falls back to it.
+TEST(AppendExecutionProvidersGpuBuild, APluginEpWithoutADeviceForTheInstancesGpuIsRefused) {
+  ExecutionProviderSettings eps;
+  eps.gpu_plugin_eps.push_back({kMulEp, {}});
+  Ort::SessionOptions so;
+  Status s = AppendExecutionProviders(eps, true, 0, &so, nullptr, &Environment());
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("gpu_execution_accelerator 'OrtbTestMul' offers no device for GPU 0"));
+}
+#else
+TEST(AppendExecutionProvidersCpuBuild, APluginEpOnAGpuInstanceSaysToRebuildWithGpuSupport) {
+  ExecutionProviderSettings eps;
+  eps.gpu_plugin_eps.push_back({kMulEp, {}});
+  Ort::SessionOptions so;
+  Status s = AppendExecutionProviders(eps, true, 0, &so, nullptr, &Environment());
+  EXPECT_THAT(s.message(), HasSubstr("rebuild with -DTRITON_ENABLE_GPU=ON"));
+}
+#endif
+
 TEST(AppendExecutionProviders, PluginEpsNeedTheEnvironment) {
   ExecutionProviderSettings eps;
   eps.cpu_plugin_eps.push_back({kMulEp, {}});
