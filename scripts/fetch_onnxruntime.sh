@@ -1,30 +1,35 @@
 #!/usr/bin/env bash
 # Assemble an ONNX Runtime "release folder" (include/ + lib/) from registry
-# packages: headers from Debian trixie's libonnxruntime-dev, the library from
-# the PyPI wheel of the requested version. Prints the folder's path.
+# packages: headers from Debian forky's libonnxruntime-dev (C API 23), the
+# library from the PyPI wheel of the requested version. Prints the folder's path.
 #
 #   scripts/fetch_onnxruntime.sh [VERSION] [PACKAGE]
 #   PACKAGE: onnxruntime (default), onnxruntime-gpu or onnxruntime-openvino.
-# The ORT C API is versioned, so 1.21 headers work with any newer library.
+# The ORT C API is versioned, so 1.23 headers work with any newer library; the
+# backend checks at run time what an older library lacks.
 source "$(dirname "$0")/lib/common.sh"
 version="${1:-1.24.1}"
 package="${2:-onnxruntime}"
 out="$DEPS/$package-$version"
 
-if [ -f "$out/.complete" ]; then echo "$out"; exit 0; fi
-
 headers="$DEPS/ort-headers"
-if [ ! -f "$headers/.complete" ]; then
+# .complete holds the .deb it came from, so a new header pin replaces the headers.
+if [ "$(cat "$headers/.complete" 2>/dev/null)" != "$PIN_ORT_HEADERS_DEB" ]; then
   step "fetching ONNX Runtime headers ($PIN_ORT_HEADERS_DEB)"
   debdir="$DEPS/debs"
-  [ -f "$debdir/$PIN_ORT_HEADERS_DEB" ] || trixie_download libonnxruntime-dev "$debdir"
+  [ -f "$debdir/$PIN_ORT_HEADERS_DEB" ] ||
+    debian_download "$PIN_ORT_HEADERS_SUITE" "libonnxruntime-dev=$PIN_ORT_HEADERS_VERSION" "$debdir"
   check_sha256 "$debdir/$PIN_ORT_HEADERS_DEB" "$PIN_ORT_HEADERS_SHA"
   rm -rf "$headers" && mkdir -p "$headers"
   dpkg-deb -x "$debdir/$PIN_ORT_HEADERS_DEB" "$headers/pkg"
   mv "$headers/pkg/usr/include/onnxruntime" "$headers/include"
   rm -rf "$headers/pkg"
-  touch "$headers/.complete"
+  echo "$PIN_ORT_HEADERS_DEB" >"$headers/.complete"
 fi
+
+# A release folder made earlier (or copied from another deps folder) points at
+# this deps folder's headers.
+if [ -f "$out/.complete" ]; then ln -sfn "$headers/include" "$out/include"; echo "$out"; exit 0; fi
 
 sha=$(ort_wheel_sha "$package" "$version")
 if [ -z "$sha" ]; then
@@ -35,7 +40,7 @@ wheel=$(pip_fetch "$package==$version" "${sha:-skip}" "$DEPS/wheels")
 
 step "extracting ONNX Runtime $version libraries from $(basename "$wheel")"
 rm -rf "$out" && mkdir -p "$out/lib"
-ln -s "$headers/include" "$out/include"
+ln -sfn "$headers/include" "$out/include"
 python3 - "$wheel" "$out/lib" <<'PY'
 import sys, zipfile, os
 wheel, dest = sys.argv[1], sys.argv[2]

@@ -72,6 +72,9 @@ if wanted integration; then
   fi
   export ORT_MODEL_CONFIG_BIN="${INSTALL_DIR:-$ROOT/install}/bin/ort-model-config"
   export ORT_TEST_CUSTOM_OP_LIB="${BUILD_DIR:-$ROOT/build}/tests/unit/libortb_test_custom_op.so"
+  export ORT_TEST_PLUGIN_EP_LIB="${BUILD_DIR:-$ROOT/build}/tests/unit/libortb_test_mul_ep.so"
+  ORT_TEST_OPENVINO_EP_LIB="$("$ROOT/scripts/fetch_ep_openvino.sh")"
+  export ORT_TEST_OPENVINO_EP_LIB
   cd "$ROOT"
   "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/integration tests/docs ${pytest_args[@]+"${pytest_args[@]}"}
   cd - >/dev/null

@@ -4,11 +4,13 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/backend_settings.h"
 #include "instance_state.h"
 #include "model_state.h"
 #include "ort/environment.h"
+#include "ort/ep_devices.h"
 #include "triton/error.h"
 #include "triton/log.h"
 #include "triton/message.h"
@@ -50,6 +52,19 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   auto env = OrtEnvironment::Create(state->settings);
   if (!env.ok()) return env.status();
   state->ort = env.take();
+  for (const EpLibrarySpec& lib : state->settings.ep_libraries) {
+    std::vector<EpDeviceInfo> devices;
+    ORTB_RETURN_IF_ERROR(state->ort->ep_libraries().Register(lib, &devices));  // registered already: reads its devices
+    if (devices.empty()) {
+      ORTB_LOG_WARN("onnxruntime backend: EP library '" + lib.name + "' (" + lib.path +
+                    ") is registered but offers no EP device on this machine");
+      continue;
+    }
+    ORTB_LOG_INFO("onnxruntime backend: EP library '" + lib.name + "' (" + lib.path +
+                  ") is registered; its EPs: " + EpNamesOf(devices));
+    for (const EpDeviceInfo& d : devices)
+      ORTB_LOG_INFO("onnxruntime backend: EP library '" + lib.name + "' offers " + DescribeEpDevice(d));
+  }
   state->metrics = BackendMetrics::Create();
   ORTB_RETURN_IF_ERROR(
       FromTritonError(TRITONBACKEND_BackendSetState(backend, state.get()), "storing the backend state"));

@@ -65,8 +65,8 @@ void ExecutionLane::SelectDevice() {
   const InstanceGpu& gpu = *shared_.gpu;
   const gpu::CudaError e = gpu.cuda->SetDevice(gpu.device);
   if (e != 0)
-    LogIfError(gpu.cuda->Check(e, "model '" + shared_.model->name() + "': selecting GPU " +
-                                      std::to_string(gpu.device) + " for an execution"));
+    LogIfError(gpu.cuda->Check(
+        e, "model '" + shared_.model->name() + "': selecting GPU " + std::to_string(gpu.device) + " for an execution"));
 }
 
 ExecutionLane::CopyCounters ExecutionLane::Counters() const {
@@ -135,6 +135,13 @@ Status ExecutionLane::GatherRunScatter(const RunPlan& plan, GroupTimes* times) {
   ORTB_RETURN_IF_ERROR(run_options.status());
   // A lone request that already failed (e.g. no response buffer) need not run.
   if (plan.requests() == 1 && !batch_.request(plan.leader()).error.ok()) return Status::Ok();
+  // A plugin EP does not compute on the instance's stream, so the input
+  // copies queued there must be done before ORT reads the inputs. (ORT's
+  // Run waits for its own streams before it returns, so the output copies
+  // that follow on the instance's stream see finished outputs.)
+  if (shared_.gpu != nullptr && shared_.gpu->ort_on_own_stream)
+    ORTB_RETURN_IF_ERROR(
+        shared_.gpu->stream.Synchronize("model '" + shared_.model->name() + "': waiting for the input copies"));
 
   times->compute_start = NowNs();
   tracer_.Stamp(TraceStep::kRunStart, times->compute_start);

@@ -138,6 +138,7 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
   gpu->cuda = cuda.value();
   gpu->device = device_id;
   gpu->cuda_graphs = CudaGraphsEnabled(model_->providers());
+  gpu->ort_on_own_stream = !GpuInstanceUsesClassicCuda(model_->providers());
   if (gpu->cuda_graphs) {
     // Refused at load rather than falling back silently: a user who asked
     // for graphs on a model with variable shapes should change one or the other.
@@ -148,8 +149,10 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
   gpu->stream = stream.take();
   gpu_ = std::move(gpu);
   ORTB_LOG_INFO("model '" + model_->name() + "': instance '" + shared_.name + "' on GPU " + std::to_string(device_id) +
-                " computes on its own CUDA stream (" + gpu_->cuda->library + ")" +
-                (gpu_->cuda_graphs ? ", with CUDA graphs (one per batch size)" : ""));
+                (gpu_->ort_on_own_stream ? " copies on its own CUDA stream, ONNX Runtime's execution providers compute "
+                                           "on theirs ("
+                                         : " computes on its own CUDA stream (") +
+                gpu_->cuda->library + ")" + (gpu_->cuda_graphs ? ", with CUDA graphs (one per batch size)" : ""));
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 #include "gpu/cuda_runtime.h"
 #include "load/model_load.h"
 #include "ort/cpu_budget.h"
+#include "ort/ep_devices.h"
 #include "ort/execution_providers.h"
 #include "ort/memory_release.h"
 #include "ort/model_inspector.h"
@@ -138,6 +139,7 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
         model_path_ = so_far.file.path;
         weights_bytes_ = so_far.weights_bytes;
         metrics_->SetWeightsBytes(weights_bytes_);
+        ORTB_RETURN_IF_ERROR(RegisterEpLibraries());
         return ReadModelMetadata(so_far.config_json, io);
       },
       &load);
@@ -149,6 +151,21 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   if (load.completed.empty()) return Status::Ok();
   for (const auto& n : load.completed) ORTB_LOG_INFO("model '" + name_ + "' auto-complete: " + n);
   return SetServerConfig(model, load.config_json);
+}
+
+Status ModelState::RegisterEpLibraries() {
+  // Process-wide and kept until the backend finalizes: a library another
+  // model (or the backend config) registered under the same name and path is
+  // not registered again.
+  for (const EpLibrarySpec& lib : settings_.ep_libraries) {
+    std::vector<EpDeviceInfo> devices;
+    ORTB_RETURN_IF_ERROR(backend_->ort->ep_libraries().Register(lib, &devices));
+    const std::string names = EpNamesOf(devices);
+    ORTB_LOG_INFO("model '" + name_ + "': EP library '" + lib.name + "' (" + lib.path + ") is registered; " +
+                  (names.empty() ? "it offers no EP device on this machine" : "its EPs: " + names));
+  }
+  // Now every plugin EP name the config gives must be one ORT offers.
+  return CheckPluginEpNames(backend_->ort->env(), backend_->ort->ep_libraries(), providers_);
 }
 
 Status ModelState::ReadModelMetadata(const nlohmann::json& config_json, ModelIoInfo* io) {
@@ -262,14 +279,18 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   }
   Ort::SessionOptions options{nullptr};
   ORTB_RETURN_IF_ERROR(BuildSessionOptions(settings_, plan, &options));
-  ORTB_RETURN_IF_ERROR(AppendExecutionProviders(providers_, gpu, device_id, &options, cuda_stream));
+  ORTB_RETURN_IF_ERROR(
+      AppendExecutionProviders(providers_, gpu, device_id, &options, cuda_stream, backend_->ort.get()));
+  const bool plugin_choices = providers_.selection_policy != EpSelectionPolicy::kNone ||
+                              !(gpu ? providers_.gpu_plugin_eps : providers_.cpu_plugin_eps).empty();
   ORTB_LOG_INFO("model '" + name_ + "': created an ONNX Runtime session (intra_op_threads=" +
                 std::to_string(plan.intra_op_threads) + ", inter_op_threads=" + std::to_string(plan.inter_op_threads) +
                 (plan.use_global_threadpool ? ", global thread pool" : "") +
                 (gpu ? ", GPU " + std::to_string(device_id) : "") +
                 (gpu && CudaGraphsEnabled(providers_) ? ", CUDA graphs" : "") +
                 (providers_.openvino && !gpu ? ", OpenVINO" : "") +
-                (cpus.empty() ? "" : ", threads pinned to CPUs " + CpuListText(cpus)) + ")");
+                (cpus.empty() ? "" : ", threads pinned to CPUs " + CpuListText(cpus)) +
+                (plugin_choices ? ", execution providers: " + AcceleratorFor(providers_, gpu) : "") + ")");
   // A session of its own per instance (GPU, or not shared) gets the model's
   // pre-packed weights container. ORT shares through it the pre-packed copies
   // of initializers given with AddInitializer, so CPU sessions also get the

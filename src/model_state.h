@@ -77,6 +77,9 @@ class ModelState {
   Status PinnedCpus(const HostPolicy& policy, std::vector<int>* out) const;
   Status Load(TRITONBACKEND_Model* model);
   // LoadModel's reader: makes the serving session when it can, else inspects.
+  // Registers the model's ep_library parameter's libraries (process-wide)
+  // and checks that ORT offers every plugin EP its accelerators name.
+  Status RegisterEpLibraries();
   Status ReadModelMetadata(const nlohmann::json& config_json, ModelIoInfo* io);
   // Hands the completed configuration back to the server.
   static Status SetServerConfig(TRITONBACKEND_Model* model, const nlohmann::json& config_json);

@@ -47,7 +47,17 @@ Checks, each printed as PASS/FAIL with numbers:
      without dynamic batching, 2/4/8 clients (the MLP 1/2/4), and 4 batches
      in flight at 4/8 clients; two instances at 8 clients;
      against raw ORT with one session and 1/2/4 concurrent callers, and raw
-     ORT's peak (8 and 16 sessions).
+     ORT's peak (8 and 16 sessions);
+  13. plugin EPs, on a server of their own: libonnxruntime_providers_cuda.so
+     (from onnxruntime-gpu 1.31.1, beside the backend) registered as a plugin
+     EP library (--backend-config=onnxruntime,ep-library=cuda_plugin:PATH);
+     the backend's log lists the GPU device it offers; the conv net selected
+     by that EP's name (gpu_execution_accelerator) and by
+     ep_selection_policy PREFER_GPU gives the classic CUDA path's results
+     (the outputs of check 2), the placement line names the EP; and, unless
+     GPU_CHECK_THROUGHPUT=0, the throughput ratio of the plugin path against
+     the classic one (2 instances each, concurrency 8, CUDA shared memory).
+     GPU_CHECK_PLUGIN=0 skips this server.
 """
 import base64
 import json
@@ -77,6 +87,8 @@ OUT = pathlib.Path(sys.argv[1])
 WORK = pathlib.Path("/tmp/gpu-check")
 RESULTS = {}
 THROUGHPUT = {}
+# The classic CUDA path's conv outputs (check 2), for the plugin check.
+CLASSIC = {}
 
 
 def report(name, ok, detail):
@@ -285,6 +297,7 @@ def basic_checks():
     x = np.random.default_rng(2).uniform(-1, 1, (4, 3, 224, 224)).astype(np.float32)
     gpu = infer("conv_gpu", {"INPUT": x})["OUTPUT"]
     cpu = infer("conv_cpu", {"INPUT": x})["OUTPUT"]
+    CLASSIC.update(x=x, gpu=gpu, cpu=cpu)
     report("conv_gpu_matches_cpu", np.allclose(gpu, cpu, rtol=1e-3, atol=1e-3),
            f"max |gpu-cpu| {float(np.abs(gpu - cpu).max()):.2e}")
 
@@ -744,6 +757,70 @@ def check_throughput_one():
            f"; raw one session best: conv {raw_one:.0f}, mlp {raw_mlp:.0f} infer/s; raw peak {raw_peak:.0f} infer/s")
 
 
+PLUGIN_LOG = "server_plugin.log"
+PLUGIN_OFFERS = re.compile(r"EP library 'cuda_plugin' offers (\S+) \(vendor [^)]*\) GPU device: [^\"]*")
+
+
+def load_reporting(model):
+    status, resp = http("POST", f"/v2/repository/models/{model}/load", {})
+    print(f"load {model}: {status} {resp}", flush=True)
+    return status == 200, resp.get("error", "")
+
+
+def check_plugin_cuda():
+    """Check 11: the CUDA provider library as a plugin EP (runs on the server
+    started with ep-library=cuda_plugin:...)."""
+    repo = WORK / "models"
+    ok, err = load_reporting("conv_cpu")  # the backend initializes, and registers the library, with the first model
+    log = (OUT / PLUGIN_LOG).read_text(errors="replace")
+    offers = [m for m in PLUGIN_OFFERS.finditer(log)]
+    report("plugin_cuda_registered_lists_gpu", ok and bool(offers),
+           f"conv_cpu loaded: {ok} {err[:200]}; GPU devices offered: {[m.group(0)[:400] for m in offers]}")
+    if not offers:
+        return
+    ep = offers[0].group(1)
+    conv_io = ([("INPUT", "TYPE_FP32", [3, 224, 224])], [("OUTPUT", "TYPE_FP32", [10])])
+    by_name = ('optimization { execution_accelerators { gpu_execution_accelerator: [ { name: "%s" } ] } }' % ep)
+    policy = 'parameters { key: "ep_selection_policy" value: { string_value: "PREFER_GPU" } }'
+    conv, _, _ = make_models.conv()
+    for name, count, extra in (("conv_plugin_name", 1, by_name), ("conv_plugin_policy", 1, policy),
+                               ("conv_plugin_tp", 2, by_name)):
+        models.save(repo, name, conv, models.config(
+            name, *conv_io, max_batch_size=32,
+            extra=f"instance_group [{{ kind: KIND_GPU count: {count} gpus: [0] }}]\n{extra}"))
+    x, classic, cpu = CLASSIC["x"], CLASSIC["gpu"], CLASSIC["cpu"]
+    for model, check_name in (("conv_plugin_name", "plugin_cuda_by_name_matches_classic"),
+                              ("conv_plugin_policy", "plugin_cuda_by_policy_matches_classic")):
+        ok, err = load_reporting(model)
+        if not ok:
+            report(check_name, False, f"load failed: {err[:600]}")
+            continue
+        out = infer(model, {"INPUT": x})["OUTPUT"]
+        log = (OUT / PLUGIN_LOG).read_text(errors="replace")
+        placed = [l for l in log.splitlines() if f"model '{model}': ONNX Runtime placed the session's nodes" in l]
+        diff, diff_cpu = float(np.abs(out - classic).max()), float(np.abs(out - cpu).max())
+        report(check_name, diff < 1e-3 and bool(placed) and ep in placed[-1],
+               f"EP {ep}: max |plugin-classic| {diff:.2e}, max |plugin-cpu| {diff_cpu:.2e}; "
+               f"placement: {placed[-1][-300:] if placed else 'no line'}")
+    if os.environ.get("GPU_CHECK_THROUGHPUT", "1") == "0":
+        return
+    ok_plugin, err_plugin = load_reporting("conv_plugin_tp")
+    ok_classic, err_classic = load_reporting("conv_shm")  # the classic CUDA provider, 2 instances, in the same process
+    if not (ok_plugin and ok_classic):
+        report("plugin_cuda_throughput_vs_classic", False,
+               f"load failed: plugin {err_plugin[:300]}; classic {err_classic[:300]}")
+        return
+    set_verbose(0)
+    shm = ["--shared-memory", "cuda", "--output-shared-memory-size", str(32 * 10 * 4)]
+    plugin_tp, _ = perf_analyzer("conv_plugin_tp", 8, shm, "plugin_cuda_c8")
+    classic_tp, _ = perf_analyzer("conv_shm", 8, shm, "classic_cuda_c8")
+    ratio = plugin_tp / classic_tp if classic_tp else 0
+    THROUGHPUT["plugin_cuda"] = {"plugin infer/s": plugin_tp, "classic infer/s": classic_tp, "ratio": ratio}
+    report("plugin_cuda_throughput_vs_classic", ratio >= 0.9,
+           f"conv b32, 2 GPU instances, concurrency 8, CUDA shared memory: plugin EP {ep} {plugin_tp:.0f} infer/s "
+           f"vs classic CUDA {classic_tp:.0f} infer/s, ratio {ratio:.3f}")
+
+
 class TritonServer:
     """tritonserver on this run's repository, pinned to SERVER_CPUS, logging to $OUT/<log_name>."""
 
@@ -886,10 +963,14 @@ def main():
     try:
         if os.environ.get("GPU_CHECK_CHECKS", "1") != "0":
             functional_checks()
+            if os.environ.get("GPU_CHECK_PLUGIN", "1") != "0":
+                plugin = pathlib.Path(os.environ["GPU_BACKEND_DIR"]) / "onnxruntime" / "libonnxruntime_providers_cuda.so"
+                with TritonServer(PLUGIN_LOG, [f"--backend-config=onnxruntime,ep-library=cuda_plugin:{plugin}"]):
+                    check("plugin_cuda", check_plugin_cuda)
         # Throughput on a server of its own, without auto-complete: the configs
         # are complete, and auto-complete would add dynamic batching, whose
         # scheduler thread adds a hand-off per request that a batch-32 client
-        # does not need (it sends full batches).
+        # does not need (it sends full batches). GPU_CHECK_GRID=none skips both grids.
         if os.environ.get("GPU_CHECK_THROUGHPUT", "1") == "0":
             return  # a quick run: the checks above only
         if grid in ("one", "all"):

@@ -10,6 +10,14 @@ bool IsServerKey(const std::string& k) {
   return k == "auto-complete-config" || k == "backend-directory" || k == "min-compute-capability";
 }
 
+constexpr char kEpLibraryKey[] = "ep-library";
+
+std::string EpLibrariesText(const std::vector<EpLibrarySpec>& libraries) {
+  std::string out;
+  for (const EpLibrarySpec& lib : libraries) out += " ep-library=" + lib.name + ":" + lib.path;
+  return out;
+}
+
 }  // namespace
 
 Status ParseBackendSettings(const nlohmann::json& config, BackendSettings* out) {
@@ -38,6 +46,8 @@ Status ParseBackendSettings(const nlohmann::json& config, BackendSettings* out) 
     } else if (key == "default-max-batch-size") {
       if (!ParseInt64(value, &n) || n < 0 || n > (1 << 30)) return bad("a non-negative integer");
       out->default_max_batch_size = static_cast<int>(n);
+    } else if (key == kEpLibraryKey) {
+      ORTB_RETURN_IF_ERROR(ParseEpLibraryList("backend config 'ep-library'", value, &out->ep_libraries));
     } else if (!IsServerKey(key)) {
       out->unknown_keys.push_back(key);
     }
@@ -49,7 +59,7 @@ std::string BackendSettings::ToString() const {
   return "enable-global-threadpool=" + std::to_string(enable_global_threadpool) +
          " intra_op_thread_count=" + std::to_string(global_intra_op_threads) +
          " inter_op_thread_count=" + std::to_string(global_inter_op_threads) +
-         " default-max-batch-size=" + std::to_string(default_max_batch_size);
+         " default-max-batch-size=" + std::to_string(default_max_batch_size) + EpLibrariesText(ep_libraries);
 }
 
 }  // namespace ortbackend

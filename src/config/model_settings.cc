@@ -158,6 +158,11 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
         out->provider_fallback = ProviderFallback::kFail;
       else
         return BadValue(key, value, "allow, warn or fail");
+    } else if (key == "ep_library") {
+      ORTB_RETURN_IF_ERROR(ParseEpLibraryList("parameter 'ep_library'", value, &out->ep_libraries));
+    } else if (key == "ep_selection_policy") {
+      if (!ParseEpSelectionPolicy(value, &out->ep_selection_policy))
+        return BadValue(key, value, "one of " + EpSelectionPolicyNames());
     } else if (key.rfind("session.", 0) == 0) {
       if (key == "session.use_device_allocator_for_initializers") {
         // ORT reads only "1" as on; accept the usual spellings and pass 1/0.

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "config/plugin_eps.h"
 
 namespace ortbackend {
 
@@ -51,6 +52,13 @@ struct ModelSettings {
   // model_operations { op_library_filename: [...] }: custom-op libraries ORT
   // loads (RegisterCustomOpsLibrary) before it reads the model.
   std::vector<std::string> custom_op_libraries;
+  // ep_library: plugin EP libraries ("NAME:PATH;...") this model needs,
+  // registered process-wide (once; kept until the backend finalizes) before
+  // its sessions are created.
+  std::vector<EpLibrarySpec> ep_libraries;
+  // ep_selection_policy: ORT picks the EP devices itself (no
+  // execution_accelerators may be given with it).
+  EpSelectionPolicy ep_selection_policy = EpSelectionPolicy::kNone;
   // Every "session.*" parameter, handed to ORT as a session config entry.
   std::vector<std::pair<std::string, std::string>> session_config_entries;
 
