@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/common.sh"
 
 # --- Debian packages for the build and tests --------------------------------
 need=()
-for pkg in cmake g++ make nlohmann-json3-dev libgtest-dev python3-venv; do
+for pkg in cmake g++ make nlohmann-json3-dev libgtest-dev libssl-dev python3-venv; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "config/backend_settings.h"
 #include "instance_state.h"
@@ -42,6 +44,16 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   ORTB_LOG_INFO("onnxruntime backend configuration: " + config.dump());
   auto state = std::make_unique<BackendState>();
   ORTB_RETURN_IF_ERROR(ParseBackendSettings(config, &state->settings));
+  // The decryptor keys repeat, which the parsed JSON cannot show: read them
+  // from the text (config/decryptor_settings.h).
+  const char* text = nullptr;
+  size_t size = 0;
+  ORTB_RETURN_IF_ERROR(
+      FromTritonError(TRITONSERVER_MessageSerializeToJson(message, &text, &size), "reading the backend config"));
+  std::vector<std::pair<std::string, std::string>> entries;
+  ORTB_RETURN_IF_ERROR(CmdlineEntries(std::string(text, size), &entries));
+  ORTB_RETURN_IF_ERROR(ParseDecryptorSettings(entries, &state->settings.protection));
+  ORTB_RETURN_IF_ERROR(DecryptorRegistry::Create(state->settings.protection, &state->decryptors));
   for (const auto& key : state->settings.unknown_keys)
     ORTB_LOG_WARN("onnxruntime backend: ignoring unknown backend config '" + key + "'");
   ORTB_LOG_INFO("onnxruntime backend config: " + state->settings.ToString());

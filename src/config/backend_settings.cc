@@ -38,7 +38,7 @@ Status ParseBackendSettings(const nlohmann::json& config, BackendSettings* out) 
     } else if (key == "default-max-batch-size") {
       if (!ParseInt64(value, &n) || n < 0 || n > (1 << 30)) return bad("a non-negative integer");
       out->default_max_batch_size = static_cast<int>(n);
-    } else if (!IsServerKey(key)) {
+    } else if (!IsServerKey(key) && !IsDecryptorKey(key)) {
       out->unknown_keys.push_back(key);
     }
   }
@@ -49,7 +49,7 @@ std::string BackendSettings::ToString() const {
   return "enable-global-threadpool=" + std::to_string(enable_global_threadpool) +
          " intra_op_thread_count=" + std::to_string(global_intra_op_threads) +
          " inter_op_thread_count=" + std::to_string(global_inter_op_threads) +
-         " default-max-batch-size=" + std::to_string(default_max_batch_size);
+         " default-max-batch-size=" + std::to_string(default_max_batch_size) + DecryptorsToString(protection);
 }
 
 }  // namespace ortbackend

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "config/decryptor_settings.h"
 
 namespace ortbackend {
 
@@ -17,6 +18,9 @@ struct BackendSettings {
   int global_intra_op_threads = 0;  // 0: ORT's default
   int global_inter_op_threads = 0;
   int default_max_batch_size = 4;
+  // The operator's decryptors; filled by ParseDecryptorSettings from every
+  // backend-config entry (its keys repeat), not by ParseBackendSettings.
+  DecryptorSettings protection;
   std::vector<std::string> unknown_keys;
 
   std::string ToString() const;

@@ -47,6 +47,9 @@ struct ModelSettings {
   // model_operations { op_library_filename: [...] }: custom-op libraries ORT
   // loads (RegisterCustomOpsLibrary) before it reads the model.
   std::vector<std::string> custom_op_libraries;
+  // decryptor: the name of the operator's decryptor that reads this model's
+  // encrypted files (docs/model_protection.md); empty: a plain model.
+  std::string decryptor;
   // Every "session.*" parameter, handed to ORT as a session config entry.
   std::vector<std::pair<std::string, std::string>> session_config_entries;
 
