@@ -4,7 +4,6 @@
 
 #include <memory>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "config/backend_settings.h"
@@ -44,16 +43,10 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   ORTB_LOG_INFO("onnxruntime backend configuration: " + config.dump());
   auto state = std::make_unique<BackendState>();
   ORTB_RETURN_IF_ERROR(ParseBackendSettings(config, &state->settings));
-  // The decryptor keys repeat, which the parsed JSON cannot show: read them
-  // from the text (config/decryptor_settings.h).
-  const char* text = nullptr;
-  size_t size = 0;
-  ORTB_RETURN_IF_ERROR(
-      FromTritonError(TRITONSERVER_MessageSerializeToJson(message, &text, &size), "reading the backend config"));
-  std::vector<std::pair<std::string, std::string>> entries;
-  ORTB_RETURN_IF_ERROR(CmdlineEntries(std::string(text, size), &entries));
-  ORTB_RETURN_IF_ERROR(ParseDecryptorSettings(entries, &state->settings.protection));
-  ORTB_RETURN_IF_ERROR(DecryptorRegistry::Create(state->settings.protection, &state->decryptors));
+  std::vector<std::string> failures;
+  DecryptorRegistry::Create(state->settings.protection, &state->decryptors, &failures);
+  for (const auto& f : failures)
+    ORTB_LOG_ERROR("onnxruntime backend: " + f + "; models that select this decryptor will not load");
   for (const auto& key : state->settings.unknown_keys)
     ORTB_LOG_WARN("onnxruntime backend: ignoring unknown backend config '" + key + "'");
   ORTB_LOG_INFO("onnxruntime backend config: " + state->settings.ToString());

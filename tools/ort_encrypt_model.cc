@@ -31,6 +31,7 @@ namespace fs = std::filesystem;
 using namespace ortb_aes_gcm;
 
 constexpr const char* kUsage = R"(Usage: ort-encrypt-model KEY [--decryptor NAME] SOURCE [DESTINATION]
+       ort-encrypt-model --new-key FILE
 
 Encrypts a model directory of a Triton model repository (SOURCE, the folder
 holding config.pbtxt and the numbered version folders) with AES-256-GCM for
@@ -42,7 +43,8 @@ KEY is one of:
   --key-file FILE     the key: 32 raw bytes or 64 hex digits
   --key-env NAME      an environment variable holding 64 hex digits
   --new-key FILE      make a new random key and write it to FILE (64 hex
-                      digits, mode 0600; FILE must not exist), then use it
+                      digits, mode 0600; FILE must not exist), then use it;
+                      without SOURCE, only make the key
 
 Options:
   --decryptor NAME    add parameters { key: "decryptor" ... NAME } to the
@@ -254,6 +256,17 @@ int main(int argc, char** argv) {
     }
   }
   const int keys = !options.key_file.empty() + !options.key_env.empty() + !options.new_key.empty();
+  if (keys == 1 && positional.empty() && !options.new_key.empty()) {
+    // Only a key: models are encrypted with --key-file FILE later.
+    ortb_aes_gcm::Key key;
+    std::string error;
+    if (!MakeKey(options, &key, &error)) {
+      std::cerr << "ort-encrypt-model: " << error << "\n";
+      return 1;
+    }
+    std::cout << "wrote a new key to " << options.new_key << "\n";
+    return 0;
+  }
   if (keys != 1 || positional.empty() || positional.size() > 2) {
     std::cerr << "ort-encrypt-model: give one of --key-file, --key-env, --new-key, and SOURCE [DESTINATION]\n"
               << kUsage;

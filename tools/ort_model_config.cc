@@ -19,6 +19,9 @@
 #include "config/json_read.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
+#include "load/decrypted_model.h"
+#include "load/file_decryptor.h"
+#include "load/model_byte_source.h"
 #include "load/model_load.h"
 #include "model_facts.h"
 #include "onnx_file_summary.h"
@@ -68,6 +71,12 @@ Options:
                            (completed) config's execution_provider_fallback
                            makes of it; with --config, that config's
                            accelerators and parameters are used
+  --decryptor LIB          MODEL is encrypted: read it through the decryptor
+                           library LIB (as the server's operator registers it
+                           with --backend-config=onnxruntime,decryptor=NAME:LIB),
+                           in memory only
+  --decryptor-option K=V   an option for that decryptor (repeatable), e.g.
+                           key-file=/run/secrets/model.key
   -h, --help               print this help
 
 Exit status: 0 when the model can be served, 1 when it cannot (stderr has the
@@ -81,6 +90,8 @@ struct ToolOptions {
   std::string max_batch_size = "4";
   std::string instance_kind;  // "", "KIND_CPU" or "KIND_GPU"
   std::string config;         // a config.pbtxt to start from
+  std::string decryptor;      // a decryptor library: MODEL is encrypted
+  std::vector<std::string> decryptor_options;
   bool json = false;
   bool providers = false;
   bool help = false;
@@ -111,13 +122,22 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
       out->json = true;
     } else if (arg == "--providers") {
       out->providers = true;
-    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind" || arg == "--config") {
+    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind" || arg == "--config" ||
+               arg == "--decryptor" || arg == "--decryptor-option") {
       std::string v;
       if (!take_value(&v)) {
         *error = arg + " needs a value";
         return false;
       }
-      if (arg == "--name") {
+      if (arg == "--decryptor") {
+        out->decryptor = v;
+      } else if (arg == "--decryptor-option") {
+        if (v.find('=') == std::string::npos || v.find('\n') != std::string::npos) {
+          *error = "--decryptor-option takes KEY=VALUE, not '" + v + "'";
+          return false;
+        }
+        out->decryptor_options.push_back(v);
+      } else if (arg == "--name") {
         out->name = v;
       } else if (arg == "--config") {
         out->config = v;
@@ -203,8 +223,8 @@ void LocateModel(std::string arg, ModelLoadInput* input, std::string* default_na
 // `kind` (ModelState::CreateSession: BuildSessionOptions,
 // AppendExecutionProviders, CreateSessionWithPlacement), its placement, and
 // the fallback verdict. One thread each: placement does not depend on it.
-Status PlaceNodes(Ort::Env& env, const ModelLoad& load, bool gpu, NodePlacement* placement, FallbackVerdict* verdict,
-                  ProviderFallback* policy) {
+Status PlaceNodes(Ort::Env& env, const ModelLoad& load, const ModelSource& model, bool gpu, NodePlacement* placement,
+                  FallbackVerdict* verdict, ProviderFallback* policy) {
   const ModelSettings& settings = load.settings;
   const ExecutionProviderSettings& providers = load.providers;
   SessionPlan plan;
@@ -214,7 +234,7 @@ Status PlaceNodes(Ort::Env& env, const ModelLoad& load, bool gpu, NodePlacement*
   ORTB_RETURN_IF_ERROR(BuildSessionOptions(settings, plan, &options));
   ORTB_RETURN_IF_ERROR(AppendExecutionProviders(providers, gpu, 0, &options, nullptr));
   std::unique_ptr<Ort::Session> session;
-  ORTB_RETURN_IF_ERROR(CreateSessionWithPlacement(env, load.file.path, &options, &session, placement));
+  ORTB_RETURN_IF_ERROR(CreateSessionWithPlacement(env, model, &options, &session, placement));
   *policy = settings.provider_fallback;
   *verdict = JudgeFallback(*placement, AcceleratorFor(providers, gpu), settings.provider_fallback);
   return Status::Ok();
@@ -314,13 +334,31 @@ int Run(const std::vector<std::string>& args) {
 
   auto environment = OrtEnvironment::Create(BackendSettings());
   if (!environment.ok()) return Fail(environment.status(), name);
+  // An encrypted model is decrypted once, in memory, as the backend does; the
+  // plaintext stays for the file summary and --providers, and is wiped at exit.
+  std::unique_ptr<FileDecryptor> decryptor;
+  if (!options.decryptor.empty()) {
+    s = FileDecryptor::Open("--decryptor", options.decryptor, options.decryptor_options, &decryptor);
+    if (!s.ok()) return Fail(s, name);
+  }
+  std::unique_ptr<DecryptedModel> plaintext;
+  ModelSource model("");
   ModelMetadataInfo metadata;
   ModelLoad load;
   s = LoadModel(
       input,
       [&](const ModelLoad& so_far, ModelIoInfo* io) {
-        return InspectModelFile(environment.value()->env(), so_far.file.path, io, &metadata,
-                                so_far.settings.custom_op_libraries);
+        model = ModelSource(so_far.file.path);
+        if (!decryptor) {
+          // The backend's check of a plain model (an encrypted file is named as such).
+          ModelByteSource plain;
+          ORTB_RETURN_IF_ERROR(
+              ModelByteSource::Choose(nullptr, name, so_far.file, so_far.settings, so_far.providers, &plain));
+        } else {
+          ORTB_RETURN_IF_ERROR(DecryptedModel::Read(*decryptor, name, so_far.file, &plaintext));
+          model.decrypted = plaintext.get();
+        }
+        return InspectModelFile(environment.value()->env(), model, io, &metadata, so_far.settings.custom_op_libraries);
       },
       &load);
   if (!s.ok()) return Fail(s, name);
@@ -335,13 +373,15 @@ int Run(const std::vector<std::string>& args) {
     const auto& groups = completed.contains("instance_group") ? completed["instance_group"] : nlohmann::json();
     const bool gpu =
         groups.is_array() && !groups.empty() && groups[0].is_object() && groups[0].value("kind", "") == "KIND_GPU";
-    s = PlaceNodes(environment.value()->env(), load, gpu, &placement, &verdict, &policy);
+    s = PlaceNodes(environment.value()->env(), load, model, gpu, &placement, &verdict, &policy);
     if (!s.ok()) return Fail(s, name);
     return PrintProviders(placement, verdict, policy, gpu, options.json);
   }
 
   OnnxFileSummary summary;
-  const Status read = ReadOnnxFileSummary(load.file.path, &summary);
+  const Status read =
+      plaintext ? ReadOnnxFileSummary(load.file.path, plaintext->model().data(), plaintext->model().size(), &summary)
+                : ReadOnnxFileSummary(load.file.path, &summary);
   const nlohmann::json facts =
       ModelFactsToJson(load.file.path, load.io, metadata, read.ok() ? &summary : nullptr, read.message());
 

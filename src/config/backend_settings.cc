@@ -17,9 +17,11 @@ Status ParseBackendSettings(const nlohmann::json& config, BackendSettings* out) 
   if (!config.is_object()) return Status::Ok();
   auto cmd = config.find("cmdline");
   if (cmd == config.end() || !cmd->is_object()) return Status::Ok();
+  std::vector<std::pair<std::string, std::string>> entries;
   for (auto it = cmd->begin(); it != cmd->end(); ++it) {
     const std::string& key = it.key();
     const std::string value = it->is_string() ? it->get<std::string>() : it->dump();
+    entries.emplace_back(key, value);
     auto bad = [&](const std::string& expected) {
       return Status::InvalidArgument("backend config '" + key + "' has invalid value '" + value + "': expected " +
                                      expected);
@@ -42,7 +44,7 @@ Status ParseBackendSettings(const nlohmann::json& config, BackendSettings* out) 
       out->unknown_keys.push_back(key);
     }
   }
-  return Status::Ok();
+  return ParseDecryptorSettings(entries, &out->protection);
 }
 
 std::string BackendSettings::ToString() const {

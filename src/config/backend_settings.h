@@ -18,8 +18,7 @@ struct BackendSettings {
   int global_intra_op_threads = 0;  // 0: ORT's default
   int global_inter_op_threads = 0;
   int default_max_batch_size = 4;
-  // The operator's decryptors; filled by ParseDecryptorSettings from every
-  // backend-config entry (its keys repeat), not by ParseBackendSettings.
+  // The operator's decryptors (config/decryptor_settings.h).
   DecryptorSettings protection;
   std::vector<std::string> unknown_keys;
 

@@ -2,31 +2,34 @@
 
 namespace ortbackend {
 
-Status DecryptorRegistry::Create(const DecryptorSettings& settings, std::unique_ptr<DecryptorRegistry>* out) {
+void DecryptorRegistry::Create(const DecryptorSettings& settings, std::unique_ptr<DecryptorRegistry>* out,
+                               std::vector<std::string>* failures) {
   auto registry = std::make_unique<DecryptorRegistry>();
   registry->allow_artifacts_ = settings.allow_artifacts;
   for (const auto& spec : settings.decryptors) {
-    std::unique_ptr<FileDecryptor> d;
-    ORTB_RETURN_IF_ERROR(FileDecryptor::Open(spec.name, spec.library, spec.options, &d));
-    registry->decryptors_.push_back(std::move(d));
+    Entry entry{spec.name, nullptr, Status::Ok()};
+    entry.error = FileDecryptor::Open(spec.name, spec.library, spec.options, &entry.decryptor);
+    if (!entry.error.ok()) failures->push_back(entry.error.message());
+    registry->decryptors_.push_back(std::move(entry));
   }
   *out = std::move(registry);
-  return Status::Ok();
 }
 
 Status DecryptorRegistry::Find(const std::string& name, const FileDecryptor** out) const {
   std::string known;
-  for (const auto& d : decryptors_) {
-    if (d->name() == name) {
-      *out = d.get();
+  for (const auto& e : decryptors_) {
+    if (e.name == name) {
+      if (!e.error.ok())
+        return Status::InvalidArgument("parameter 'decryptor' names '" + name + "': " + e.error.message());
+      *out = e.decryptor.get();
       return Status::Ok();
     }
-    known += (known.empty() ? "" : ", ") + d->name();
+    known += (known.empty() ? "" : ", ") + e.name;
   }
-  return Status::NotFound("parameter 'decryptor' names '" + name + "', which the server's operator has not registered (" +
-                          (known.empty() ? std::string("no decryptor is registered") : "registered: " + known) +
-                          "; the operator registers one with --backend-config=onnxruntime,decryptor=" + name +
-                          ":/path/to/library.so)");
+  return Status::NotFound(
+      "parameter 'decryptor' names '" + name + "', which the server's operator has not registered (" +
+      (known.empty() ? std::string("no decryptor is registered") : "registered: " + known) +
+      "; the operator registers one with --backend-config=onnxruntime,decryptor=" + name + ":/path/to/library.so)");
 }
 
 }  // namespace ortbackend

@@ -16,13 +16,17 @@ namespace ortbackend {
 
 class DecryptorRegistry {
  public:
-  // Loads every library of `settings` (FileDecryptor::Open); the first
-  // failure fails the whole backend, so a misconfigured server does not
-  // start half protected.
-  static Status Create(const DecryptorSettings& settings, std::unique_ptr<DecryptorRegistry>* out);
+  // Loads every library of `settings` (FileDecryptor::Open). A library that
+  // fails to load (missing, a missing symbol, another ABI version, options it
+  // refuses) is kept with its error: the models that select it fail to load
+  // with that error, and every other model serves. `failures` gets one
+  // message per such library, for the log.
+  static void Create(const DecryptorSettings& settings, std::unique_ptr<DecryptorRegistry>* out,
+                     std::vector<std::string>* failures);
 
   // The decryptor registered as `name`; NotFound naming the registered
-  // decryptors and how to register one otherwise.
+  // decryptors and how to register one when there is none, or the library's
+  // load error when it could not be loaded.
   Status Find(const std::string& name, const FileDecryptor** out) const;
 
   bool empty() const { return decryptors_.empty(); }
@@ -30,7 +34,12 @@ class DecryptorRegistry {
   bool allow_artifacts() const { return allow_artifacts_; }
 
  private:
-  std::vector<std::unique_ptr<FileDecryptor>> decryptors_;
+  struct Entry {
+    std::string name;
+    std::unique_ptr<FileDecryptor> decryptor;  // null when it failed to load
+    Status error;
+  };
+  std::vector<Entry> decryptors_;
   bool allow_artifacts_ = false;
 };
 

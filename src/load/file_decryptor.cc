@@ -62,13 +62,13 @@ Status FileDecryptor::Open(const std::string& name, const std::string& path, con
   resolve("ortb_decryptor_free_error", &d->api_.free_error);
   if (!missing.empty())
     return Status::InvalidArgument(what + " is not a decryptor library: it does not export " + missing +
-                                      " (see triton_onnxruntime/decryptor.h)");
+                                   " (see triton_onnxruntime/decryptor.h)");
   const uint32_t version = d->api_.abi_version();
   if (version != ORTB_DECRYPTOR_ABI_VERSION)
     return Status::InvalidArgument(what + " was built for decryptor ABI version " + std::to_string(version) +
-                                      ", but this backend implements version " +
-                                      std::to_string(ORTB_DECRYPTOR_ABI_VERSION) +
-                                      " (rebuild it against this backend's triton_onnxruntime/decryptor.h)");
+                                   ", but this backend implements version " +
+                                   std::to_string(ORTB_DECRYPTOR_ABI_VERSION) +
+                                   " (rebuild it against this backend's triton_onnxruntime/decryptor.h)");
   std::string option_text;
   for (const auto& o : options) option_text += o + "\n";
   char* error = nullptr;
@@ -98,13 +98,12 @@ Status FileDecryptor::Decrypt(const std::string& model_name, const std::string& 
   uint8_t* plaintext = nullptr;
   size_t plaintext_size = 0;
   char* error = nullptr;
-  const int rc =
-      api_.decrypt(decryptor_, model_name.c_str(), relative_path.c_str(), data, size, &plaintext, &plaintext_size,
-                   &error);
+  const int rc = api_.decrypt(decryptor_, model_name.c_str(), relative_path.c_str(), data, size, &plaintext,
+                              &plaintext_size, &error);
   if (rc != 0 || plaintext == nullptr) {
     if (plaintext != nullptr) api_.free_plaintext(decryptor_, plaintext, plaintext_size);
-    return Status::InvalidArgument(TakeError(error, "the decryptor failed without a message (code " +
-                                                        std::to_string(rc) + ")"));
+    return Status::InvalidArgument(
+        TakeError(error, "the decryptor failed without a message (code " + std::to_string(rc) + ")"));
   }
   if (error != nullptr) api_.free_error(error);
   out->Release();

@@ -44,9 +44,9 @@ Status CheckNoArtifacts(const ModelSettings& settings, const ExecutionProviderSe
       "server's operator allows it with --backend-config=onnxruntime,protected-model-artifacts=allow");
 }
 
-Status ModelByteSource::Choose(const DecryptorRegistry* registry, const std::string& model_name,
-                               const ModelFile& file, const ModelSettings& settings,
-                               const ExecutionProviderSettings& providers, ModelByteSource* out) {
+Status ModelByteSource::Choose(const DecryptorRegistry* registry, const std::string& model_name, const ModelFile& file,
+                               const ModelSettings& settings, const ExecutionProviderSettings& providers,
+                               ModelByteSource* out) {
   *out = ModelByteSource();
   out->model_name_ = model_name;
   out->file_ = file;

@@ -29,8 +29,7 @@ class ModelByteSource {
   // first bytes so that an encrypted file is reported as such instead of as
   // a protobuf error.
   static Status Choose(const DecryptorRegistry* registry, const std::string& model_name, const ModelFile& file,
-                       const ModelSettings& settings, const ExecutionProviderSettings& providers,
-                       ModelByteSource* out);
+                       const ModelSettings& settings, const ExecutionProviderSettings& providers, ModelByteSource* out);
 
   bool encrypted() const { return decryptor_ != nullptr; }
   const ModelFile& file() const { return file_; }
