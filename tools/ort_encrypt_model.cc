@@ -97,6 +97,11 @@ bool WriteFile(const fs::path& path, const uint8_t* bytes, size_t size, std::str
 
 bool EncryptVersion(const Key& key, const fs::path& from, const fs::path& to, int* count, std::string* error) {
   std::error_code ec;
+  fs::create_directories(to, ec);
+  if (ec) {
+    *error = "cannot create " + to.string() + ": " + ec.message();
+    return false;
+  }
   for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     const fs::path relative = fs::relative(it->path(), from);

@@ -90,10 +90,12 @@ def repo(tmp_path_factory, keys):
         _save(repo, name, model, config, external)
         _save(repo, name + "_enc", model, config, external)
         protection.encrypt(repo / (name + "_enc"), key)
-    # The same model under the next key, through the second decryptor.
+    # The same model under the next key, through the second decryptor, and
+    # encrypted into the repository from a plain folder outside it.
     model, config, external = CASES["scale_inline"][0]
-    _save(repo, "scale_inline_next", model, config, external)
-    protection.encrypt(repo / "scale_inline_next", next_key, decryptor="aes-next")
+    staging = tmp_path_factory.mktemp("staging")
+    _save(staging, "scale_inline_next", model, config, external)
+    protection.encrypt(staging / "scale_inline_next", next_key, repo / "scale_inline_next", decryptor="aes-next")
     # Encrypted in place: the plain files are replaced, so no file holds the marker.
     models.save(repo, "marker", _marker_model(), external_data=True)
     protection.encrypt(repo / "marker", key)
