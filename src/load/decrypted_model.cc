@@ -1,5 +1,7 @@
 #include "load/decrypted_model.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <filesystem>
 
@@ -106,6 +108,12 @@ Status DecryptFile(const FileDecryptor& decryptor, const std::string& model_name
                    const std::string& path, PlaintextBuffer* out) {
   MappedFile mapped;
   ORTB_RETURN_IF_ERROR(mapped.Open(path));
+#ifdef MADV_POPULATE_READ
+  // The decryptor reads the whole file once: map its pages in one call
+  // instead of one page fault per 64 KiB (a hint; older kernels refuse it).
+  if (mapped.size() > 0)
+    madvise(const_cast<uint8_t*>(mapped.begin()), mapped.size(), MADV_POPULATE_READ);  // NOLINT: a hint only
+#endif
   Status s = decryptor.Decrypt(model_name, RelativeModelPath(file, path), mapped.begin(), mapped.size(), out);
   if (!s.ok())
     return Status::InvalidArgument("cannot decrypt " + path + " with decryptor '" + decryptor.name() +

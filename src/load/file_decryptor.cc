@@ -2,17 +2,18 @@
 
 #include <dlfcn.h>
 
+#include <string.h>
+
 #include <cstring>
 #include <type_traits>
 
 namespace ortbackend {
 namespace {
 
-// Overwrites `size` bytes in a way the compiler may not drop as a dead store.
-void Wipe(uint8_t* data, size_t size) {
-  volatile uint8_t* p = data;
-  for (size_t i = 0; i < size; ++i) p[i] = 0;
-}
+// Overwrites `size` bytes; explicit_bzero (glibc) is a memset the compiler
+// may not drop as a dead store, at memset's speed (a volatile byte loop took
+// a second for a 400 MB model).
+void Wipe(uint8_t* data, size_t size) { explicit_bzero(data, size); }
 
 }  // namespace
 

@@ -23,7 +23,9 @@ std::string Varint(uint64_t v) {
   }
   return out + static_cast<char>(v);
 }
-std::string Field(int number, const std::string& bytes) { return Varint(number << 3 | 2) + Varint(bytes.size()) + bytes; }
+std::string Field(int number, const std::string& bytes) {
+  return Varint(number << 3 | 2) + Varint(bytes.size()) + bytes;
+}
 std::string External(const std::string& location) {
   return Field(13, Field(1, "location") + Field(2, location)) + Field(13, Field(1, "offset") + Field(2, "0"));
 }
@@ -42,7 +44,8 @@ TEST(ExternalDataLocations, FindsInitializersNodeTensorsAndSubgraphsOnceEach) {
   const std::string subgraph = Field(5, Tensor("S", "sub.bin"));
   const std::string node = Field(5, Field(1, "value") + Field(5, Tensor("C", "const.bin"))) +
                            Field(5, Field(1, "body") + Field(6, subgraph));
-  const std::string graph = Field(5, Tensor("W", "weights.bin")) + Field(1, node) + Field(5, Tensor("V", "weights.bin"));
+  const std::string graph =
+      Field(5, Tensor("W", "weights.bin")) + Field(1, node) + Field(5, Tensor("V", "weights.bin"));
   const std::string model = Varint(1 << 3) + Varint(8) + Field(7, graph);
   EXPECT_THAT(Locations(model), ElementsAre("weights.bin", "const.bin", "sub.bin"));
 }
