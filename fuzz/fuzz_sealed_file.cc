@@ -38,8 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool parsed = ortb_aes_gcm::ParseSealedFile(bytes, size, &view, &error);
   const bool reference = size >= ortb_aes_gcm::kOverheadBytes &&
                          std::memcmp(bytes, ortb_aes_gcm::kMagic, sizeof(ortb_aes_gcm::kMagic)) == 0 &&
-                         bytes[8] == ortb_aes_gcm::kFormatVersion && bytes[9] == 0 && bytes[10] == 0 &&
-                         bytes[11] == 0;
+                         bytes[8] == ortb_aes_gcm::kFormatVersion && bytes[9] == 0 && bytes[10] == 0 && bytes[11] == 0;
   Require(parsed == reference, "ParseSealedFile disagrees with the reference: " + error);
   if (parsed) {
     Require(view.header == bytes && view.nonce == bytes + 12 && view.ciphertext == bytes + 24 &&

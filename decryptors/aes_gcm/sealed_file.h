@@ -15,6 +15,12 @@
 // path relative to the model's version directory, so a file moved to another
 // place of the model (model.onnx swapped with its weights) fails
 // authentication like a modified one.
+//
+// One GCM stream per file keeps the format simple, but it decrypts on one
+// core (1.7 GB/s here: 0.25 s per 400 MB). A version 2 that seals
+// fixed-size segments on their own (a nonce prefix and the segment index,
+// the last segment marked in its AAD, as in the STREAM construction) would
+// let the backend decrypt on every core and release the plaintext earlier.
 
 #include <cstddef>
 #include <cstdint>
