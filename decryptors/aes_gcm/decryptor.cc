@@ -2,8 +2,6 @@
 // a file or an environment variable named by the operator (key_source.h).
 // Implements include/triton_onnxruntime/decryptor.h and nothing else.
 
-#include <sys/mman.h>
-
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -26,33 +24,6 @@ char* CopyError(const std::string& message) {
   char* copy = static_cast<char*>(std::malloc(message.size() + 1));
   if (copy != nullptr) std::memcpy(copy, message.c_str(), message.size() + 1);
   return copy;
-}
-
-// Plaintext buffers of 2 MiB and more are anonymous mappings with transparent
-// huge pages: a 400 MB model then takes 200 page faults to fill instead of
-// 100000, which was most of what decryption added to a load. The mapping is
-// aligned to 2 MiB (huge pages need it) by trimming an oversized one.
-constexpr size_t kHugePage = size_t{2} << 20;
-
-uint8_t* AllocatePlaintext(size_t size) {
-  if (size < kHugePage) return static_cast<uint8_t*>(std::malloc(size > 0 ? size : 1));
-  const size_t length = (size + kHugePage - 1) / kHugePage * kHugePage;
-  void* p = mmap(nullptr, length + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) return nullptr;
-  const uintptr_t start = reinterpret_cast<uintptr_t>(p);
-  const uintptr_t aligned = (start + kHugePage - 1) / kHugePage * kHugePage;
-  if (aligned > start) munmap(p, aligned - start);
-  const uintptr_t end = start + length + kHugePage;
-  if (end > aligned + length) munmap(reinterpret_cast<void*>(aligned + length), end - (aligned + length));
-  madvise(reinterpret_cast<void*>(aligned), length, MADV_HUGEPAGE);  // a hint: ignored where THP is off
-  return reinterpret_cast<uint8_t*>(aligned);
-}
-
-void FreePlaintext(uint8_t* p, size_t size) {
-  if (size < kHugePage)
-    std::free(p);
-  else
-    munmap(p, (size + kHugePage - 1) / kHugePage * kHugePage);
 }
 
 int Fail(char** error, const std::string& message) {
@@ -88,10 +59,13 @@ __attribute__((visibility("default"))) int ortb_decryptor_decrypt(OrtbDecryptor*
   ortb_aes_gcm::SealedFileView file;
   std::string message;
   if (!ortb_aes_gcm::ParseSealedFile(data, size, &file, &message)) return Fail(error, message);
-  uint8_t* out = AllocatePlaintext(file.ciphertext_size);
+  // malloc(0) may return null; one byte keeps "null means failure" true. (Huge
+  // pages were tried: no faster here, and with the kernel's defrag=madvise a
+  // fault may stall on memory compaction.)
+  auto* out = static_cast<uint8_t*>(std::malloc(file.ciphertext_size > 0 ? file.ciphertext_size : 1));
   if (out == nullptr) return Fail(error, "out of memory for " + std::to_string(file.ciphertext_size) + " bytes");
   if (!ortb_aes_gcm::OpenSealedFile(decryptor->key, file, relative_path, out, &message)) {
-    FreePlaintext(out, file.ciphertext_size);
+    std::free(out);
     return Fail(error, message);
   }
   *plaintext = out;
@@ -103,7 +77,7 @@ __attribute__((visibility("default"))) void ortb_decryptor_free(OrtbDecryptor* d
                                                                 size_t plaintext_size) {
   // The backend has overwritten it already (decryptor.h); wiping 400 MB twice
   // would only cost load time.
-  FreePlaintext(plaintext, plaintext_size);
+  std::free(plaintext);
 }
 
 __attribute__((visibility("default"))) void ortb_decryptor_free_error(char* error) { std::free(error); }
