@@ -7,11 +7,16 @@
 
 #include "common/mapped_file.h"
 #include "common/protobuf_wire.h"
+#include "load/weights_by_reference.h"
 
 namespace ortbackend {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Inline weights from this size up are read from the decrypted buffer (the
+// size onnx moves to external data by default); smaller ones stay in the model.
+constexpr size_t kMinReferencedBytes = 1024;
 
 bool ScanGraph(WireReader graph, int depth, std::vector<std::string>* out);
 
@@ -150,7 +155,7 @@ std::string RelativeModelPath(const ModelFile& file, const std::string& path) {
 
 uint64_t DecryptedModel::bytes() const {
   uint64_t total = model_.size();
-  for (const auto& f : external_) total += f.bytes.size();
+  for (const auto& f : files_) total += f.size();
   return total;
 }
 
@@ -160,15 +165,33 @@ Status DecryptedModel::Read(const FileDecryptor& decryptor, const std::string& m
   ORTB_RETURN_IF_ERROR(DecryptFile(decryptor, model_name, file, file.path, &model->model_));
   std::vector<std::string> locations;
   // A model that is not protobuf is ONNX Runtime's to reject, with its message.
-  if (!ExternalDataLocations(model->model_.data(), model->model_.size(), &locations)) locations.clear();
+  if (!ExternalDataLocations(model->model_.data(), model->model_.size(), &locations)) {
+    *out = std::move(model);
+    return Status::Ok();
+  }
   const fs::path directory = fs::path(file.path).parent_path();
+  model->files_.reserve(locations.size());
   for (const auto& location : locations) {
     if (!InsideModelDirectory(location))
       return Status::InvalidArgument("the external data location '" + location + "' of " + file.path +
                                      " is not inside the model's directory");
-    ExternalFile external{location, PlaintextBuffer()};
-    ORTB_RETURN_IF_ERROR(DecryptFile(decryptor, model_name, file, (directory / location).string(), &external.bytes));
-    model->external_.push_back(std::move(external));
+    PlaintextBuffer bytes;
+    ORTB_RETURN_IF_ERROR(DecryptFile(decryptor, model_name, file, (directory / location).string(), &bytes));
+    model->external_.push_back({location, bytes.data(), bytes.size()});
+    model->files_.push_back(std::move(bytes));
+  }
+  // The model's own inline weights, read by ORT from the decrypted buffer
+  // under a name none of its files has.
+  std::string self = "ortb-decrypted-model";
+  while (std::find(locations.begin(), locations.end(), self) != locations.end()) self += "_";
+  size_t moved = 0;
+  if (ReferenceInlineWeights(model->model_.data(), model->model_.size(), self, kMinReferencedBytes, &model->graph_,
+                             &moved) &&
+      moved > 0) {
+    model->external_.push_back({self, model->model_.data(), model->model_.size()});
+  } else {
+    model->graph_.clear();
+    model->graph_.shrink_to_fit();
   }
   *out = std::move(model);
   return Status::Ok();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/wiped_bytes.h"
 #include "load/file_decryptor.h"
 #include "load/model_path.h"
 
@@ -18,25 +19,37 @@ namespace ortbackend {
 
 class DecryptedModel {
  public:
+  // A file ONNX Runtime reads from memory, under the name the model gives it.
   struct ExternalFile {
     std::string location;  // as the model names it (TensorProto external_data "location")
-    PlaintextBuffer bytes;
+    const uint8_t* data;
+    size_t size;
   };
 
   // Reads and decrypts `file` and then each external-data file its tensors
   // name (beside it), with `decryptor`. Errors name the file and the reason:
   // "cannot decrypt <path> with decryptor '<name>': <the decryptor's message>",
   // an external-data location outside the model's directory, a file that
-  // cannot be read.
+  // cannot be read. The model ORT is given is rewritten so that its large
+  // inline weights are read from the decrypted buffer
+  // (load/weights_by_reference.h).
   static Status Read(const FileDecryptor& decryptor, const std::string& model_name, const ModelFile& file,
                      std::unique_ptr<DecryptedModel>* out);
 
+  // The decrypted model.onnx, as in the file.
   const PlaintextBuffer& model() const { return model_; }
+  // What ORT parses: the rewritten model (or model() when nothing moved).
+  const uint8_t* session_model() const { return graph_.empty() ? model_.data() : graph_.data(); }
+  size_t session_model_size() const { return graph_.empty() ? model_.size() : graph_.size(); }
+  // The in-memory files ORT reads: the external-data files and, when weights
+  // moved, the decrypted model.onnx itself.
   const std::vector<ExternalFile>& external() const { return external_; }
   uint64_t bytes() const;
 
  private:
   PlaintextBuffer model_;
+  std::vector<PlaintextBuffer> files_;  // the external-data files' plaintext
+  WipedBytes graph_;
   std::vector<ExternalFile> external_;
 };
 

@@ -67,15 +67,17 @@ Status CreateSession(Ort::Env& env, const ModelSource& model, const Ort::Session
       std::vector<std::string> names;
       std::vector<char*> buffers;
       std::vector<size_t> sizes;
+      // ORT only reads the buffers (it copies each initializer out); its API
+      // takes them as char*.
       for (const auto& f : plain.external()) {
         names.push_back(f.location);
-        buffers.push_back(reinterpret_cast<char*>(f.bytes.data()));
-        sizes.push_back(f.bytes.size());
+        buffers.push_back(const_cast<char*>(reinterpret_cast<const char*>(f.data)));
+        sizes.push_back(f.size);
       }
       with_files.AddExternalInitializersFromFilesInMemory(names, buffers, sizes);
     }
-    const void* data = plain.model().data();
-    const size_t size = plain.model().size();
+    const void* data = plain.session_model();
+    const size_t size = plain.session_model_size();
     *out = prepacked != nullptr ? std::make_unique<Ort::Session>(env, data, size, with_files, prepacked)
                                 : std::make_unique<Ort::Session>(env, data, size, with_files);
   });

@@ -51,14 +51,16 @@ def _marker_model():
 # name -> (builder of (model, config or None, external_data), the inputs of one request)
 def _cases():
     weights, _ = models.matmul_with_weights()
-    scale, _ = models.scale_by_weights()
+    # 512 weights (2 KiB): large enough to be read from the decrypted buffer
+    # by reference (load/weights_by_reference.h).
+    scale, _ = models.scale_by_weights(shape=("batch", 512))
     rng = np.random.default_rng(7)
     return {
         "add_sub_batching": ((models.add_sub(), _batching_config, False),
                              {"INPUT0": rng.standard_normal((1, 4), dtype=np.float32),
                               "INPUT1": rng.standard_normal((1, 4), dtype=np.float32)}),
         "weights_external": ((weights, None, True), {"X": rng.standard_normal((3, 4), dtype=np.float32)}),
-        "scale_inline": ((scale, None, False), {"INPUT": rng.standard_normal((2, 8), dtype=np.float32)}),
+        "scale_inline": ((scale, None, False), {"INPUT": rng.standard_normal((2, 512), dtype=np.float32)}),
         "strings": ((models.lowercase_strings(), _strings_config, False),
                     {"INPUT": np.array([b"Hello", b"WORLD", b"\xc3\x84b"], dtype=np.object_)}),
     }
