@@ -12,9 +12,12 @@
 //    bytes, the ORTBGCM1 magic, version 1, reserved bytes zero; on success
 //    the parts tile the input (header at 0, ciphertext at 24 of size - 40,
 //    tag in the last 16 bytes); on failure the error is not empty;
-//  - ExternalDataLocations never crashes and returns distinct, non-empty
-//    locations only when it succeeds.
+//  - ExternalDataLocations never crashes and lists each location once;
+//  - ReferenceInlineWeights (load/weights_by_reference.h) never crashes, and
+//    what it writes is well-formed again, naming its in-memory file exactly
+//    when it moved an initializer there.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -24,6 +27,7 @@
 
 #include "fuzz_check.h"
 #include "load/decrypted_model.h"
+#include "load/weights_by_reference.h"
 #include "sealed_file.h"
 
 using ortbackend_fuzz::Require;
@@ -49,9 +53,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   std::vector<std::string> locations;
-  if (ortbackend::ExternalDataLocations(bytes, size, &locations)) {
+  const bool scanned = ortbackend::ExternalDataLocations(bytes, size, &locations);
+  if (scanned) {
     std::set<std::string> distinct(locations.begin(), locations.end());
     Require(distinct.size() == locations.size(), "a location listed twice");
+  }
+  ortbackend::WipedBytes rewritten;
+  size_t moved = 0;
+  // As the backend does: only a model whose scan succeeded is rewritten.
+  if (scanned && ortbackend::ReferenceInlineWeights(bytes, size, "fuzz-self", 4, &rewritten, &moved)) {
+    std::vector<std::string> after;
+    Require(ortbackend::ExternalDataLocations(rewritten.data(), rewritten.size(), &after),
+            "the rewritten model is not well-formed");
+    Require((std::find(after.begin(), after.end(), "fuzz-self") != after.end()) == (moved > 0) ||
+                std::find(locations.begin(), locations.end(), "fuzz-self") != locations.end(),
+            "the rewritten model names its in-memory file iff an initializer moved");
   }
   return 0;
 }

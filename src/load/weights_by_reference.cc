@@ -106,9 +106,13 @@ bool ReferenceInlineWeights(const uint8_t* model, size_t size, const std::string
                             WipedBytes* out, size_t* moved) {
   Context c{model, location, min_bytes};
   out->clear();
-  const bool ok = RewriteField(WireReader(model, model + size), 7, [&](WireReader graph, WipedBytes* g) {
-    return RewriteField(graph, 5, [&](WireReader t, WipedBytes* o) { return RewriteTensor(t, &c, o); }, g);
-  }, out);
+  const bool ok = RewriteField(
+      WireReader(model, model + size), 7,
+      [&](WireReader graph, WipedBytes* g) {
+        return RewriteField(
+            graph, 5, [&](WireReader t, WipedBytes* o) { return RewriteTensor(t, &c, o); }, g);
+      },
+      out);
   *moved = c.moved;
   return ok;
 }
