@@ -10,10 +10,13 @@ Models (generated, FP32 MLPs of 2048x2048 MatMuls with a dynamic batch dim):
   mlp100     ~100 MB, one model.onnx
   mlp100_ext ~100 MB, weights in an external data file beside model.onnx
   mlp1g      ~1 GB, one model.onnx
+  mlp400     ~400 MB, one model.onnx (the encrypted column's model)
 Rows per model: the default config (only `platform`, so 2 CPU instances
 sharing one session) over --cycles load/unload cycles; then one cycle each
 with instance_group count 1, 2 and 4, and with 2 and 4 instances with
 share_session_between_instances=false (a session per instance).
+With --encrypted, each cycle also loads an encrypted copy right after the
+plain one (bench/encrypted_load.py: time, peak RSS, files written).
 Results: bench/results/load.{txt,json}.
 """
 import argparse
@@ -37,9 +40,10 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from run import free_port  # noqa: E402
+import encrypted_load  # noqa: E402
 
 DIM = 2048
-MODELS = {"mlp100": (6, False), "mlp100_ext": (6, True), "mlp1g": (60, False)}
+MODELS = {"mlp100": (6, False), "mlp100_ext": (6, True), "mlp1g": (60, False), "mlp400": (25, False)}
 
 
 def make_mlp(path: pathlib.Path, layers: int, external: bool):
@@ -112,7 +116,7 @@ class RawOrt:
 
 
 class Server:
-    def __init__(self, repo, log):
+    def __init__(self, repo, log, extra_args=()):
         self.http = free_port()
         self.log = open(log, "w")
         server_bin = os.environ.get("TRITONSERVER_BIN") or str(
@@ -122,7 +126,7 @@ class Server:
             [server_bin, f"--model-repository={repo}", f"--backend-directory={os.environ.get('ORT_BACKEND_DIR', ROOT / 'install/backends')}",
              f"--http-port={self.http}", f"--grpc-port={free_port()}", f"--metrics-port={free_port()}",
              "--http-address=127.0.0.1", "--grpc-address=127.0.0.1", "--model-control-mode=explicit",
-             "--exit-timeout-secs=5", "--log-verbose=1"],
+             "--exit-timeout-secs=5", "--log-verbose=1", *extra_args],
             stdout=self.log, stderr=subprocess.STDOUT)
         for _ in range(300):
             try:
@@ -209,7 +213,8 @@ def bench_model(name, args, work, lines, results):
     size = model_bytes(src)
     repo = work / f"repo_{name}"
     write_repo(repo, name, src)
-    server = Server(repo, work / f"server_{name}.log")
+    extra = encrypted_load.prepare(repo, name, work) if args.encrypted else []
+    server = Server(repo, work / f"server_{name}.log", extra)
     raw = RawOrt(src / "model.onnx")
     rows = []
     try:
@@ -221,6 +226,8 @@ def bench_model(name, args, work, lines, results):
             after = server.rss()
             r = raw.cycle()
             rows.append({"cycle": c + 1, "ours_s": t, "ours_loaded_kb": loaded, "ours_unloaded_kb": after, "raw": r})
+            if args.encrypted:
+                rows[-1]["encrypted"] = encrypted_load.cycle(server, name, work, traced=c == 0)
             print(f"  {name} cycle {c + 1}: ours {t:.2f}s raw {r['s']:.2f}s; RSS loaded {mb(loaded):.0f} MiB, "
                   f"unloaded {mb(after):.0f} MiB; raw +{mb(r['loaded_kb'] - r['before_kb']):.0f} MiB",
                   file=sys.stderr, flush=True)
@@ -264,6 +271,8 @@ def bench_model(name, args, work, lines, results):
         lines.append("instances: " + ", ".join(
             f"{v} {x['ours_s']:.2f}s/{x['raw_s']:.2f}s={x['ours_s'] / x['raw_s']:.2f}x "
             f"(+{mb(x['loaded_kb'] - base):.0f} MiB)" for v, x in instance_rows.items()))
+    if args.encrypted:
+        lines += encrypted_load.summary(name, [r["encrypted"] for r in rows], size)
     lines.append("")
     results[name] = {"size_bytes": size, "base_kb": base, "cycles": rows, "instances": instance_rows,
                      "median_load_ratio": med, "loaded_vs_raw": loaded_ratio, "unload_drift": drift}
@@ -274,6 +283,7 @@ def main():
     p.add_argument("--models", default="mlp100,mlp100_ext,mlp1g")
     p.add_argument("--cycles", type=int, default=10)
     p.add_argument("--no-instances", action="store_true", help="skip the instance-count rows")
+    p.add_argument("--encrypted", action="store_true", help="add the encrypted column (bench/encrypted_load.py)")
     p.add_argument("--work", default=str(pathlib.Path(tempfile.gettempdir()) / "ort_load_bench"),
                    help="where the generated models and repositories go (kept between runs)")
     p.add_argument("--out", default=str(HERE / "results"))

@@ -46,6 +46,10 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   ORTB_LOG_INFO("backend configuration:\n" + config_text);
   auto state = std::make_unique<BackendState>();
   ORTB_RETURN_IF_ERROR(ParseBackendSettings(config, &state->settings));
+  std::vector<std::string> failures;
+  DecryptorRegistry::Create(state->settings.protection, &state->decryptors, &failures);
+  for (const auto& f : failures)
+    ORTB_LOG_ERROR("onnxruntime backend: " + f + "; models that select this decryptor will not load");
   for (const auto& key : state->settings.unknown_keys)
     ORTB_LOG_WARN("onnxruntime backend: ignoring unknown backend config '" + key + "'");
   ORTB_LOG_INFO("onnxruntime backend config: " + state->settings.ToString());

@@ -87,10 +87,10 @@ void ExecutionLane::RecordCopies(const CopyCounters& before, uint32_t count) {
                    " run(s); copied " + std::to_string(tally_.input_bytes_copied) + " input bytes and " +
                    std::to_string(tally_.output_bytes_copied) + " output bytes" +
                    (gpu_ == nullptr ? std::string()
-                                           : "; " + std::to_string(now.device_inputs - before.device_inputs) +
-                                                 " input(s) read in place from GPU memory, " +
-                                                 std::to_string(now.device_outputs - before.device_outputs) +
-                                                 " output(s) written in place to GPU memory"));
+                                    : "; " + std::to_string(now.device_inputs - before.device_inputs) +
+                                          " input(s) read in place from GPU memory, " +
+                                          std::to_string(now.device_outputs - before.device_outputs) +
+                                          " output(s) written in place to GPU memory"));
   shared_.metrics->Record(tally_);
 }
 
@@ -143,7 +143,8 @@ Status ExecutionLane::GatherRunScatter(const RunPlan& plan, GroupTimes* times) {
   // (ORT's Run waits for its own streams before it returns, so the output
   // copies that follow on the lane's stream see finished outputs.)
   if (gpu_ != nullptr && gpu_->ort_on_own_stream)
-    ORTB_RETURN_IF_ERROR(gpu_->stream.Synchronize("model '" + shared_.model->name() + "': waiting for the input copies"));
+    ORTB_RETURN_IF_ERROR(
+        gpu_->stream.Synchronize("model '" + shared_.model->name() + "': waiting for the input copies"));
 
   times->compute_start = NowNs();
   tracer_.Stamp(TraceStep::kRunStart, times->compute_start);

@@ -140,6 +140,8 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
         weights_bytes_ = so_far.weights_bytes;
         metrics_->SetWeightsBytes(weights_bytes_);
         ORTB_RETURN_IF_ERROR(RegisterEpLibraries());
+        ORTB_RETURN_IF_ERROR(ModelByteSource::Choose(backend_->decryptors.get(), name_, so_far.file, so_far.settings,
+                                                     so_far.providers, &source_));
         return ReadModelMetadata(so_far.config_json, io);
       },
       &load);
@@ -192,7 +194,11 @@ Status ModelState::ReadModelMetadata(const nlohmann::json& config_json, ModelIoI
     return s;
   }
   ++file_loads_;
-  Status s = InspectModelFile(backend_->ort->env(), model_path_, io, nullptr, settings_.custom_op_libraries);
+  std::unique_ptr<DecryptedModel> plaintext;  // wiped once the inspection session exists
+  ModelSource model(model_path_);
+  ORTB_RETURN_IF_ERROR(source_.Open(&plaintext, &model));
+  Status s = InspectModelFile(backend_->ort->env(), model, io, nullptr, settings_.custom_op_libraries);
+  plaintext.reset();
   // The inspection session's weights are freed; return them before the real
   // session allocates its own (on another thread, so from another arena).
   ReturnFreedMemoryToSystem();
@@ -305,7 +311,8 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
       ORTB_RETURN_IF_ERROR(PrepackedWeights::Create(&prepacked_));
     }
     prepacked = prepacked_.get();
-    if (!gpu && !shared_initializers_) {
+    // An encrypted model's file is ciphertext: its sessions read their own weights.
+    if (!gpu && !shared_initializers_ && !source_.encrypted()) {
       Status r = SharedInitializers::Read(model_path_, &shared_initializers_);
       if (!r.ok())
         ORTB_LOG_VERBOSE("model '" + name_ + "': the weights are not shared between sessions: " + r.message());
@@ -320,6 +327,9 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<Ort::Session> session;
   NodePlacement placement;
+  std::unique_ptr<DecryptedModel> plaintext;  // wiped as soon as the session exists
+  ModelSource model(model_path_);
+  ORTB_RETURN_IF_ERROR(source_.Open(&plaintext, &model));
   {
     // ONNX Runtime makes its thread pools here; the inter-op pool's threads
     // (which it has no affinity setting for) start with this thread's mask.
@@ -328,8 +338,9 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
       ORTB_RETURN_IF_ERROR(
           ScopedThreadAffinity::Pin(cpus, "model '" + name_ + "': CPUs " + CpuListText(cpus), &pinned));
     ORTB_RETURN_IF_ERROR(
-        CreateSessionWithPlacement(backend_->ort->env(), model_path_, &options, &session, &placement, prepacked));
+        CreateSessionWithPlacement(backend_->ort->env(), model, &options, &session, &placement, prepacked));
   }
+  plaintext.reset();
   // Loading leaves the parsed model and the unpacked weights freed behind.
   ReturnFreedMemoryToSystem();
   const auto elapsed = std::chrono::steady_clock::now() - start;

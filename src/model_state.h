@@ -19,6 +19,7 @@
 #include "config/host_policy.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
+#include "load/model_byte_source.h"
 #include "ort/environment.h"
 #include "ort/prepacked_weights.h"
 #include "ort/shared_initializers.h"
@@ -92,6 +93,8 @@ class ModelState {
   ExecutionProviderSettings providers_;
   ModelIoInfo io_;
   std::string model_path_;
+  // Plain, or decrypted in memory per session (docs/model_protection.md).
+  ModelByteSource source_;
   uint64_t weights_bytes_ = 0;
   // Shared by the sessions of share_session_between_instances=false and GPU
   // instances; declared before the sessions' owners so they outlive them.

@@ -19,6 +19,9 @@
 #include "config/json_read.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
+#include "load/decrypted_model.h"
+#include "load/file_decryptor.h"
+#include "load/model_byte_source.h"
 #include "load/model_load.h"
 #include "model_facts.h"
 #include "onnx_file_summary.h"
@@ -79,6 +82,12 @@ Options:
                            type, device vendor and ids, metadata and default
                            options; the EP name is what execution_accelerators
                            names. MODEL is not needed.
+  --decryptor LIB          MODEL is encrypted: read it through the decryptor
+                           library LIB (as the server's operator registers it
+                           with --backend-config=onnxruntime,decryptor=NAME:LIB),
+                           in memory only
+  --decryptor-option K=V   an option for that decryptor (repeatable), e.g.
+                           key-file=/run/secrets/model.key
   -h, --help               print this help
 
 Exit status: 0 when the model can be served, 1 when it cannot (stderr has the
@@ -92,6 +101,8 @@ struct ToolOptions {
   std::string max_batch_size = "4";
   std::string instance_kind;  // "", "KIND_CPU" or "KIND_GPU"
   std::string config;         // a config.pbtxt to start from
+  std::string decryptor;      // a decryptor library: MODEL is encrypted
+  std::vector<std::string> decryptor_options;
   bool json = false;
   bool providers = false;
   bool list_ep_devices = false;
@@ -137,13 +148,22 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
         *error = s.message();
         return false;
       }
-    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind" || arg == "--config") {
+    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind" || arg == "--config" ||
+               arg == "--decryptor" || arg == "--decryptor-option") {
       std::string v;
       if (!take_value(&v)) {
         *error = arg + " needs a value";
         return false;
       }
-      if (arg == "--name") {
+      if (arg == "--decryptor") {
+        out->decryptor = v;
+      } else if (arg == "--decryptor-option") {
+        if (v.find('=') == std::string::npos || v.find('\n') != std::string::npos) {
+          *error = "--decryptor-option takes KEY=VALUE, not '" + v + "'";
+          return false;
+        }
+        out->decryptor_options.push_back(v);
+      } else if (arg == "--name") {
         out->name = v;
       } else if (arg == "--config") {
         out->config = v;
@@ -229,8 +249,8 @@ void LocateModel(std::string arg, ModelLoadInput* input, std::string* default_na
 // `kind` (ModelState::CreateSession: BuildSessionOptions,
 // AppendExecutionProviders, CreateSessionWithPlacement), its placement, and
 // the fallback verdict. One thread each: placement does not depend on it.
-Status PlaceNodes(OrtEnvironment& environment, const ModelLoad& load, bool gpu, NodePlacement* placement,
-                  FallbackVerdict* verdict, ProviderFallback* policy) {
+Status PlaceNodes(OrtEnvironment& environment, const ModelLoad& load, const ModelSource& model, bool gpu,
+                  NodePlacement* placement, FallbackVerdict* verdict, ProviderFallback* policy) {
   const ModelSettings& settings = load.settings;
   const ExecutionProviderSettings& providers = load.providers;
   SessionPlan plan;
@@ -240,7 +260,7 @@ Status PlaceNodes(OrtEnvironment& environment, const ModelLoad& load, bool gpu, 
   ORTB_RETURN_IF_ERROR(BuildSessionOptions(settings, plan, &options));
   ORTB_RETURN_IF_ERROR(AppendExecutionProviders(providers, gpu, 0, &options, nullptr, &environment));
   std::unique_ptr<Ort::Session> session;
-  ORTB_RETURN_IF_ERROR(CreateSessionWithPlacement(environment.env(), load.file.path, &options, &session, placement));
+  ORTB_RETURN_IF_ERROR(CreateSessionWithPlacement(environment.env(), model, &options, &session, placement));
   *policy = settings.provider_fallback;
   *verdict = JudgeFallback(*placement, AcceleratorFor(providers, gpu), settings.provider_fallback);
   return Status::Ok();
@@ -382,6 +402,15 @@ int Run(const std::vector<std::string>& args) {
 
   auto environment = OrtEnvironment::Create(environment_settings);
   if (!environment.ok()) return Fail(environment.status(), name);
+  // An encrypted model is decrypted once, in memory, as the backend does; the
+  // plaintext stays for the file summary and --providers, and is wiped at exit.
+  std::unique_ptr<FileDecryptor> decryptor;
+  if (!options.decryptor.empty()) {
+    s = FileDecryptor::Open("--decryptor", options.decryptor, options.decryptor_options, &decryptor);
+    if (!s.ok()) return Fail(s, name);
+  }
+  std::unique_ptr<DecryptedModel> plaintext;
+  ModelSource model("");
   ModelMetadataInfo metadata;
   ModelLoad load;
   s = LoadModel(
@@ -392,8 +421,17 @@ int Run(const std::vector<std::string>& args) {
           ORTB_RETURN_IF_ERROR(environment.value()->ep_libraries().Register(lib));
         ORTB_RETURN_IF_ERROR(
             CheckPluginEpNames(environment.value()->env(), environment.value()->ep_libraries(), so_far.providers));
-        return InspectModelFile(environment.value()->env(), so_far.file.path, io, &metadata,
-                                so_far.settings.custom_op_libraries);
+        model = ModelSource(so_far.file.path);
+        if (!decryptor) {
+          // The backend's check of a plain model (an encrypted file is named as such).
+          ModelByteSource plain;
+          ORTB_RETURN_IF_ERROR(
+              ModelByteSource::Choose(nullptr, name, so_far.file, so_far.settings, so_far.providers, &plain));
+        } else {
+          ORTB_RETURN_IF_ERROR(DecryptedModel::Read(*decryptor, name, so_far.file, &plaintext));
+          model.decrypted = plaintext.get();
+        }
+        return InspectModelFile(environment.value()->env(), model, io, &metadata, so_far.settings.custom_op_libraries);
       },
       &load);
   if (!s.ok()) return Fail(s, name);
@@ -408,13 +446,15 @@ int Run(const std::vector<std::string>& args) {
     const auto& groups = completed.contains("instance_group") ? completed["instance_group"] : nlohmann::json();
     const bool gpu =
         groups.is_array() && !groups.empty() && groups[0].is_object() && groups[0].value("kind", "") == "KIND_GPU";
-    s = PlaceNodes(*environment.value(), load, gpu, &placement, &verdict, &policy);
+    s = PlaceNodes(*environment.value(), load, model, gpu, &placement, &verdict, &policy);
     if (!s.ok()) return Fail(s, name);
     return PrintProviders(placement, verdict, policy, gpu, options.json);
   }
 
   OnnxFileSummary summary;
-  const Status read = ReadOnnxFileSummary(load.file.path, &summary);
+  const Status read =
+      plaintext ? ReadOnnxFileSummary(load.file.path, plaintext->model().data(), plaintext->model().size(), &summary)
+                : ReadOnnxFileSummary(load.file.path, &summary);
   int64_t max_batch_size = 0;
   if (auto it = completed.find("max_batch_size"); it != completed.end()) {
     // LoadModel validated the config, so this read cannot fail.

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "config/decryptor_settings.h"
 #include "config/plugin_eps.h"
 
 namespace ortbackend {
@@ -22,6 +23,8 @@ struct BackendSettings {
   // registered with ORT at backend initialize. (Triton 2.51 keeps only the
   // last value of a --backend-config key given twice, hence the list.)
   std::vector<EpLibrarySpec> ep_libraries;
+  // The operator's decryptors (config/decryptor_settings.h).
+  DecryptorSettings protection;
   std::vector<std::string> unknown_keys;
 
   std::string ToString() const;

@@ -143,6 +143,9 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
     } else if (key == "profiling_file_prefix") {
       if (value.empty()) return BadValue(key, value, "a file path prefix");
       out->profiling_file_prefix = value;
+    } else if (key == "decryptor") {
+      if (value.empty()) return BadValue(key, value, "the name of a decryptor the server's operator registered");
+      out->decryptor = value;
     } else if (key == "share_session_between_instances") {
       ORTB_RETURN_IF_ERROR(ParseBoolKey(key, value, &b));
       out->share_session = b;

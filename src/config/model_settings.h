@@ -59,6 +59,9 @@ struct ModelSettings {
   // ep_selection_policy: ORT picks the EP devices itself (no
   // execution_accelerators may be given with it).
   EpSelectionPolicy ep_selection_policy = EpSelectionPolicy::kNone;
+  // decryptor: the name of the operator's decryptor that reads this model's
+  // encrypted files (docs/model_protection.md); empty: a plain model.
+  std::string decryptor;
   // Every "session.*" parameter, handed to ORT as a session config entry.
   std::vector<std::pair<std::string, std::string>> session_config_entries;
 
