@@ -12,6 +12,7 @@
 #include "triton/error.h"
 #include "triton/log.h"
 #include "triton/message.h"
+#include "triton_api/server_functions.h"
 #include "triton_api/tritonbackend_api.h"
 
 using namespace ortbackend;
@@ -60,7 +61,11 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
 extern "C" {
 
 TRITONSERVER_Error* TRITONBACKEND_Initialize(TRITONBACKEND_Backend* backend) {
-  return ToTritonError(InitializeBackend(backend));
+  // Before anything else: every other call into the server goes through
+  // the table this fills (src/triton_api/server_functions.h).
+  Status found = triton_api::ResolveServerFunctions();
+  if (!found.ok() && !triton_api::CanMakeServerErrors()) return triton_api::FailWithoutServer(found);
+  return ToTritonError(found.ok() ? InitializeBackend(backend) : found);
 }
 
 TRITONSERVER_Error* TRITONBACKEND_Finalize(TRITONBACKEND_Backend* backend) {

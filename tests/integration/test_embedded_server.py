@@ -1,0 +1,190 @@
+"""The backend in every kind of process that runs Triton, with nothing
+preloaded: the tritonserver program (whose renamed server library is
+linked, so its symbols are global), an application that opens the server
+library with RTLD_LOCAL and drives it through the in-process C API
+(tests/embed/triton_capi_host.cc), and perf_analyzer's in-process mode
+(--service-kind=triton_c_api). The three serve the same model with the same
+answer, bit for bit. Also: the one error a process without Triton gets."""
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import sysconfig
+
+import numpy as np
+import pytest
+import tritonclient.http as httpclient
+from onnx import TensorProto
+
+import models
+from conftest import ROOT
+
+MODEL = "add_sub"
+SHAPE = [1, 4]
+INPUT0 = np.array([[0.1, -2.5, 3.75, 1e-3]], dtype=np.float32)
+INPUT1 = np.array([[7.0, 0.3, -1.25, 2e-3]], dtype=np.float32)
+EXPECTED = {"OUTPUT0": INPUT0 + INPUT1, "OUTPUT1": INPUT0 - INPUT1}
+
+SITE = pathlib.Path(sysconfig.get_paths()["purelib"])
+PYTRITON_LIBS = SITE / "nvidia_pytriton.libs"
+# The backend's line naming the library it took Triton's functions from.
+FUNCTIONS_FROM = re.compile(r"onnxruntime backend: Triton's functions come from ([^\s\"]+)")
+
+
+def server_library() -> pathlib.Path:
+    libs = sorted(PYTRITON_LIBS.glob("libtritonserver*.so"))
+    if not libs:
+        pytest.fail(f"no libtritonserver*.so in {PYTRITON_LIBS} (the nvidia-pytriton wheel)")
+    return libs[0]
+
+
+def backend_dir() -> pathlib.Path:
+    return pathlib.Path(os.environ.get("ORT_BACKEND_DIR", ROOT / "install" / "backends"))
+
+
+def capi_host() -> pathlib.Path:
+    host = pathlib.Path(os.environ.get("ORT_TEST_CAPI_HOST", ROOT / "build" / "tests" / "embed" / "triton_capi_host"))
+    if not host.exists():
+        pytest.fail(f"{host} not found: build the project (scripts/build.sh) or set ORT_TEST_CAPI_HOST")
+    return host
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    # A full config: in-process servers do not auto-complete by default.
+    repo = tmp_path_factory.mktemp("embedded") / "models"
+    models.save(repo, MODEL, models.add_sub(),
+                models.config(MODEL, [("INPUT0", "TYPE_FP32", [4]), ("INPUT1", "TYPE_FP32", [4])],
+                              [("OUTPUT0", "TYPE_FP32", [4]), ("OUTPUT1", "TYPE_FP32", [4])], max_batch_size=8))
+    return repo
+
+
+@pytest.fixture(scope="module")
+def binary_answer(repo, module_server_factory):
+    """The answer of the tritonserver program, and its log."""
+    server = module_server_factory(repo)
+    client = server.http()
+    try:
+        inputs = []
+        for name, data in (("INPUT0", INPUT0), ("INPUT1", INPUT1)):
+            inputs.append(httpclient.InferInput(name, SHAPE, "FP32"))
+            inputs[-1].set_data_from_numpy(data)
+        result = client.infer(MODEL, inputs)
+        answer = {name: result.as_numpy(name) for name in EXPECTED}
+    finally:
+        client.close()
+    return answer, server.log()
+
+
+def test_tritonserver_program_serves_with_functions_from_its_renamed_library(binary_answer):
+    answer, log = binary_answer
+    for name, expected in EXPECTED.items():
+        assert answer[name].tobytes() == expected.tobytes(), name
+    # The wheel's server library is renamed; the backend found it anyway.
+    found = FUNCTIONS_FROM.findall(log)
+    assert [pathlib.Path(p).resolve() for p in found] == [server_library().resolve()], log[-3000:]
+
+
+def run_capi_host(repo):
+    args = [str(capi_host()), "--server-library", str(server_library()), "--model-repository", str(repo),
+            "--backend-directory", str(backend_dir()), "--model", MODEL, "--shape", ",".join(map(str, SHAPE)),
+            "--input", "INPUT0=" + ",".join(repr(float(v)) for v in INPUT0.ravel()),
+            "--input", "INPUT1=" + ",".join(repr(float(v)) for v in INPUT1.ravel()),
+            "--output", "OUTPUT0", "--output", "OUTPUT1"]
+    return subprocess.run(args, capture_output=True, text=True, timeout=300, env=wheel_libraries_env())
+
+
+def wheel_libraries_env(extra_dir=None):
+    """The environment for a program that opens the wheel's server library
+    itself: its bundled dependencies (libcurl's libnghttp2, ...) find each
+    other only through the tritonserver program's RPATH, so an application
+    puts their folder on LD_LIBRARY_PATH (not LD_PRELOAD: nothing is
+    loaded before the application opens the server library)."""
+    env = dict(os.environ)
+    dirs = [str(d) for d in (extra_dir, PYTRITON_LIBS) if d] + [env.get("LD_LIBRARY_PATH", "")]
+    env["LD_LIBRARY_PATH"] = os.pathsep.join(d for d in dirs if d)
+    return env
+
+
+def test_application_with_local_server_library_loads_infers_unloads_and_shuts_down(repo, binary_answer):
+    proc = run_capi_host(repo)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    answer = {}
+    for line in proc.stdout.splitlines():
+        name, dims, *values = line.split(" ") + [""]
+        if name in EXPECTED:
+            answer[name] = np.array([float(v) for v in values if v], dtype=np.float32).reshape(
+                [int(d) for d in dims.split(",")])
+    assert set(answer) == set(EXPECTED), proc.stdout
+    for name, expected in EXPECTED.items():
+        assert answer[name].tobytes() == expected.tobytes(), name
+        assert answer[name].tobytes() == binary_answer[0][name].tobytes(), name
+    assert proc.stdout.splitlines()[-1] == "shut down"
+    # Triton's functions came from the library the application opened.
+    found = FUNCTIONS_FROM.findall(proc.stdout + proc.stderr)
+    assert found == [str(server_library())], proc.stderr[-3000:]
+
+
+def perf_analyzer_env(tmp_path):
+    """perf_analyzer (tritonclient wheel) needs libcudart.so.12 even on CPU;
+    the pytriton wheel ships one under a renamed file. A folder on
+    LD_LIBRARY_PATH gives it the name perf_analyzer asks for."""
+    libs = tmp_path / "pa_libs"
+    libs.mkdir()
+    cudart = sorted(PYTRITON_LIBS.glob("libcudart-*.so.12*"))
+    if not cudart:
+        pytest.fail(f"no libcudart in {PYTRITON_LIBS}")
+    (libs / "libcudart.so.12").symlink_to(cudart[0])
+    return wheel_libraries_env(libs)
+
+
+def test_perf_analyzer_in_process_validates_the_same_answer(repo, binary_answer, tmp_path):
+    perf_analyzer = pathlib.Path(sys.prefix) / "bin" / "perf_analyzer"
+    if not perf_analyzer.exists():
+        pytest.fail(f"{perf_analyzer} not found (the tritonclient wheel's perf_analyzer)")
+    # perf_analyzer loads <dir>/lib/libtritonserver.so and takes backends from <dir>/backends.
+    server_dir = tmp_path / "server"
+    (server_dir / "lib").mkdir(parents=True)
+    (server_dir / "lib" / "libtritonserver.so").symlink_to(server_library())
+    (server_dir / "backends").symlink_to(backend_dir())
+    # Input data as one raw file per input; a file per output makes
+    # perf_analyzer check every response against it: the tritonserver
+    # program's answer, byte for byte.
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "INPUT0").write_bytes(INPUT0.tobytes())
+    (data / "INPUT1").write_bytes(INPUT1.tobytes())
+    for name in EXPECTED:
+        (data / name).write_bytes(binary_answer[0][name].tobytes())
+    proc = subprocess.run(
+        [str(perf_analyzer), "--service-kind=triton_c_api", f"--triton-server-directory={server_dir}",
+         f"--model-repository={repo}", "-m", MODEL, "-b", "1", "--input-data", str(data),
+         "--measurement-mode", "count_windows", "--measurement-request-count", "20", "--max-trials", "4",
+         "--stability-percentage", "999"],
+        capture_output=True, text=True, timeout=300, env=perf_analyzer_env(tmp_path))
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-4000:]
+    # Its server counted the requests as run (perf_analyzer turns Triton's
+    # info log off, so the backend's line naming the library is not there).
+    served = re.search(r"Successful request count: (\d+)", out)
+    assert served and int(served.group(1)) > 0, out[-4000:]
+
+
+def test_process_without_triton_gets_one_error_at_initialize(tmp_path):
+    """A process that loads the backend without any Triton server library
+    (here: Python through ctypes) gets a failed TRITONBACKEND_Initialize and
+    the reason on stderr, not a crash."""
+    library = backend_dir() / "onnxruntime" / "libtriton_onnxruntime.so"
+    script = ("import ctypes, sys\n"
+              f"lib = ctypes.CDLL({str(library)!r}, mode=ctypes.RTLD_LOCAL)\n"
+              "init = lib.TRITONBACKEND_Initialize\n"
+              "init.restype = ctypes.c_void_p\n"
+              "init.argtypes = [ctypes.c_void_p]\n"
+              "sys.exit(0 if init(None) else 3)\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stderr.strip().splitlines()[-1].startswith(
+        "onnxruntime backend: no Triton server library is loaded in this process: none of its "), proc.stderr
+    assert "TRITONSERVER_ApiVersion and TRITONBACKEND_ApiVersion" in proc.stderr
