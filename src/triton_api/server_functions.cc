@@ -20,7 +20,7 @@ bool resolved = false;  // guarded by resolve_mutex
 // functions it lacks, comma-separated (empty when it has them all).
 std::string FillTable(const LoadedLibrary& library, ServerFunctions* table) {
   std::string missing;
-#define ORTB_FILL_REQUIRED(name, arity)                                            \
+#define ORTB_FILL_REQUIRED(name, arity)                                         \
   table->name = reinterpret_cast<decltype(table->name)>(library.Symbol(#name)); \
   if (table->name == nullptr) missing += (missing.empty() ? "" : ", ") + std::string(#name);
   ORTB_TRITON_SERVER_FUNCTIONS(ORTB_FILL_REQUIRED)
