@@ -72,6 +72,7 @@ if wanted integration; then
   fi
   export ORT_MODEL_CONFIG_BIN="${INSTALL_DIR:-$ROOT/install}/bin/ort-model-config"
   export ORT_TEST_CUSTOM_OP_LIB="${BUILD_DIR:-$ROOT/build}/tests/unit/libortb_test_custom_op.so"
+  export ORT_TEST_CAPI_HOST="${BUILD_DIR:-$ROOT/build}/tests/embed/triton_capi_host"
   cd "$ROOT"
   "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/integration tests/docs ${pytest_args[@]+"${pytest_args[@]}"}
   cd - >/dev/null

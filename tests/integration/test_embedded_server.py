@@ -19,7 +19,7 @@ import tritonclient.http as httpclient
 from onnx import TensorProto
 
 import models
-from conftest import ROOT
+from conftest import ROOT, _server_env
 
 MODEL = "add_sub"
 SHAPE = [1, 4]
@@ -101,8 +101,10 @@ def wheel_libraries_env(extra_dir=None):
     itself: its bundled dependencies (libcurl's libnghttp2, ...) find each
     other only through the tritonserver program's RPATH, so an application
     puts their folder on LD_LIBRARY_PATH (not LD_PRELOAD: nothing is
-    loaded before the application opens the server library)."""
-    env = dict(os.environ)
+    loaded before the application opens the server library). Based on the
+    tritonserver program's environment, so scripts/sanitize.sh's ASan
+    runtime reaches these processes as it reaches the server."""
+    env = _server_env()
     dirs = [str(d) for d in (extra_dir, PYTRITON_LIBS) if d] + [env.get("LD_LIBRARY_PATH", "")]
     env["LD_LIBRARY_PATH"] = os.pathsep.join(d for d in dirs if d)
     return env
@@ -183,7 +185,8 @@ def test_process_without_triton_gets_one_error_at_initialize(tmp_path):
               "init.restype = ctypes.c_void_p\n"
               "init.argtypes = [ctypes.c_void_p]\n"
               "sys.exit(0 if init(None) else 3)\n")
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env=_server_env())
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stderr.strip().splitlines()[-1].startswith(
         "onnxruntime backend: no Triton server library is loaded in this process: none of its "), proc.stderr
