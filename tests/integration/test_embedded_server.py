@@ -51,6 +51,29 @@ def capi_host() -> pathlib.Path:
     return host
 
 
+def initialize_backend_in_python(preload_library=None):
+    """A Python process (no Triton in it) that opens `preload_library`, if
+    given, and then the backend, both RTLD_LOCAL, and calls
+    TRITONBACKEND_Initialize. Prints the message of the returned error when
+    `preload_library` can read it; exits 3 when Initialize succeeds."""
+    library = backend_dir() / "onnxruntime" / "libtriton_onnxruntime.so"
+    script = ("import ctypes, sys\n"
+              f"server = ctypes.CDLL({str(preload_library)!r}, mode=ctypes.RTLD_LOCAL) if {bool(preload_library)} "
+              "else None\n"
+              f"backend = ctypes.CDLL({str(library)!r}, mode=ctypes.RTLD_LOCAL)\n"
+              "init = backend.TRITONBACKEND_Initialize\n"
+              "init.restype = ctypes.c_void_p\n"
+              "init.argtypes = [ctypes.c_void_p]\n"
+              "err = init(None)\n"
+              "if not err: sys.exit(3)\n"
+              "if server:\n"
+              "    server.TRITONSERVER_ErrorMessage.restype = ctypes.c_char_p\n"
+              "    server.TRITONSERVER_ErrorMessage.argtypes = [ctypes.c_void_p]\n"
+              "    print(server.TRITONSERVER_ErrorMessage(err).decode())\n")
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env=_server_env())
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
     # A full config: in-process servers do not auto-complete by default.
@@ -174,20 +197,26 @@ def test_perf_analyzer_in_process_validates_the_same_answer(repo, binary_answer,
     assert served and int(served.group(1)) > 0, out[-4000:]
 
 
-def test_process_without_triton_gets_one_error_at_initialize(tmp_path):
+def test_process_without_triton_gets_one_error_at_initialize():
     """A process that loads the backend without any Triton server library
-    (here: Python through ctypes) gets a failed TRITONBACKEND_Initialize and
-    the reason on stderr, not a crash."""
-    library = backend_dir() / "onnxruntime" / "libtriton_onnxruntime.so"
-    script = ("import ctypes, sys\n"
-              f"lib = ctypes.CDLL({str(library)!r}, mode=ctypes.RTLD_LOCAL)\n"
-              "init = lib.TRITONBACKEND_Initialize\n"
-              "init.restype = ctypes.c_void_p\n"
-              "init.argtypes = [ctypes.c_void_p]\n"
-              "sys.exit(0 if init(None) else 3)\n")
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                          env=_server_env())
+    gets a failed TRITONBACKEND_Initialize and the reason on stderr, not a
+    crash."""
+    proc = initialize_backend_in_python()
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stderr.strip().splitlines()[-1].startswith(
         "onnxruntime backend: no Triton server library is loaded in this process: none of its "), proc.stderr
     assert "TRITONSERVER_ApiVersion and TRITONBACKEND_ApiVersion" in proc.stderr
+
+
+def test_server_library_without_the_functions_the_backend_calls_gets_an_error_naming_them():
+    # Built beside the host (tests/embed/partial_server.cc).
+    partial = capi_host().parent / "libortb_test_partial_server.so"
+    proc = initialize_backend_in_python(partial)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    message = proc.stdout.strip()
+    assert message.startswith(f"onnxruntime backend: the Triton server library {partial} lacks functions the "
+                              "backend calls: TRITONSERVER_DataTypeString, "), message
+    # The ones it has are not named; one it lacks from the backend API is.
+    assert "TRITONSERVER_ErrorNew" not in message and "TRITONBACKEND_ApiVersion" not in message
+    assert "TRITONBACKEND_ModelInstanceReportStatistics" in message
+    assert message.endswith("The backend needs Triton backend API 1.19 or a newer minor version"), message
