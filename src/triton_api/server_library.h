@@ -14,9 +14,6 @@ namespace ortbackend::triton_api {
 // A reference to an already loaded library (dlopen with RTLD_NOLOAD), given
 // back on destruction. Giving it back never unloads the server library: the
 // process that loaded the backend holds its own reference to it.
-class LoadedLibrary;
-Status FindServerLibrary(LoadedLibrary* library);
-
 class LoadedLibrary {
  public:
   LoadedLibrary() = default;
@@ -34,7 +31,7 @@ class LoadedLibrary {
   const std::string& path() const { return path_; }
 
  private:
-  friend Status FindServerLibrary(LoadedLibrary* library);
+  friend Status FindServerLibrary(LoadedLibrary* library);  // sets path_ to the defining file
   void* handle_ = nullptr;
   std::string path_;
 };
