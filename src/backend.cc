@@ -69,6 +69,9 @@ TRITONSERVER_Error* TRITONBACKEND_Initialize(TRITONBACKEND_Backend* backend) {
 }
 
 TRITONSERVER_Error* TRITONBACKEND_Finalize(TRITONBACKEND_Backend* backend) {
+  // The server finalizes a backend whose Initialize failed too. Before the
+  // table is filled there is no state, and no server function to call.
+  if (!triton_api::ServerFunctionsResolved()) return nullptr;
   void* state = nullptr;
   Status s = FromTritonError(TRITONBACKEND_BackendState(backend, &state), "reading the backend state");
   delete static_cast<BackendState*>(state);

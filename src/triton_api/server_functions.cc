@@ -54,6 +54,11 @@ Status ResolveServerFunctions() {
   return Status::Ok();
 }
 
+bool ServerFunctionsResolved() {
+  std::lock_guard<std::mutex> lock(resolve_mutex);
+  return resolved;
+}
+
 bool CanMakeServerErrors() { return server_functions.TRITONSERVER_ErrorNew != nullptr; }
 
 TRITONSERVER_Error* FailWithoutServer(const Status& status) {

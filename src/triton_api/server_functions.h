@@ -163,6 +163,9 @@ extern ServerFunctions server_functions;
 // the library and the missing functions).
 Status ResolveServerFunctions();
 
+// Whether ResolveServerFunctions has succeeded, so every slot is filled.
+bool ServerFunctionsResolved();
+
 // Whether server_functions can make a TRITONSERVER_Error (the server's
 // TRITONSERVER_ErrorNew was found), i.e. whether a failure of
 // ResolveServerFunctions can go back to the caller as a Triton error.
