@@ -32,6 +32,9 @@ namespace {
 #define HOST_FUNCTIONS(X)                                                                                          \
   X(TRITONSERVER_ErrorMessage)                                                                                     \
   X(TRITONSERVER_ErrorDelete)                                                                                      \
+  X(TRITONSERVER_MessageSerializeToJson)                                                                           \
+  X(TRITONSERVER_MessageDelete)                                                                                    \
+  X(TRITONSERVER_ServerModelIndex)                                                                                 \
   X(TRITONSERVER_ServerOptionsNew)                                                                                 \
   X(TRITONSERVER_ServerOptionsDelete)                                                                              \
   X(TRITONSERVER_ServerOptionsSetModelRepositoryPath)                                                              \
@@ -264,6 +267,27 @@ bool ModelReady(TRITONSERVER_Server* server, const std::string& model) {
   return ready;
 }
 
+// The model's state in the repository index ("READY", "UNLOADING",
+// "UNAVAILABLE", ...), or "" when the index does not list it.
+std::string ModelState(TRITONSERVER_Server* server, const std::string& model) {
+  TRITONSERVER_Message* index = nullptr;
+  Check(triton.TRITONSERVER_ServerModelIndex(server, 0, &index), "reading the model index");
+  const char* json = nullptr;
+  size_t size = 0;
+  Check(triton.TRITONSERVER_MessageSerializeToJson(index, &json, &size), "serializing the model index");
+  std::string text(json, size);
+  Check(triton.TRITONSERVER_MessageDelete(index), "deleting the model index");
+  // Flat objects: the model's entry runs from its name to the next '}'.
+  size_t entry = text.find("\"name\":\"" + model + "\"");
+  if (entry == std::string::npos) return "";
+  std::string object = text.substr(entry, text.find('}', entry) - entry);
+  const std::string key = "\"state\":\"";
+  size_t state = object.find(key);
+  if (state == std::string::npos) return "";
+  state += key.size();
+  return object.substr(state, object.find('"', state) - state);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -288,14 +312,20 @@ int main(int argc, char** argv) {
   if (!live) Fail("the server is not live");
 
   Check(triton.TRITONSERVER_ServerLoadModel(server, args.model.c_str()), "loading the model");
-  if (!ModelReady(server, args.model)) Fail("the model loaded but is not ready");
+  if (!ModelReady(server, args.model) || ModelState(server, args.model) != "READY")
+    Fail("the model loaded but is not ready");
   Infer(server, args);
 
   Check(triton.TRITONSERVER_ServerUnloadModel(server, args.model.c_str()), "unloading the model");
-  // The unload call returns before the instances are finalized.
-  for (int i = 0; i < 600 && ModelReady(server, args.model); ++i)
+  // The unload call returns before the model is finalized; the model is
+  // UNAVAILABLE once the server has deleted it (and with it, through the
+  // backend's Finalize calls, its instances and state). Stopping the server
+  // before that would race the server's own deleter thread.
+  std::string state;
+  for (int i = 0; i < 600 && (state = ModelState(server, args.model)) != "UNAVAILABLE"; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  if (ModelReady(server, args.model)) Fail("the model is still ready 60 s after its unload");
+  if (state != "UNAVAILABLE") Fail("the model is " + state + ", not UNAVAILABLE, 60 s after its unload");
+  if (ModelReady(server, args.model)) Fail("the model is still ready after its unload");
   Check(triton.TRITONSERVER_ServerStop(server), "stopping the server");
   Check(triton.TRITONSERVER_ServerDelete(server), "deleting the server");
   std::printf("shut down\n");

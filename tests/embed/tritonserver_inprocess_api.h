@@ -64,6 +64,10 @@ TRITONSERVER_Error* TRITONSERVER_ServerLoadModel(TRITONSERVER_Server* server, co
 TRITONSERVER_Error* TRITONSERVER_ServerUnloadModel(TRITONSERVER_Server* server, const char* model_name);
 TRITONSERVER_Error* TRITONSERVER_ServerModelIsReady(TRITONSERVER_Server* server, const char* model_name,
                                                     const int64_t model_version, bool* ready);
+// The models of the repositories and their states, as a JSON array of
+// {"name", "version", "state", "reason"}; the caller deletes the message.
+TRITONSERVER_Error* TRITONSERVER_ServerModelIndex(TRITONSERVER_Server* server, uint32_t flags,
+                                                  TRITONSERVER_Message** model_index);
 // On success the server owns 'inference_request' until its release callback.
 TRITONSERVER_Error* TRITONSERVER_ServerInferAsync(TRITONSERVER_Server* server,
                                                   TRITONSERVER_InferenceRequest* inference_request,
