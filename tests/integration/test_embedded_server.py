@@ -3,9 +3,10 @@ preloaded: the tritonserver program (whose renamed server library is
 linked, so its symbols are global), an application that opens the server
 library with RTLD_LOCAL and drives it through the in-process C API
 (tests/embed/triton_capi_host.cc), and perf_analyzer's in-process mode
-(--service-kind=triton_c_api). The three serve the same model with the same
-answer, bit for bit. Also: the one error a process without Triton gets."""
-import json
+(--service-kind=triton_c_api). The first two give the same answer, bit for
+bit; perf_analyzer has all its requests served (it cannot show answers, see
+its test). Also: the errors, not crashes, of a process without
+Triton and of a server library that lacks functions the backend calls."""
 import os
 import pathlib
 import re
@@ -16,7 +17,6 @@ import sysconfig
 import numpy as np
 import pytest
 import tritonclient.http as httpclient
-from onnx import TensorProto
 
 import models
 from conftest import ROOT, _server_env
@@ -129,7 +129,7 @@ def wheel_libraries_env(extra_dir=None):
     """The environment for a program that opens the wheel's server library
     itself: its bundled dependencies (libcurl's libnghttp2, ...) find each
     other only through the tritonserver program's RPATH, so an application
-    puts their folder on LD_LIBRARY_PATH (not LD_PRELOAD: nothing is
+    puts their folder on LD_LIBRARY_PATH (a search path only: nothing is
     loaded before the application opens the server library). Based on the
     tritonserver program's environment, so scripts/sanitize.sh's ASan
     runtime reaches these processes as it reaches the server."""
@@ -171,14 +171,18 @@ def perf_analyzer_env(tmp_path):
     return wheel_libraries_env(libs)
 
 
-# perf_analyzer's in-process mode frees memory it later reads (its response
-# allocator's buffers with free() after new; each response's outputs after
-# deleting the response, in InferContext::GetOutputs), so under ASan it stops
-# at its own first request, before the backend could be checked.
+# perf_analyzer's in-process mode reads each response's outputs after
+# deleting the response (heap-use-after-free in InferContext::GetOutputs,
+# which ASan reports at its first request), so it cannot show the answers:
+# its --input-data validation reports a mismatch for the right answer too
+# (the freed buffer's first bytes are the allocator's). This test shows that
+# it loads the backend and has every request served; the answers are
+# compared between the other two hosts. Under ASan (scripts/sanitize.sh) it
+# stops at its own error before the backend is reached.
 @pytest.mark.skipif(bool(os.environ.get("TRITONSERVER_ENV_PRELOAD")),
                     reason="perf_analyzer's own heap errors stop it under ASan (scripts/sanitize.sh); "
                            "the integration stage runs this test")
-def test_perf_analyzer_in_process_validates_the_same_answer(repo, binary_answer, tmp_path):
+def test_perf_analyzer_in_process_has_every_request_served(repo, tmp_path):
     perf_analyzer = pathlib.Path(sys.prefix) / "bin" / "perf_analyzer"
     if not perf_analyzer.exists():
         pytest.fail(f"{perf_analyzer} not found (the tritonclient wheel's perf_analyzer)")
@@ -187,29 +191,26 @@ def test_perf_analyzer_in_process_validates_the_same_answer(repo, binary_answer,
     (server_dir / "lib").mkdir(parents=True)
     (server_dir / "lib" / "libtritonserver.so").symlink_to(server_library())
     (server_dir / "backends").symlink_to(backend_dir())
-    # Input data as one raw file per input; a file per output makes
-    # perf_analyzer check every response against it: the tritonserver
-    # program's answer, byte for byte.
-    data = tmp_path / "data"
+    data = tmp_path / "data"  # one raw file per input
     data.mkdir()
     (data / "INPUT0").write_bytes(INPUT0.tobytes())
     (data / "INPUT1").write_bytes(INPUT1.tobytes())
-    for name in EXPECTED:
-        (data / name).write_bytes(binary_answer[0][name].tobytes())
-    # Stable timings are not what this test is about (the machine may be
-    # busy): any three windows of 20 requests do, within ten tries.
+    # A fixed number of requests: timings are not what this test is about,
+    # and on a busy machine perf_analyzer may find no stable window.
     proc = subprocess.run(
         [str(perf_analyzer), "--service-kind=triton_c_api", f"--triton-server-directory={server_dir}",
          f"--model-repository={repo}", "-m", MODEL, "-b", "1", "--input-data", str(data),
-         "--measurement-mode", "count_windows", "--measurement-request-count", "20", "--max-trials", "10",
-         "--stability-percentage", "999"],
+         "--request-count", "200"],
         capture_output=True, text=True, timeout=300, env=perf_analyzer_env(tmp_path))
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
-    # Its server counted the requests as run (perf_analyzer turns Triton's
-    # info log off, so the backend's line naming the library is not there).
+    # All 200 answered without an error; its server counted them as run (its
+    # count is read before the last one is recorded, so it may lag by one).
+    # perf_analyzer turns Triton's info log off, so the backend's line naming
+    # the library is not there.
+    assert re.search(r"Client: \s+Request count: 200\s", out), out[-4000:]
     served = re.search(r"Successful request count: (\d+)", out)
-    assert served and int(served.group(1)) > 0, out[-4000:]
+    assert served and int(served.group(1)) >= 199, out[-4000:]
 
 
 def test_process_without_triton_gets_one_error_at_initialize():
