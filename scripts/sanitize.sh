@@ -6,10 +6,10 @@
 #   2. runs the unit tests (ctest) under the sanitizers, LeakSanitizer included;
 #   3. runs tests/integration/test_inference.py, test_bad_input.py,
 #      test_sequence_batching.py and test_embedded_server.py against
-#      that backend, loaded into the real tritonserver with the ASan runtime
-#      preloaded into the server process (TRITONSERVER_ENV_PRELOAD), and into
-#      the ASan-built in-process host (tests/embed/triton_capi_host), which has
-#      the runtime linked in;
+#      that backend, loaded into the real tritonserver (and, for the last
+#      file, into the ASan-built in-process host tests/embed/triton_capi_host
+#      and into Python processes that call its entry points) with the ASan
+#      runtime preloaded into those processes (TRITONSERVER_ENV_PRELOAD);
 #      then a short soak (tests/soak, SANITIZE_SOAK_SECONDS, default 30; 0 skips
 #      it) against the same server setup: reloads, cancellations, 16 clients;
 #   4. reads every sanitizer report those servers wrote (build-asan/server-logs/)
