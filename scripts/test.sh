@@ -75,6 +75,7 @@ if wanted integration; then
   export ORT_TEST_PLUGIN_EP_LIB="${BUILD_DIR:-$ROOT/build}/tests/unit/libortb_test_mul_ep.so"
   ORT_TEST_OPENVINO_EP_LIB="$("$ROOT/scripts/fetch_ep_openvino.sh")"
   export ORT_TEST_OPENVINO_EP_LIB
+  export ORT_TEST_CAPI_HOST="${BUILD_DIR:-$ROOT/build}/tests/embed/triton_capi_host"
   cd "$ROOT"
   "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/integration tests/docs ${pytest_args[@]+"${pytest_args[@]}"}
   cd - >/dev/null

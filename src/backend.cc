@@ -14,6 +14,7 @@
 #include "triton/error.h"
 #include "triton/log.h"
 #include "triton/message.h"
+#include "triton_api/server_functions.h"
 #include "triton_api/tritonbackend_api.h"
 
 using namespace ortbackend;
@@ -81,10 +82,17 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
 extern "C" {
 
 TRITONSERVER_Error* TRITONBACKEND_Initialize(TRITONBACKEND_Backend* backend) {
-  return ToTritonError(InitializeBackend(backend));
+  // Before anything else: every other call into the server goes through
+  // the table this fills (src/triton_api/server_functions.h).
+  Status found = triton_api::ResolveServerFunctions();
+  if (!found.ok() && !triton_api::CanMakeServerErrors()) return triton_api::FailWithoutServer(found);
+  return ToTritonError(found.ok() ? InitializeBackend(backend) : found);
 }
 
 TRITONSERVER_Error* TRITONBACKEND_Finalize(TRITONBACKEND_Backend* backend) {
+  // The server finalizes a backend whose Initialize failed too. Before the
+  // table is filled there is no state, and no server function to call.
+  if (!triton_api::ServerFunctionsResolved()) return nullptr;
   void* state = nullptr;
   Status s = FromTritonError(TRITONBACKEND_BackendState(backend, &state), "reading the backend state");
   delete static_cast<BackendState*>(state);
