@@ -66,7 +66,7 @@ Status RequestBatch::Validate(size_t r) {
     ORTB_RETURN_IF_ERROR(
         FromTritonError(TRITONBACKEND_InputProperties(handle, &name, &dtype, &shape, &rank, &bytes, &buffers),
                         "reading a request input"));
-    const int idx = spec_.FindInput(name);
+    const int idx = spec_.FindInput(name, k);
     if (idx < 0) {
       return Status::InvalidArgument("model '" + spec_.model_name + "': unexpected input '" + name +
                                      "'; the model's inputs are " + QuotedNames(spec_.inputs));

@@ -132,6 +132,10 @@ bool ImplicitScalar(const TensorConfig& c, const ModelTensorInfo& t, bool batchi
 }
 
 int ExecutionSpec::FindInput(const char* name) const { return FindIn(inputs, name); }
+int ExecutionSpec::FindInput(const char* name, size_t hint) const {
+  if (hint < inputs.size() && std::strcmp(inputs[hint].name.c_str(), name) == 0) return static_cast<int>(hint);
+  return FindIn(inputs, name);
+}
 int ExecutionSpec::FindOutput(const char* name) const {
   const int o = FindIn(outputs, name);
   return o >= 0 && outputs[o].requestable ? o : -1;
@@ -153,9 +157,11 @@ ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& i
   for (auto& o : spec.outputs) {
     const ModelTensorInfo* m = io.FindOutput(o.name);
     // A batch output's slices follow the requests' input shapes, not the
-    // model's output shape, so it is never bound in advance.
+    // model's output shape, so it has no recipe; a lone request's slice is
+    // the whole output, bound by its source input's shape.
     if (m != nullptr && !o.implicit_scalar && !o.is_bytes() && o.scatter_source < 0)
       DeriveShapeRecipe(*m, spec, io, &o);
+    if (m != nullptr && o.scatter_source >= 0) o.scatter_model_shape = m->shape;
   }
   for (const auto& o : spec.outputs) spec.output_names.push_back(o.name.c_str());
   for (auto& t : spec.inputs) t.context = TensorContext(spec.model_name, "input", t.name);

@@ -55,6 +55,10 @@ struct TensorSpec {
   // request's input `scatter_source` (an index into ExecutionSpec::inputs).
   int scatter_source = -1;
   Shape scatter_shape;
+  // Batch outputs: the model's declared shape of the output (-1 for a
+  // dynamic dim), to bind a lone request's slice (see BoundScatterShape);
+  // empty when the model does not declare it.
+  Shape scatter_model_shape;
   // "model 'm', input 'x'" (or output): the prefix of this tensor's error
   // messages, built once so decoding BYTES needs no string per request.
   std::string context;
@@ -94,6 +98,10 @@ struct ExecutionSpec {
   bool batching() const { return max_batch_size > 0; }
   // Index of a configured input / requestable output by name, or -1.
   int FindInput(const char* name) const;
+  // The same, trying index `hint` first: clients send the inputs in the
+  // config's order, so the k-th request input is usually the k-th input and
+  // one comparison finds it instead of a scan per input.
+  int FindInput(const char* name, size_t hint) const;
   int FindOutput(const char* name) const;
 };
 
