@@ -132,10 +132,6 @@ bool ImplicitScalar(const TensorConfig& c, const ModelTensorInfo& t, bool batchi
 }
 
 int ExecutionSpec::FindInput(const char* name) const { return FindIn(inputs, name); }
-int ExecutionSpec::FindInput(const char* name, size_t hint) const {
-  if (hint < inputs.size() && std::strcmp(inputs[hint].name.c_str(), name) == 0) return static_cast<int>(hint);
-  return FindIn(inputs, name);
-}
 int ExecutionSpec::FindOutput(const char* name) const {
   const int o = FindIn(outputs, name);
   return o >= 0 && outputs[o].requestable ? o : -1;

@@ -98,10 +98,6 @@ struct ExecutionSpec {
   bool batching() const { return max_batch_size > 0; }
   // Index of a configured input / requestable output by name, or -1.
   int FindInput(const char* name) const;
-  // The same, trying index `hint` first: clients send the inputs in the
-  // config's order, so the k-th request input is usually the k-th input and
-  // one comparison finds it instead of a scan per input.
-  int FindInput(const char* name, size_t hint) const;
   int FindOutput(const char* name) const;
 };
 
