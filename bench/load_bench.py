@@ -19,8 +19,9 @@ Rows per model: the default config (only `platform`, so 2 CPU instances
 sharing one session) over --cycles load/unload cycles, each cycle with every
 --backend build in turn (alternating order) and a tiny model's load (Triton's
 own fixed cost of a load), against a raw session made in a fresh process
-(the first session of a process) and one made in a warm process (a later
-session); the backend's verbose `load phases` line gives each phase's median.
+(the first session of a process), one made in a warm process (a later
+session) and one in a warm process that gives freed memory back to the OS
+after each session, as the backend does; the backend's verbose `load phases` line gives each phase's median.
 Then one cycle each with instance_group count 1, 2 and 4, and with 2 and 4
 instances with share_session_between_instances=false (a session per
 instance), with the last build.
@@ -153,28 +154,35 @@ class RawOrt:
 
 # --- raw ORT, warm: one long-lived process; its first session is made and
 # dropped at start, so every timed one is a later session of a warm process ---
+# With "trim", the process gives its freed memory back to the OS after each
+# session (glibc malloc_trim), as the backend does so that an unloaded model
+# leaves no resident memory behind: the next session then faults its memory
+# in again, like a fresh process, which a plain warm process does not.
 WARM_WORKER = textwrap.dedent("""
-    import gc, sys, time
+    import ctypes, gc, sys, time
     import onnxruntime as ort
-    path = sys.argv[1]
-    s = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-    del s
-    gc.collect()
+    path, trim = sys.argv[1], sys.argv[2] == "trim"
+    libc = ctypes.CDLL("libc.so.6")
+    def drop(s):
+        del s
+        gc.collect()
+        if trim:
+            libc.malloc_trim(0)
+    drop(ort.InferenceSession(path, providers=["CPUExecutionProvider"]))
     print("ready", flush=True)
     for _ in sys.stdin:
         t = time.perf_counter()
         s = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
         dt = time.perf_counter() - t
-        del s
-        gc.collect()
+        drop(s)
         print(dt, flush=True)
 """)
 
 
 class RawWarm:
-    def __init__(self, model_file):
-        self.proc = subprocess.Popen([sys.executable, "-c", WARM_WORKER, str(model_file)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
+    def __init__(self, model_file, trim=False):
+        self.proc = subprocess.Popen([sys.executable, "-c", WARM_WORKER, str(model_file), "trim" if trim else "keep"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout.readline().strip() == "ready"
 
     def cycle(self):
@@ -329,6 +337,7 @@ def bench_model(name, args, work, lines, results):
     servers = {b: Server(repo, work / f"server_{name}_{b}.log", d) for b, d in args.backends}
     raw = RawOrt(src / "model.onnx")
     warm = RawWarm(src / "model.onnx")
+    warm_trim = RawWarm(src / "model.onnx", trim=True)
     rows = []
     try:
         order = list(servers)
@@ -347,10 +356,11 @@ def bench_model(name, args, work, lines, results):
                                     "tiny_s": tiny_s, "phases": phases, "base_kb": server.base_kb}
             row["raw"] = raw.cycle()
             row["warm_s"] = warm.cycle()
+            row["warm_trim_s"] = warm_trim.cycle()
             rows.append(row)
             print(f"  {name} cycle {c + 1}: " + ", ".join(
                 f"{b} {x['ours_s']:.2f}s (tiny {x['tiny_s']:.2f}s)" for b, x in row["builds"].items()) +
-                f"; raw fresh {row['raw']['s']:.2f}s, warm {row['warm_s']:.2f}s", file=sys.stderr, flush=True)
+                f"; raw fresh {row['raw']['s']:.2f}s, warm {row['warm_s']:.2f}s, warm trimmed {row['warm_trim_s']:.2f}s", file=sys.stderr, flush=True)
         instance_rows = {}
         server = servers[order[-1]]
         for variant in [v for v in VARIANTS if v != "default"] if not args.no_instances else []:
@@ -365,18 +375,21 @@ def bench_model(name, args, work, lines, results):
     finally:
         raw.stop()
         warm.stop()
+        warm_trim.stop()
         for server in servers.values():
             server.stop()
 
     raw_s = [r["raw"]["s"] for r in rows]
     warm_s = [r["warm_s"] for r in rows]
+    warm_trim_s = [r["warm_trim_s"] for r in rows]
     raw_inc = [r["raw"]["loaded_kb"] - r["raw"]["before_kb"] for r in rows]
     inc_med = median(raw_inc)
     size_kb = size / 1024
     lines.append(f"## {name}: {size / 2**20:.0f} MiB on disk{' (external data)' if external else ''}, "
                  f"{args.cycles} cycles, default config; raw session: fresh process median {median(raw_s):.3f}s, "
-                 f"warm process median {median(warm_s):.3f}s, +{mb(inc_med):.0f} MiB")
-    results[name] = {"size_bytes": size, "raw_fresh_s": raw_s, "raw_warm_s": warm_s, "raw_inc_kb": raw_inc,
+                 f"warm process median {median(warm_s):.3f}s, warm process that trims median {median(warm_trim_s):.3f}s, "
+                 f"+{mb(inc_med):.0f} MiB")
+    results[name] = {"size_bytes": size, "raw_fresh_s": raw_s, "raw_warm_s": warm_s, "raw_warm_trim_s": warm_trim_s, "raw_inc_kb": raw_inc,
                      "cycles": rows, "instances": instance_rows, "builds": {}}
     for b in servers:
         mine = [r["builds"][b] for r in rows]
@@ -385,12 +398,14 @@ def bench_model(name, args, work, lines, results):
         tiny_s = [x["tiny_s"] for x in mine]
         fresh = [o / r for o, r in zip(ours_s, raw_s)]
         warm_r = [o / w for o, w in zip(ours_s, warm_s)]
+        trim_r = [o / w for o, w in zip(ours_s, warm_trim_s)]
         # Triton's own fixed cost (a tiny model's load, same cycle) taken out.
         net = [(o - t) / r for o, t, r in zip(ours_s, tiny_s, raw_s)]
         drift = (mine[-1]["ours_unloaded_kb"] - mine[0]["ours_unloaded_kb"]) / mine[0]["ours_unloaded_kb"]
         loaded_ratio = (mine[0]["ours_loaded_kb"] - base) / inc_med
         lines.append(f"[{b}] load median {median(ours_s):.3f}s: / fresh raw {median(fresh):.2f}x "
-                     f"(min {min(fresh):.2f}, max {max(fresh):.2f}), / warm raw {median(warm_r):.2f}x; "
+                     f"(min {min(fresh):.2f}, max {max(fresh):.2f}), / warm raw {median(warm_r):.2f}x, "
+                     f"/ warm raw that trims {median(trim_r):.2f}x; "
                      f"tiny model (Triton's fixed cost) {median(tiny_s):.3f}s; "
                      f"without it / fresh raw {median(net):.2f}x")
         lines.append(f"[{b}] RSS: base {mb(base):.0f} MiB; first load +{mb(mine[0]['ours_loaded_kb'] - base):.0f} MiB "
@@ -403,7 +418,8 @@ def bench_model(name, args, work, lines, results):
             lines.append(f"[{b}] phases, median ms: " + ", ".join(
                 f"{k} {median([x['phases'].get(k, 0) for x in mine]):.1f}" for k in keys))
         results[name]["builds"][b] = {"median_load_s": median(ours_s), "median_fresh_ratio": median(fresh),
-                                      "median_warm_ratio": median(warm_r), "median_tiny_s": median(tiny_s),
+                                      "median_warm_ratio": median(warm_r),
+                                      "median_warm_trim_ratio": median(trim_r), "median_tiny_s": median(tiny_s),
                                       "median_net_fresh_ratio": median(net), "loaded_vs_raw": loaded_ratio,
                                       "unload_drift": drift}
     if instance_rows:
