@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "config/backend_settings.h"
 #include "instance_state.h"
 #include "model_state.h"
@@ -120,7 +121,16 @@ TRITONSERVER_Error* TRITONBACKEND_ModelInstanceInitialize(TRITONBACKEND_ModelIns
   Status s = FromTritonError(TRITONBACKEND_ModelInstanceModel(instance, &model), "reading the instance's model");
   if (s.ok()) s = FromTritonError(TRITONBACKEND_ModelState(model, &model_state), "reading the model state");
   std::unique_ptr<ModelInstanceState> state;
+  const uint64_t start_ns = NowNs();
   if (s.ok()) s = ModelInstanceState::Create(static_cast<ModelState*>(model_state), instance, &state);
+  // The load's last phase of ours (bench/load_bench.py reads this line).
+  if (s.ok() && VerboseLogEnabled()) {
+    const std::string& model_name = static_cast<ModelState*>(model_state)->name();
+    const char* instance_name = "";
+    LogIfError(TRITONBACKEND_ModelInstanceName(instance, &instance_name), model_name, "reading the instance name");
+    ORTB_LOG_VERBOSE("model '" + model_name + "': instance '" + instance_name + "' created in " +
+                     std::to_string((NowNs() - start_ns) / 1000) + " us");
+  }
   if (s.ok())
     s = FromTritonError(TRITONBACKEND_ModelInstanceSetState(instance, state.get()), "storing the instance state");
   if (s.ok()) state.release();  // owned by the instance until ModelInstanceFinalize

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "common/clock.h"
 #include "config/json_read.h"
 #include "gpu/cuda_runtime.h"
 #include "load/model_load.h"
@@ -70,16 +71,18 @@ bool AllInstancesOnCpu(const nlohmann::json& config) {
 
 Status ModelState::Create(TRITONBACKEND_Model* model, std::unique_ptr<ModelState>* out) {
   std::unique_ptr<ModelState> state(new ModelState());
-  const auto start = std::chrono::steady_clock::now();
+  const uint64_t start_ns = NowNs();
   const uint64_t rss_before = ResidentBytes();
+  state->loading_ = true;
   Status s = state->Load(model);
+  state->loading_ = false;
   if (!s.ok()) return state->name_.empty() ? s : s.WithContext("model '" + state->name_ + "'");
   const uint64_t rss_after = ResidentBytes();
+  const uint64_t load_ns = NowNs() - start_ns;
+  // bench/load_bench.py reads this line.
+  ORTB_LOG_VERBOSE("model '" + state->name_ + "': load phases: " + state->load_phases_.Summary(load_ns));
   ORTB_LOG_VERBOSE(
-      "model '" + state->name_ + "': model state loaded in " +
-      std::to_string(
-          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()) +
-      " ms (" +
+      "model '" + state->name_ + "': model state loaded in " + std::to_string(load_ns / 1000000) + " ms (" +
       (state->shared_session_  ? "with its shared session"
        : state->spare_session_ ? "with its first instance's session"
                                : "the sessions come with the instances") +
@@ -117,6 +120,7 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   input.model_name = name_;
   input.version = version_;
   input.default_max_batch_size = backend_->settings.default_max_batch_size;
+  input.phases = &load_phases_;
   MessagePtr message;
   ORTB_RETURN_IF_ERROR(
       FromTritonError(TRITONBACKEND_ModelConfig(model, 1, message.receive()), "reading the model config"));
@@ -152,7 +156,10 @@ Status ModelState::Load(TRITONBACKEND_Model* model) {
   config_ = std::move(load.config);
   if (load.completed.empty()) return Status::Ok();
   for (const auto& n : load.completed) ORTB_LOG_INFO("model '" + name_ + "' auto-complete: " + n);
-  return SetServerConfig(model, load.config_json);
+  const uint64_t t = NowNs();
+  const Status set = SetServerConfig(model, load.config_json);
+  load_phases_.Add(LoadPhase::kAutoComplete, t);
+  return set;
 }
 
 Status ModelState::RegisterEpLibraries() {
@@ -179,7 +186,9 @@ Status ModelState::ReadModelMetadata(const nlohmann::json& config_json, ModelIoI
   const bool on_cpu = AllInstancesOnCpu(config_json) && !NamesHostPolicy(config_json);
   if (settings_.share_session.value_or(true) && on_cpu) {
     Status s = CreateSession(UsableCores(), false, 0, nullptr, &shared_session_);
+    const uint64_t t = NowNs();
     if (s.ok()) s = ReadModelIo(*shared_session_, io);
+    load_phases_.Add(LoadPhase::kInspection, t);
     if (!s.ok()) shared_session_.reset();
     return s;
   }
@@ -189,11 +198,14 @@ Status ModelState::ReadModelMetadata(const nlohmann::json& config_json, ModelIoI
   if (on_cpu && config_json.contains("instance_group")) {
     spare_session_instances_ = CountInstances(config_json, "KIND_CPU");
     Status s = CreateSession(DefaultIntraOpThreads(spare_session_instances_), false, 0, nullptr, &spare_session_);
+    const uint64_t t = NowNs();
     if (s.ok()) s = ReadModelIo(*spare_session_, io);
+    load_phases_.Add(LoadPhase::kInspection, t);
     if (!s.ok()) spare_session_.reset();
     return s;
   }
   ++file_loads_;
+  const uint64_t t = NowNs();
   std::unique_ptr<DecryptedModel> plaintext;  // wiped once the inspection session exists
   ModelSource model(model_path_);
   ORTB_RETURN_IF_ERROR(source_.Open(&plaintext, &model));
@@ -202,6 +214,7 @@ Status ModelState::ReadModelMetadata(const nlohmann::json& config_json, ModelIoI
   // The inspection session's weights are freed; return them before the real
   // session allocates its own (on another thread, so from another arena).
   ReturnFreedMemoryToSystem();
+  load_phases_.Add(LoadPhase::kInspection, t);
   return s;
 }
 
@@ -283,6 +296,10 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
     plan.inter_op_threads = settings_.inter_op_threads.value_or(settings_.parallel_execution ? 0 : 1);
     plan.intra_op_affinities = IntraOpThreadAffinities(cpus, plan.intra_op_threads);
   }
+  // Only the load's own sessions are timed by phase (see load_phases_).
+  LoadPhases unused;
+  LoadPhases& phases = loading_ ? load_phases_ : unused;
+  uint64_t t = NowNs();
   Ort::SessionOptions options{nullptr};
   ORTB_RETURN_IF_ERROR(BuildSessionOptions(settings_, plan, &options));
   ORTB_RETURN_IF_ERROR(
@@ -325,11 +342,13 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
   const int load_number = ++file_loads_;
   const uint64_t rss_before = ResidentBytes();
   const auto start = std::chrono::steady_clock::now();
+  t = phases.Add(LoadPhase::kSessionOptions, t);
   std::unique_ptr<Ort::Session> session;
   NodePlacement placement;
   std::unique_ptr<DecryptedModel> plaintext;  // wiped as soon as the session exists
   ModelSource model(model_path_);
   ORTB_RETURN_IF_ERROR(source_.Open(&plaintext, &model));
+  t = phases.Add(LoadPhase::kModelRead, t);
   {
     // ONNX Runtime makes its thread pools here; the inter-op pool's threads
     // (which it has no affinity setting for) start with this thread's mask.
@@ -340,9 +359,11 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
     ORTB_RETURN_IF_ERROR(
         CreateSessionWithPlacement(backend_->ort->env(), model, &options, &session, &placement, prepacked));
   }
+  t = phases.Add(LoadPhase::kSessionCreation, t);
   plaintext.reset();
   // Loading leaves the parsed model and the unpacked weights freed behind.
   ReturnFreedMemoryToSystem();
+  t = phases.Add(LoadPhase::kMemoryRelease, t);
   const auto elapsed = std::chrono::steady_clock::now() - start;
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
   const uint64_t rss_after = ResidentBytes();
@@ -355,8 +376,10 @@ Status ModelState::CreateSession(int intra_op_default, bool gpu, int device_id, 
       " MiB; model file loads by this model: " + std::to_string(load_number) +
       (prepacked != nullptr ? "; with the model's pre-packed weights container" : "") +
       (shared_count > 0 ? "; " + std::to_string(shared_count) + " initializer(s) shared with its other sessions" : ""));
-  ORTB_RETURN_IF_ERROR(
-      ReportPlacement(name_, placement, AcceleratorFor(providers_, gpu), settings_.provider_fallback, metrics_.get()));
+  const Status placed =
+      ReportPlacement(name_, placement, AcceleratorFor(providers_, gpu), settings_.provider_fallback, metrics_.get());
+  phases.Add(LoadPhase::kPlacement, t);
+  ORTB_RETURN_IF_ERROR(placed);
   // Only sessions the model keeps count.
   metrics_->AddSession(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));
   *out = std::move(session);

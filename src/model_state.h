@@ -19,6 +19,7 @@
 #include "config/host_policy.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
+#include "load/load_phases.h"
 #include "load/model_byte_source.h"
 #include "ort/environment.h"
 #include "ort/prepacked_weights.h"
@@ -107,6 +108,10 @@ class ModelState {
   // With share_session_between_instances=false: the session made at load to
   // read the model, for the first CPU instance when it expects `instances`.
   std::shared_ptr<Ort::Session> spare_session_;
+  // The phases of the model's load; sessions made while `loading_` add to it
+  // (the load is one thread; instances may make sessions in parallel later).
+  LoadPhases load_phases_;
+  bool loading_ = false;
   int spare_session_instances_ = 0;
   // Whether an instance has been given shared_session_ yet (it may be made
   // at load, before any instance exists).

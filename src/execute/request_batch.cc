@@ -43,6 +43,18 @@ void RequestBatch::Begin(TRITONBACKEND_Request** requests, uint32_t count) {
   FormGroups();
 }
 
+int RequestBatch::FindInput(const char* name, uint32_t position) {
+  if (position < input_at_position_.size()) {
+    const int guess = input_at_position_[position];
+    if (guess >= 0 && std::strcmp(spec_.inputs[guess].name.c_str(), name) == 0) return guess;
+  } else if (position < spec_.inputs.size()) {
+    input_at_position_.resize(spec_.inputs.size(), -1);  // once per instance
+  }
+  const int idx = spec_.FindInput(name);
+  if (idx >= 0 && position < input_at_position_.size()) input_at_position_[position] = idx;
+  return idx;
+}
+
 Status RequestBatch::Validate(size_t r) {
   PendingRequest& p = requests_[r];
   const size_t n_in = spec_.inputs.size();
@@ -69,7 +81,7 @@ Status RequestBatch::Validate(size_t r) {
     ORTB_RETURN_IF_ERROR(FromTritonError(TRITONBACKEND_InputPropertiesForHostPolicy(handle, host_policy_, &name, &dtype,
                                                                                     &shape, &rank, &bytes, &buffers),
                                          "reading a request input"));
-    const int idx = spec_.FindInput(name);
+    const int idx = FindInput(name, k);
     if (idx < 0) {
       return Status::InvalidArgument("model '" + spec_.model_name + "': unexpected input '" + name +
                                      "'; the model's inputs are " + QuotedNames(spec_.inputs));

@@ -106,6 +106,8 @@ class RequestBatch {
 
  private:
   Status Validate(size_t r);
+  // The spec input named `name`, the request's input at `position`.
+  int FindInput(const char* name, uint32_t position);
   static bool HasCorrelationId(TRITONBACKEND_Request* request);
   bool Compatible(size_t a, size_t b) const;
   void FormGroups();
@@ -120,6 +122,11 @@ class RequestBatch {
   const char* host_policy_ = nullptr;
   std::vector<uint32_t> order_;
   std::vector<uint32_t> group_starts_;
+  // The spec input found at each position of the last request's inputs. The
+  // server lists a request's inputs in an order set by their names, the same
+  // for every request of a model, so the next request's k-th input is
+  // checked against it with one comparison before the spec is searched.
+  std::vector<int> input_at_position_;
 };
 
 }  // namespace ortbackend

@@ -59,6 +59,10 @@ struct TensorSpec {
   // request's input `scatter_source` (an index into ExecutionSpec::inputs).
   int scatter_source = -1;
   Shape scatter_shape;
+  // Batch outputs: the model's declared shape of the output (-1 for a
+  // dynamic dim), to bind a lone request's slice (see BoundScatterShape);
+  // empty when the model does not declare it.
+  Shape scatter_model_shape;
   // "model 'm', input 'x'" (or output): the prefix of this tensor's error
   // messages, built once so decoding BYTES needs no string per request.
   std::string context;

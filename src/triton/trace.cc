@@ -50,8 +50,9 @@ void GroupTracer::Add(TRITONBACKEND_Request* request) {
 }
 
 void GroupTracer::Report() {
+  if (traces_.empty()) return;  // the common case: nothing traced
   TRITONSERVER_InferenceTraceReportActivityFn report = TraceReportFunction();
-  if (traces_.empty() || report == nullptr) return;
+  if (report == nullptr) return;
   for (TRITONSERVER_InferenceTrace* trace : traces_)
     for (size_t i = 0; i < stamps_.size(); ++i) {
       if (stamps_[i] == 0) continue;  // a step the group did not reach (it failed before)

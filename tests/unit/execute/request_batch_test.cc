@@ -218,6 +218,36 @@ TEST_F(RequestBatchTest, RejectsUnknownInputNamingTheModelsInputs) {
               AllOf(HasSubstr("model 'm'"), HasSubstr("unexpected input 'z'"), HasSubstr("inputs are 'x'")));
 }
 
+TEST_F(RequestBatchTest, MatchesInputsByNameWhateverOrderEachRequestSendsThem) {
+  // The batch remembers which spec input it found at each position; a
+  // request with another order must still get each input right.
+  ExecutionSpec spec = ModelBuilder(8)
+                           .Input("a", TRITONSERVER_TYPE_FP32, {1})
+                           .Input("b", TRITONSERVER_TYPE_INT32, {2})
+                           .Output("y", TRITONSERVER_TYPE_FP32, {1})
+                           .Build();
+  RequestBatch batch(spec);
+  for (bool b_first : {false, true, true, false}) {
+    Requests reqs;
+    fake_server::Request& r = reqs.Add();
+    auto add_a = [&] { r.AddInput("a", TRITONSERVER_TYPE_FP32, {1, 1}, Bytes<float>({1})); };
+    auto add_b = [&] { r.AddInput("b", TRITONSERVER_TYPE_INT32, {1, 2}, Bytes<int32_t>({2, 3})); };
+    if (b_first) {
+      add_b();
+      add_a();
+    } else {
+      add_a();
+      add_b();
+    }
+
+    batch.Begin(reqs.handles(), reqs.count());
+
+    ASSERT_TRUE(batch.request(0).error.ok()) << batch.request(0).error.message();
+    EXPECT_EQ(batch.input(0, 0).byte_size, 4u) << "b_first=" << b_first;  // a: one float
+    EXPECT_EQ(batch.input(0, 1).byte_size, 8u) << "b_first=" << b_first;  // b: two int32
+  }
+}
+
 TEST_F(RequestBatchTest, RejectsInputGivenTwice) {
   ExecutionSpec spec = BatchingSpec();
   Requests reqs;
