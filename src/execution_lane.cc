@@ -137,11 +137,10 @@ Status ExecutionLane::GatherRunScatter(const RunPlan& plan, GroupTimes* times) {
   ORTB_RETURN_IF_ERROR(run_options.status());
   // A lone request that already failed (e.g. no response buffer) need not run.
   if (plan.requests() == 1 && !batch_.request(plan.leader()).error.ok()) return Status::Ok();
-  // ORT does not compute on this lane's stream (a plugin EP, or a lane of a
-  // pipelined instance: ORT runs each of them on a stream of its own), so
-  // the input copies queued there must be done before ORT reads the inputs.
-  // (ORT's Run waits for its own streams before it returns, so the output
-  // copies that follow on the lane's stream see finished outputs.)
+  // A plugin EP does not compute on the instance's stream, so the input
+  // copies queued there must be done before ORT reads the inputs. (ORT's
+  // Run waits for its own streams before it returns, so the output copies
+  // that follow on the instance's stream see finished outputs.)
   if (gpu_ != nullptr && gpu_->ort_on_own_stream)
     ORTB_RETURN_IF_ERROR(
         gpu_->stream.Synchronize("model '" + shared_.model->name() + "': waiting for the input copies"));

@@ -45,11 +45,8 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
   ORTB_RETURN_IF_ERROR(ReadInstanceHostPolicy(instance, &state->host_policy_));
   if (on_gpu) {
     ORTB_RETURN_IF_ERROR(state->SetUpGpu(device_id));
-    // With lanes of their own streams, ORT runs each Run on a stream it takes
-    // from its pool instead of one stream for all (see SetUpGpu).
-    void* ort_stream = state->gpu_->ort_on_own_stream ? nullptr : state->gpu_->stream.get();
     ORTB_RETURN_IF_ERROR(model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->host_policy_,
-                                           ort_stream, &state->session_));
+                                           state->gpu_->stream.get(), &state->session_));
   } else {
     bool created = false;
     ORTB_RETURN_IF_ERROR(
@@ -70,7 +67,7 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
 
 int ModelInstanceState::BatchesInFlight() const {
   const std::optional<int>& asked = model_->settings().batches_in_flight;
-  const int wanted = asked.value_or(gpu_ != nullptr ? kDefaultGpuBatchesInFlight : 1);
+  const int wanted = asked.value_or(kDefaultBatchesInFlight);
   if (wanted <= 1) return 1;
   std::string why;
   if (gpu_ != nullptr && gpu_->cuda_graphs)
@@ -105,8 +102,7 @@ void ModelInstanceState::StartLanes() {
   // Each lane is already off Triton's thread, and answers on its own while
   // the others keep the session busy.
   for (int i = 0; i < lanes; ++i)
-    lanes_.push_back(std::make_unique<ExecutionLane>(shared_, spec_, gpu_ == nullptr ? nullptr : lane_gpus_[i].get(),
-                                                     /*threaded_responder=*/false));
+    lanes_.push_back(std::make_unique<ExecutionLane>(shared_, spec_, gpu_.get(), /*threaded_responder=*/false));
   pipeline_ =
       std::make_unique<BatchPipeline>(lanes, [this](size_t lane, TRITONBACKEND_Request** requests, uint32_t count) {
         lanes_[lane]->Execute(requests, count);
@@ -154,30 +150,10 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
   gpu->stream = stream.take();
   gpu_ = std::move(gpu);
   batches_in_flight_ = BatchesInFlight();
-  if (batches_in_flight_ > 1) {
-    // Each lane copies on a stream of its own and ORT takes a stream per Run
-    // from its pool, so one lane's copies and run never wait behind
-    // another's: with one stream for all, every Run's final synchronize also
-    // waits for the runs the other lanes queued meanwhile (measured: 2 lanes
-    // on one stream gave less than one batch at a time at 2 clients).
-    gpu_->ort_on_own_stream = true;
-    for (int i = 0; i < batches_in_flight_; ++i) {
-      auto lane = std::make_unique<InstanceGpu>();
-      lane->cuda = gpu_->cuda;
-      lane->device = device_id;
-      lane->ort_on_own_stream = true;
-      StatusOr<gpu::CudaStream> lane_stream = gpu::CudaStream::Create(gpu_->cuda, device_id);
-      if (!lane_stream.ok()) return lane_stream.status().WithContext("GPU instance '" + shared_.name + "'");
-      lane->stream = lane_stream.take();
-      lane_gpus_.push_back(std::move(lane));
-    }
-  }
   ORTB_LOG_INFO("model '" + model_->name() + "': instance '" + shared_.name + "' on GPU " + std::to_string(device_id) +
-                (!lane_gpus_.empty() ? " copies on a CUDA stream per lane, ONNX Runtime computes each run on a stream "
-                                       "of its own ("
-                 : gpu_->ort_on_own_stream ? " copies on its own CUDA stream, ONNX Runtime's execution providers "
-                                             "compute on theirs ("
-                                           : " computes on its own CUDA stream (") +
+                (gpu_->ort_on_own_stream ? " copies on its own CUDA stream, ONNX Runtime's execution providers compute "
+                                           "on theirs ("
+                                         : " computes on its own CUDA stream (") +
                 gpu_->cuda->library + ")" + (gpu_->cuda_graphs ? ", with CUDA graphs (one per batch size)" : ""));
   return Status::Ok();
 }

@@ -60,8 +60,6 @@ class ModelInstanceState {
   ExecutionSpec spec_;
   InstanceMetrics metrics_;
   int batches_in_flight_ = 1;
-  // Pipelined GPU instances: each lane's device and CUDA stream for its copies.
-  std::vector<std::unique_ptr<InstanceGpu>> lane_gpus_;
   InstanceShared shared_;  // points into the members above
   std::vector<std::unique_ptr<ExecutionLane>> lanes_;
   // Several lanes only. Last: destroyed first, so every batch in flight ends

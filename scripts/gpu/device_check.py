@@ -32,8 +32,7 @@ Checks, each printed as PASS/FAIL with numbers:
      Passes when Triton's best reaches 0.95x raw ORT's best (each side at its
      own best setting, the way a deployment is tuned); the ratio at each
      matched setting is printed too.
-  11. pipelined execution (max_batches_in_flight; GPU instances keep 2
-     batches in flight by default): concurrent requests on one instance each
+  11. pipelined execution (max_batches_in_flight 2, opt-in): concurrent requests on one instance each
      get their own right answer; a run that fails answers only its own
      requests; a sequence model with implicit state (kept to one batch at a
      time) accumulates right; unloading a model with batches in flight
@@ -42,10 +41,9 @@ Checks, each printed as PASS/FAIL with numbers:
      runs a batch at a time;
   12. one instance per GPU (GPU_CHECK_GRID=one, the default; "many" runs the
      grid of 10., "all" both): the conv net at batch 32 and the MLP at batch 1
-     on one instance, pipelined (the default) with and without dynamic
-     batching at 2/4/8 clients, 4 batches in flight at 8, and one batch at a
-     time (max_batches_in_flight 1, how every instance ran before) at its
-     usual best; two instances at 8 clients, pipelined and not; the MLP at
+     on one instance, pipelined (2 in flight) with and without dynamic
+     batching at 2/4/8 clients, 4 in flight at 8, and one batch at a time
+     (the default) at its usual best; two instances at 8 clients, pipelined and not; the MLP at
      1/2 clients; against raw ORT with one session and 1/2/4 concurrent
      callers, and raw ORT's peak (2 sessions x 8, 8 x 16 callers);
   13. plugin EPs, on a server of their own: libonnxruntime_providers_cuda.so
@@ -719,7 +717,7 @@ def check_throughput_one():
     # (model, clients): pipelined (the default) and, for the before column, one
     # batch at a time (max_batches_in_flight 1, how every instance ran before).
     grid = [("conv_one", 2), ("conv_one", 4), ("conv_one", 8), ("conv_one_db", 4), ("conv_one_db", 8),
-            ("conv_one_d4", 8), ("conv_one_sync", 4), ("conv_one_db_sync", 8), ("conv_shm", 8), ("conv_two_sync", 8)]
+            ("conv_one_d4", 8), ("conv_one_sync", 4), ("conv_one_db_sync", 8), ("conv_two_piped", 8), ("conv_two_sync", 8)]
     for model, conc in grid:
         pa(model, conc, conv_shm, 32)
     for model, conc in (("mlp_one", 1), ("mlp_one", 2), ("mlp_one_sync", 2)):
@@ -743,7 +741,7 @@ def check_throughput_one():
         "one_instance_depth4": best({"conv_one_d4"}) / raw_one,
         "mlp_one_instance": best({"mlp_one"}) / raw_mlp,
         "mlp_one_instance_before": best({"mlp_one_sync"}) / raw_mlp,
-        "two_instances_vs_peak": triton[("conv_shm", 8)] / raw_peak,
+        "two_instances_vs_peak": triton[("conv_two_piped", 8)] / raw_peak,
         "two_instances_vs_peak_before": triton[("conv_two_sync", 8)] / raw_peak,
     }
     THROUGHPUT["one_instance"] = {"triton": {f"{m} c{c}": v for (m, c), v in triton.items()},
@@ -920,13 +918,15 @@ def main():
     models.save(repo, "conv_shm_graph", conv, models.config(
         "conv_shm_graph", *conv_io, max_batch_size=32,
         extra=f"instance_group [{{ kind: KIND_GPU count: 2 gpus: [0] }}]\n{graphs}"))
-    # Pipelined execution (max_batches_in_flight; a GPU instance's default is 2).
+    # Pipelined execution (max_batches_in_flight; opt-in, the default is 1).
     one_batch = 'parameters { key: "max_batches_in_flight" value: { string_value: "1" } }'
+    two = 'parameters { key: "max_batches_in_flight" value: { string_value: "2" } }'
     four = 'parameters { key: "max_batches_in_flight" value: { string_value: "4" } }'
-    models.save(repo, "conv_piped", conv, models.config("conv_piped", *conv_io, max_batch_size=32, extra=gpu1))
+    gpu1_two = f"{gpu1}\n{two}"
+    models.save(repo, "conv_piped", conv, models.config("conv_piped", *conv_io, max_batch_size=32, extra=gpu1_two))
     models.save(repo, "reshape_gpu", models.reshape_by_input(), models.config(
         "reshape_gpu", [("X", "TYPE_FP32", [6]), ("SHAPE", "TYPE_INT64", [2])], [("Y", "TYPE_FP32", [-1, -1])],
-        max_batch_size=0, extra=gpu1))
+        max_batch_size=0, extra=gpu1_two))
     models.save(repo, "sequence_gpu", models.state_sum(), models.config(
         "sequence_gpu", [("INPUT", "TYPE_INT32", [1])], [("OUTPUT", "TYPE_INT32", [1])], max_batch_size=4,
         extra=f"""sequence_batching {{ max_sequence_idle_microseconds: 10000000 oldest {{ max_candidate_sequences: 4 }}
@@ -935,20 +935,24 @@ def main():
 }}
 {gpu1}
 {four}"""))
-    models.save(repo, "conv_unload", conv, models.config("conv_unload", *conv_io, max_batch_size=32, extra=gpu1))
+    models.save(repo, "conv_unload", conv, models.config("conv_unload", *conv_io, max_batch_size=32, extra=gpu1_two))
     models.save(repo, "conv_mem_sync", conv, models.config(
         "conv_mem_sync", *conv_io, max_batch_size=32, extra=f"{gpu1}\n{one_batch}"))
-    models.save(repo, "conv_mem_piped", conv, models.config("conv_mem_piped", *conv_io, max_batch_size=32, extra=gpu1))
-    # One instance per GPU: pipelined (the default) and one batch at a time (before).
-    for name, extra in (("conv_one", ""), ("conv_one_sync", one_batch), ("conv_one_db", "dynamic_batching { }"),
+    models.save(repo, "conv_mem_piped", conv, models.config("conv_mem_piped", *conv_io, max_batch_size=32,
+                                                            extra=gpu1_two))
+    # One instance per GPU: pipelined (2 in flight) and one batch at a time (the default).
+    for name, extra in (("conv_one", two), ("conv_one_sync", one_batch), ("conv_one_db", f"dynamic_batching {{ }}\n{two}"),
                         ("conv_one_db_sync", f"dynamic_batching {{ }}\n{one_batch}"), ("conv_one_d4", four)):
         models.save(repo, name, conv, models.config(name, *conv_io, max_batch_size=32, extra=f"{gpu1}\n{extra}"))
+    models.save(repo, "conv_two_piped", conv, models.config(
+        "conv_two_piped", *conv_io, max_batch_size=32,
+        extra=f"instance_group [{{ kind: KIND_GPU count: 2 gpus: [0] }}]\n{two}"))
     models.save(repo, "conv_two_sync", conv, models.config(
         "conv_two_sync", *conv_io, max_batch_size=32,
         extra=f"instance_group [{{ kind: KIND_GPU count: 2 gpus: [0] }}]\n{one_batch}"))
     mlp, _, _ = make_models.mlp()
     mlp_io = ([("INPUT", "TYPE_FP32", [512])], [("OUTPUT", "TYPE_FP32", [512])])
-    models.save(repo, "mlp_one", mlp, models.config("mlp_one", *mlp_io, max_batch_size=8, extra=gpu1))
+    models.save(repo, "mlp_one", mlp, models.config("mlp_one", *mlp_io, max_batch_size=8, extra=gpu1_two))
     models.save(repo, "mlp_one_sync", mlp, models.config(
         "mlp_one_sync", *mlp_io, max_batch_size=8, extra=f"{gpu1}\n{one_batch}"))
     import onnx
@@ -973,7 +977,7 @@ def main():
             return  # a quick run: the checks above only
         if grid in ("one", "all"):
             with TritonServer("server_throughput_one.log", ["--disable-auto-complete-config"]):
-                for m in ("conv_one", "conv_one_sync", "conv_one_db", "conv_one_db_sync", "conv_one_d4", "conv_shm",
+                for m in ("conv_one", "conv_one_sync", "conv_one_db", "conv_one_db_sync", "conv_one_d4", "conv_two_piped",
                           "conv_two_sync", "mlp_one", "mlp_one_sync"):
                     status, resp = http("POST", f"/v2/repository/models/{m}/load", {})
                     print(f"load {m}: {status} {resp}", flush=True)

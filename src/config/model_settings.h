@@ -40,8 +40,8 @@ struct ModelSettings {
   std::optional<bool> share_session;
   ProviderFallback provider_fallback = ProviderFallback::kAllow;
   // max_batches_in_flight: how many batches one instance may have between
-  // gather and response at once (see execute/batch_pipeline.h). Unset: the
-  // instance's default (kDefaultGpuBatchesInFlight on a GPU, 1 on a CPU).
+  // gather and response at once (see execute/batch_pipeline.h). Unset:
+  // kDefaultBatchesInFlight.
   std::optional<int> batches_in_flight;
   // Extensions for looking inside ORT (not in the original backend):
   // optimized_model_filepath: ORT saves the optimized graph there at load;
@@ -79,10 +79,11 @@ struct ModelSettings {
   std::vector<std::string> unknown_keys;
 };
 
-// A GPU instance's batches in flight when max_batches_in_flight is unset:
-// one on the GPU while the next is gathered and enqueued behind it and the
-// one before is copied out and answered (docs/performance.md has the numbers).
-inline constexpr int kDefaultGpuBatchesInFlight = 2;
+// Batches in flight when max_batches_in_flight is unset: one, the original
+// backend's way, on every kind of instance. More is opt-in: on the GPU it
+// helped a compute-heavy model at 4-8 clients and slowed an overhead-bound
+// one and 1-2 clients (docs/gpu.md has the numbers).
+inline constexpr int kDefaultBatchesInFlight = 1;
 inline constexpr int kMaxBatchesInFlight = 64;
 
 // `config` is the whole model configuration JSON.

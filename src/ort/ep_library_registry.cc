@@ -12,7 +12,11 @@ namespace {
 // ORT's own message for a bad library is about its loader; checking the file
 // first lets the error say which of the two usual mistakes it is.
 Status CheckIsEpLibrary(const EpLibrarySpec& spec) {
-  void* handle = dlopen(spec.path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // Lazy: a provider-bridge library (the CUDA provider of onnxruntime-gpu)
+  // calls functions of libonnxruntime_providers_shared.so, which ONNX Runtime
+  // loads before it when it registers the library; binding them now would
+  // fail this check (seen on the GPU: "undefined symbol: Provider_GetHost").
+  void* handle = dlopen(spec.path.c_str(), RTLD_LAZY | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* why = dlerror();
     return Status::InvalidArgument("EP library '" + spec.name + "': cannot load '" + spec.path +
