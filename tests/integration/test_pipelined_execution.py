@@ -32,6 +32,12 @@ def slow_model(layers=24, width=256):
                              [models.tensor("Y", TensorProto.FLOAT, ["batch", width])], [w]), w
 
 
+def slow_reference(x, weights, layers=24):
+    for _ in range(layers):
+        x = np.tanh(x @ weights)
+    return x
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, module_server_factory):
     repo = tmp_path_factory.mktemp("pipelined") / "models"
@@ -69,6 +75,30 @@ def _infer_inputs(module, named):
     return inputs
 
 
+class AsyncAnswers:
+    """Sends gRPC requests without waiting and collects every answer each one
+    gets (a request answered twice shows up as two)."""
+
+    def __init__(self, client):
+        self.client, self.answers, self.done = client, [], threading.Semaphore(0)
+
+    def send(self, model, named):
+        k = len(self.answers)
+        self.answers.append([])
+
+        def on_answer(result, error):
+            self.answers[k].append((result, error))
+            self.done.release()
+        self.client.async_infer(model, _infer_inputs(grpcclient, named), callback=on_answer)
+
+    def wait(self, timeout):
+        for _ in self.answers:
+            assert self.done.acquire(timeout=timeout), "a request was never answered"
+        for k, got in enumerate(self.answers):
+            assert len(got) == 1, f"request {k} answered {len(got)} times"
+        return [got[0] for got in self.answers]
+
+
 def test_instance_reports_its_batches_in_flight(server):
     log = server.log()
     assert "model 'piped_add': instance 'piped_add_0_0' keeps up to 3 batches in flight" in log
@@ -82,23 +112,11 @@ def test_concurrent_requests_each_get_their_own_answer(server):
     pairs = [(rng.uniform(-1, 1, (1, 4)).astype(np.float32), rng.uniform(-1, 1, (1, 4)).astype(np.float32))
              for _ in range(count)]
     before = server.http().get_inference_statistics("piped_add")["model_stats"][0]["inference_count"]
-    answers = [[] for _ in range(count)]
-    done = threading.Semaphore(0)
-
-    def callback(k):
-        def on_answer(result, error):
-            answers[k].append((result, error))
-            done.release()
-        return on_answer
-
-    for k, (a, b) in enumerate(pairs):
-        client.async_infer("piped_add", _infer_inputs(grpcclient, {"INPUT0": (a, "FP32"), "INPUT1": (b, "FP32")}),
-                           callback=callback(k))
-    for _ in range(count):
-        assert done.acquire(timeout=60)
-    for k, (a, b) in enumerate(pairs):
-        assert len(answers[k]) == 1, f"request {k} answered {len(answers[k])} times"
-        result, error = answers[k][0]
+    sent = AsyncAnswers(client)
+    for a, b in pairs:
+        sent.send("piped_add", {"INPUT0": (a, "FP32"), "INPUT1": (b, "FP32")})
+    answers = sent.wait(timeout=60)
+    for (a, b), (result, error) in zip(pairs, answers):
         assert error is None, str(error)
         np.testing.assert_array_equal(result.as_numpy("OUTPUT0"), a + b)
         np.testing.assert_array_equal(result.as_numpy("OUTPUT1"), a - b)
@@ -110,22 +128,10 @@ def test_a_failed_run_answers_only_its_own_requests(server):
     client = server.grpc()
     x = np.arange(6, dtype=np.float32)
     shapes = [np.array([2, 3] if k % 3 else [4, 4], np.int64) for k in range(24)]
-    answers = {}
-    done = threading.Semaphore(0)
-
-    def callback(k):
-        def on_answer(result, error):
-            answers[k] = (result, error)
-            done.release()
-        return on_answer
-
-    for k, shape in enumerate(shapes):
-        client.async_infer("piped_reshape", _infer_inputs(grpcclient, {"X": (x, "FP32"), "SHAPE": (shape, "INT64")}),
-                           callback=callback(k))
-    for _ in shapes:
-        assert done.acquire(timeout=60)
-    for k, shape in enumerate(shapes):
-        result, error = answers[k]
+    sent = AsyncAnswers(client)
+    for shape in shapes:
+        sent.send("piped_reshape", {"X": (x, "FP32"), "SHAPE": (shape, "INT64")})
+    for k, (result, error) in enumerate(sent.wait(timeout=60)):
         if k % 3:
             assert error is None, f"request {k}: {error}"
             np.testing.assert_array_equal(result.as_numpy("Y"), x.reshape(2, 3))
@@ -142,30 +148,17 @@ def test_unload_while_batches_are_in_flight(server):
     rng = np.random.default_rng(2)
     count = 48
     xs = [rng.uniform(-1, 1, (4, 256)).astype(np.float32) for _ in range(count)]
-    answers = [[] for _ in range(count)]
-    done = threading.Semaphore(0)
-
-    def callback(k):
-        def on_answer(result, error):
-            answers[k].append((result, error))
-            done.release()
-        return on_answer
-
-    for k, x in enumerate(xs):
-        client.async_infer("piped_slow", _infer_inputs(grpcclient, {"X": (x, "FP32")}), callback=callback(k))
+    sent = AsyncAnswers(client)
+    for x in xs:
+        sent.send("piped_slow", {"X": (x, "FP32")})
     http.unload_model("piped_slow")
-    for _ in range(count):
-        assert done.acquire(timeout=120), "a request in flight at unload was never answered"
+    # Every request in flight at the unload is answered, once.
+    answers = sent.wait(timeout=120)
     ok = 0
-    for k, x in enumerate(xs):
-        assert len(answers[k]) == 1, f"request {k} answered {len(answers[k])} times"
-        result, error = answers[k][0]
+    for x, (result, error) in zip(xs, answers):
         if error is None:
             ok += 1
-            want = x
-            for _ in range(24):
-                want = np.tanh(want @ weights)
-            np.testing.assert_allclose(result.as_numpy("Y"), want, rtol=1e-4, atol=1e-5)
+            np.testing.assert_allclose(result.as_numpy("Y"), slow_reference(x, weights), rtol=1e-4, atol=1e-5)
     assert ok >= 1, "no request ran before the unload"
     assert server.alive()
     # Unloaded for good (the instance drained its batches and finalized), and it loads and serves again.
@@ -174,10 +167,7 @@ def test_unload_while_batches_are_in_flight(server):
     http.load_model("piped_slow")
     x = xs[0]
     result = http.infer("piped_slow", _infer_inputs(httpclient, {"X": (x, "FP32")}))
-    want = x
-    for _ in range(24):
-        want = np.tanh(want @ weights)
-    np.testing.assert_allclose(result.as_numpy("Y"), want, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(result.as_numpy("Y"), slow_reference(x, weights), rtol=1e-4, atol=1e-5)
 
 
 def test_sequence_models_run_one_batch_at_a_time(server):
