@@ -6,27 +6,35 @@
 #   scripts/fetch_onnxruntime.sh [VERSION] [PACKAGE]
 #   PACKAGE: onnxruntime (default), onnxruntime-gpu or onnxruntime-openvino.
 # The ORT C API is versioned, so 1.21 headers work with any newer library.
+# The packages are those of this machine's architecture, or of ORT_BACKEND_ARCH
+# (aarch64 on x86_64: scripts/cross_build_aarch64.sh); an aarch64 folder is
+# named ...-aarch64.
 source "$(dirname "$0")/lib/common.sh"
 version="${1:-1.24.1}"
 package="${2:-onnxruntime}"
-out="$DEPS/$package-$version"
+suffix=""; [ "$ARCH" = x86_64 ] || suffix="-$ARCH"
+out="$DEPS/$package-$version$suffix"
 
 if [ -f "$out/.complete" ]; then echo "$out"; exit 0; fi
+if [ "$ARCH" = aarch64 ] && [ "$package" != onnxruntime ]; then
+  die "PyPI has no $package wheel for aarch64: build with -DONNXRUNTIME_ROOT=<an ONNX Runtime release folder with that provider> (docs/building.md)"
+fi
 
-headers="$DEPS/ort-headers"
+headers="$DEPS/ort-headers$suffix"
 if [ ! -f "$headers/.complete" ]; then
-  step "fetching ONNX Runtime headers ($PIN_ORT_HEADERS_DEB)"
+  deb=$(pinned PIN_ORT_HEADERS_DEB)
+  step "fetching ONNX Runtime headers ($deb)"
   debdir="$DEPS/debs"
-  [ -f "$debdir/$PIN_ORT_HEADERS_DEB" ] || trixie_download libonnxruntime-dev "$debdir"
-  check_sha256 "$debdir/$PIN_ORT_HEADERS_DEB" "$PIN_ORT_HEADERS_SHA"
+  [ -f "$debdir/$deb" ] || trixie_download libonnxruntime-dev "$debdir"
+  check_sha256 "$debdir/$deb" "$(pinned PIN_ORT_HEADERS_SHA)"
   rm -rf "$headers" && mkdir -p "$headers"
-  dpkg-deb -x "$debdir/$PIN_ORT_HEADERS_DEB" "$headers/pkg"
+  dpkg-deb -x "$debdir/$deb" "$headers/pkg"
   mv "$headers/pkg/usr/include/onnxruntime" "$headers/include"
   rm -rf "$headers/pkg"
   touch "$headers/.complete"
 fi
 
-sha=$(ort_wheel_sha "$package" "$version")
+sha=$(ort_sha "$package" "$version")
 if [ -z "$sha" ]; then
   [ "${ORT_ALLOW_UNPINNED:-0}" = 1 ] || die "no pinned sha256 for $package==$version (add it to scripts/lib/pins.sh, or set ORT_ALLOW_UNPINNED=1)"
   step "warning: $package==$version is not pinned; its checksum is not verified"

@@ -18,3 +18,21 @@ ort_wheel_sha() {
     *) echo "" ;;
   esac
 }
+
+# aarch64 (ARM64 SBSA hosts: Graviton, Grace, Ampere): the same versions.
+# scripts/lib/common.sh's `pinned VAR` reads VAR_AARCH64 there. PyPI has no
+# onnxruntime-gpu or onnxruntime-openvino wheel for aarch64 (docs/building.md).
+PIN_PYTRITON_SHA_AARCH64=f99e07ee56fe065337453956afba17d2673e02ec6a632c3de26ce6e7b32a0898
+PIN_TRITONCLIENT_SHA_AARCH64=ee6f5a508409f6c95069f4d77d34e97bef84fb4a1aedb5d82ad0ad311ad128d5
+PIN_ORT_HEADERS_DEB_AARCH64="libonnxruntime-dev_1.21.0+dfsg-1_arm64.deb"
+PIN_ORT_HEADERS_SHA_AARCH64=d4b1967893865756c0fa8536be165259a8eb0e9068e60d322ba707ef4527e44e
+ort_wheel_sha_aarch64() {
+  case "$1==$2" in
+    onnxruntime==1.24.1) echo 86bc43e922b1f581b3de26a3dc402149c70e5542fceb5bec6b3a85542dbeb164 ;;
+    *) echo "" ;;
+  esac
+}
+# The aarch64 tritonserver run under qemu on x86_64 (the `aarch64` stage of
+# scripts/test.sh) needs the guest's zlib; the wheel bundles its other libraries.
+PIN_ZLIB_DEB_AARCH64="zlib1g_1%3a1.3.dfsg+really1.3.1-1+deb13u1_arm64.deb"
+PIN_ZLIB_SHA_AARCH64=0e41b3d7ad8ad7fcd36dd4d61ca91a70018478fc4af652e044f4be770784ddff
