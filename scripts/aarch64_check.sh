@@ -21,7 +21,8 @@ t0=$SECONDS
 
 # --- 1. cross build --------------------------------------------------------------
 BUILD_DIR="$build" INSTALL_DIR="$install" CROSS_TARGETS="triton_onnxruntime unit_tests ort-model-config" \
-  "$ROOT/scripts/cross_build_aarch64.sh" -DORT_BACKEND_BUILD_TESTS=ON "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG"
+  "$ROOT/scripts/cross_build_aarch64.sh" -DORT_BACKEND_BUILD_TESTS=ON "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG" \
+  -DORT_BACKEND_BUILD_BENCH=OFF
 readelf -h "$install/backends/onnxruntime/libtriton_onnxruntime.so" | grep -q 'Machine: *AArch64' \
   || die "$install/backends/onnxruntime/libtriton_onnxruntime.so is not an aarch64 library"
 t_build=$((SECONDS - t0))
