@@ -1,12 +1,14 @@
 """The aarch64 backend in the aarch64 tritonserver (under qemu) against the
 x86_64 build in the x86_64 server, on the same models: every data type
 (BYTES, BF16 and FP16 included), a BYTES model, dynamic batching, a sequence
-with implicit state, auto-complete, a bad request, and unload/load. Each test
+with implicit state, auto-complete, a malformed request and a failed run,
+and unload/load. Each test
 checks the answer itself and that both servers gave the same one. The models
 compute exactly representable results, so equal means bit-equal."""
 import concurrent.futures
 import http.client
 import json
+import pathlib
 import struct
 
 import numpy as np
@@ -17,6 +19,7 @@ from onnx import TensorProto, helper
 from tritonclient.utils import InferenceServerException
 
 import models
+from conftest import aarch64_paths, integration
 
 # Triton type name -> (ONNX element type, numpy type tritonclient uses for it)
 DTYPES = {
@@ -76,6 +79,9 @@ def servers(tmp_path_factory, server_pair):
     initial_state [{ name: "zeros" data_type: TYPE_INT32 dims: [1] zero_data: true }] }]
 }
 instance_group [{ kind: KIND_CPU count: 1 }]"""))
+    models.save(repo, "reshape", models.reshape_by_input(), models.config(
+        "reshape", [("X", "TYPE_FP32", [6]), ("SHAPE", "TYPE_INT64", [2])], [("Y", "TYPE_FP32", [-1, -1])],
+        max_batch_size=0))
     return server_pair(repo, ["--model-control-mode=explicit", "--load-model=*"])
 
 
@@ -214,15 +220,20 @@ def test_bad_input_fails_alone_with_the_same_error(servers):
     assert ok_status == 200, ok_body
 
 
-def test_wrong_shape_is_refused_with_the_same_error(servers):
+def test_failed_run_answers_its_request_with_the_same_error(servers):
+    # Reshape of 6 values to [4, 4]: ONNX Runtime refuses the run; the error
+    # names the model, and the next request runs.
+    x = np.arange(6, dtype=np.float32)
+
     def ask(server):
         with pytest.raises(InferenceServerException) as e:
-            infer(server, "http", "simple", {"INPUT0": np.ones((1, 5), np.float32),
-                                             "INPUT1": np.ones((1, 5), np.float32)})
-        return str(e.value)
+            infer(server, "grpc", "reshape", {"X": x, "SHAPE": np.array([4, 4], np.int64)}, {"SHAPE": "INT64"})
+        good = infer(server, "grpc", "reshape", {"X": x, "SHAPE": np.array([3, 2], np.int64)}, {"SHAPE": "INT64"})
+        return str(e.value), good
 
-    msg = both(servers, ask)
-    assert "'simple'" in msg and "INPUT0" in msg and "[-1,4]" in msg, msg
+    msg, good = both(servers, ask)
+    assert "model 'reshape': ONNX Runtime failed to run" in msg, msg
+    np.testing.assert_array_equal(good["Y"], x.reshape(3, 2))
 
 
 def test_unload_and_load_again(servers):
@@ -242,3 +253,17 @@ def test_unload_and_load_again(servers):
     assert (gone, named, ready) == (False, True, True)
     np.testing.assert_array_equal(out["OUTPUT0"], 2 * a)
     np.testing.assert_array_equal(out["OUTPUT1"], 0 * a)
+
+
+def test_the_aarch64_server_serves_the_aarch64_backend(servers):
+    # What the comparisons above stand on: the first server runs the aarch64
+    # build (ELF machine 183, EM_AARCH64), the second the x86_64 one (62).
+    arm, x86 = servers
+
+    def machine(server, backends):
+        lib = pathlib.Path(backends).resolve() / "onnxruntime" / "libtriton_onnxruntime.so"
+        assert str(lib) in server.log()  # the server's backend table names the library it loaded
+        return struct.unpack_from("<H", lib.read_bytes(), 18)[0]
+
+    assert machine(arm, aarch64_paths()[1]) == 183
+    assert machine(x86, integration._backend_dir()) == 62
