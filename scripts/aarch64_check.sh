@@ -67,6 +67,7 @@ step "tests/aarch64: the aarch64 server under qemu against the x86_64 one"
 t2=$SECONDS
 export TRITONSERVER_BIN="$(tritonserver_bin)" ORT_BACKEND_DIR="${INSTALL_DIR:-$ROOT/install}/backends"
 export ORT_AARCH64_TRITONSERVER="$server_dir/tritonserver" ORT_AARCH64_BACKEND_DIR="$install/backends"
+export ORT_AARCH64_RUN="${qemu[*]}"
 cd "$ROOT"
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/aarch64 "$@"
 t_tests=$((SECONDS - t2))

@@ -4,7 +4,9 @@ the x86_64 server, so each test can compare the two servers' answers.
 
 ORT_AARCH64_TRITONSERVER: a command that runs the aarch64 tritonserver
 (scripts/aarch64_check.sh writes one that calls qemu-aarch64-static);
-ORT_AARCH64_BACKEND_DIR: the aarch64 backends/ folder. The x86_64 side uses
+ORT_AARCH64_BACKEND_DIR: the aarch64 backends/ folder (its ../bin holds the
+aarch64 ort-model-config); ORT_AARCH64_RUN: the qemu command line that runs an
+aarch64 program. The x86_64 side uses
 TRITONSERVER_BIN / ORT_BACKEND_DIR, as tests/integration does."""
 import importlib.util
 import os

@@ -3,13 +3,16 @@ x86_64 build in the x86_64 server, on the same models: every data type
 (BYTES, BF16 and FP16 included), a BYTES model, dynamic batching, a sequence
 with implicit state, auto-complete, a malformed request and a failed run,
 and unload/load. Each test
-checks the answer itself and that both servers gave the same one. The models
+checks the answer itself and that both servers gave the same one; the
+aarch64 ort-model-config (under qemu) must print what the x86_64 one prints. The models
 compute exactly representable results, so equal means bit-equal."""
 import concurrent.futures
 import http.client
 import json
+import os
 import pathlib
 import struct
+import subprocess
 
 import numpy as np
 import pytest
@@ -267,3 +270,22 @@ def test_the_aarch64_server_serves_the_aarch64_backend(servers):
 
     assert machine(arm, aarch64_paths()[1]) == 183
     assert machine(x86, integration._backend_dir()) == 62
+
+
+def test_model_config_tool_prints_the_same_config(servers):
+    # ort-model-config, built for aarch64 and run under qemu, against the x86_64 one.
+    arm_server, _ = servers
+    model = arm_server.repo / "all_types" / "1" / "model.onnx"
+    arm_tool = pathlib.Path(aarch64_paths()[1]).parent / "bin" / "ort-model-config"
+    x86_tool = pathlib.Path(integration._backend_dir()).parent / "bin" / "ort-model-config"
+    emulator = os.environ.get("ORT_AARCH64_RUN", "qemu-aarch64-static -L /usr/aarch64-linux-gnu").split()
+
+    def config(cmd):
+        p = subprocess.run([*cmd, "--json", str(model)], capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+
+    arm, x86 = config([*emulator, str(arm_tool)]), config([str(x86_tool)])
+    assert arm == x86
+    assert arm["config"]["max_batch_size"] == 4
+    assert [i["name"] for i in arm["config"]["input"]] == [f"IN_{t}" for t in DTYPES]
