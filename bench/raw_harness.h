@@ -18,19 +18,24 @@
 
 namespace rawbench {
 
-// The bench models' inputs are FP32 with a dynamic batch dim first.
+// The bench models' inputs: a dynamic first dim is the batch; raw_ort.cc's
+// --shape sets any other dynamic dim.
 struct ModelIo {
   std::vector<std::string> in_names, out_names;
   std::vector<std::vector<int64_t>> shapes;  // each input's, batch dim set
+  std::vector<ONNXTensorElementDataType> types;
   std::vector<const char*> in_ptrs, out_ptrs;
 
   ModelIo(Ort::Session& session, int64_t batch) {
     Ort::AllocatorWithDefaultOptions alloc;
     for (size_t i = 0; i < session.GetInputCount(); ++i) {
       in_names.push_back(session.GetInputNameAllocated(i, alloc).get());
-      auto shape = session.GetInputTypeInfo(i).GetTensorTypeAndShapeInfo().GetShape();
-      shape[0] = batch;
+      const Ort::TypeInfo type_info = session.GetInputTypeInfo(i);  // `info` is a view into it
+      const auto info = type_info.GetTensorTypeAndShapeInfo();
+      auto shape = info.GetShape();
+      if (!shape.empty() && shape[0] < 0) shape[0] = batch;  // a rank-0 or fixed input keeps its shape
       shapes.push_back(shape);
+      types.push_back(info.GetElementType());
     }
     for (size_t i = 0; i < session.GetOutputCount(); ++i)
       out_names.push_back(session.GetOutputNameAllocated(i, alloc).get());

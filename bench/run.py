@@ -66,11 +66,11 @@ def progress(msg):
     print(f"  .. {msg}", file=sys.stderr, flush=True)
 
 
-def pa_env(preload=None):
+def pa_env():
+    """perf_analyzer's libraries (libcudart), and the wheel's bundled
+    libraries that its server library needs in-process."""
     env = dict(os.environ)
     env["LD_LIBRARY_PATH"] = ":".join(str(p) for p in PA_LIBS) + ":" + env.get("LD_LIBRARY_PATH", "")
-    if preload:
-        env["LD_PRELOAD"] = str(preload)
     return env
 
 
@@ -173,7 +173,7 @@ class GrpcServer:
         self.log.close()
 
 
-def measure_row(args, mode, server, server_dir, link, repo, model, batch, conc, data, csv_path):
+def measure_row(args, mode, server, server_dir, repo, model, batch, conc, data, csv_path):
     """One perf_analyzer measurement of our backend, over gRPC or in-process."""
     if mode == "grpc":
         r = run_perf_analyzer(args, model, batch, conc, data, csv_path,
@@ -184,7 +184,7 @@ def measure_row(args, mode, server, server_dir, link, repo, model, batch, conc, 
                               ["--service-kind=triton_c_api",
                                f"--triton-server-directory={server_dir}",
                                f"--model-repository={repo}"],
-                              pa_env(preload=link))
+                              pa_env())
         r["server_rss_kb"] = r["client_rss_kb"]  # the server runs inside perf_analyzer
     return r
 
@@ -227,9 +227,9 @@ def main():
     make_models.write(work)
     dims = {name: make()[1] for name, make in make_models.MODELS.items()}
 
-    # In-process mode loads libtritonserver.so from DIR/lib. The wheel renames
-    # it; LD_PRELOAD makes its symbols global, as the tritonserver binary does,
-    # so our backend (which does not link it by name) resolves them.
+    # In-process mode loads libtritonserver.so from DIR/lib (RTLD_LOCAL); the
+    # wheel renames it, so DIR/lib holds a link. The backend finds the loaded
+    # library itself (docs/building.md).
     server_dir = work / "server_dir"
     (server_dir / "lib").mkdir(parents=True, exist_ok=True)
     lib = next(PYTRITON_LIBS.glob("libtritonserver-*.so"))
@@ -263,8 +263,8 @@ def main():
                             progress(f"{scenario} {mode} {model} batch={batch} concurrency={conc}")
                             csv_path = work / "pa.csv"
                             try:
-                                r = measure_row(args, mode, server, server_dir, link, repo, model, batch, conc,
-                                                data, csv_path)
+                                r = measure_row(args, mode, server, server_dir, repo, model, batch, conc, data,
+                                                csv_path)
                             except TimeoutError as e:
                                 progress(f"row skipped: {e}")
                                 continue

@@ -11,6 +11,7 @@
 // unique keys; a config that validates after auto-complete is a fixed point
 // of auto-complete and yields a consistent ExecutionSpec.
 
+#include <algorithm>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -21,6 +22,8 @@
 #include "autocomplete/autocomplete.h"
 #include "config/backend_settings.h"
 #include "config/execution_providers.h"
+#include "config/host_policy.h"
+#include "config/json_read.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
 #include "fuzz_check.h"
@@ -52,6 +55,11 @@ const std::vector<ModelIoInfo>& Models() {
     std::vector<ModelIoInfo> m(3);
     m[0].inputs = {Tensor("INPUT0", TRITONSERVER_TYPE_FP32, kF32, {-1, 4}, {"batch", ""}),
                    Tensor("INPUT1", TRITONSERVER_TYPE_FP32, kF32, {-1, 4}, {"batch", ""})};
+    // Overridable initializers: a config may list them as (optional) inputs.
+    m[0].initializers = {Tensor("W", TRITONSERVER_TYPE_FP32, kF32, {-1, 4}, {"wb", ""})};
+    m[1].initializers = {Tensor("K", TRITONSERVER_TYPE_INT64, ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64, {2})};
+    for (auto* list : {&m[0].initializers, &m[1].initializers})
+      for (auto& t : *list) t.initializer = true;
     m[0].outputs = {Tensor("OUTPUT0", TRITONSERVER_TYPE_FP32, kF32, {-1, 4}, {"batch", ""}),
                     Tensor("OUTPUT1", TRITONSERVER_TYPE_FP32, kF32, {-1, -1}, {"batch", "n"})};
     m[1].inputs = {Tensor("S", TRITONSERVER_TYPE_INT64, ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64, {}),
@@ -81,6 +89,11 @@ void RequireUniqueKeys(const ProviderOptionList& options, const char* what) {
 void CheckSpec(const ExecutionSpec& spec, const ModelConfig& config, const ModelIoInfo& io) {
   Require(spec.inputs.size() == config.inputs.size() && spec.outputs.size() == config.outputs.size(),
           "ExecutionSpec tensor count differs from the config's");
+  // Only an overridable initializer has a value to run with when left out.
+  for (const TensorSpec& t : spec.inputs) {
+    const ModelTensorInfo* m = io.FindInput(t.name);
+    Require(m != nullptr && t.has_default == m->initializer, "has_default differs from the model's initializer flag");
+  }
   Require(spec.output_names.size() == spec.outputs.size(), "output_names size differs");
   for (size_t i = 0; i < spec.outputs.size(); ++i)
     Require(spec.output_names[i] == spec.outputs[i].name.c_str(), "output_names does not point into outputs");
@@ -114,6 +127,14 @@ void CompleteAndValidate(const nlohmann::json& original, const ModelIoInfo& io, 
   Status s = AutoCompleteConfig(io, default_max_batch_size, &config, &notes);
   RequireError(s, "AutoCompleteConfig");
   if (!s.ok()) return;
+  // Auto-complete adds the graph's inputs proper, never an overridable
+  // initializer (as the original backend): one in the list came from the user.
+  const auto given = original.is_object() ? original.find("input") : original.end();
+  const bool listed = original.is_object() && given != original.end() && given->is_array() && !given->empty();
+  if (!listed && config["input"].is_array())
+    for (const auto& e : config["input"])
+      for (const auto& t : io.initializers)
+        Require(!e.is_object() || StringMember(e, "name") != t.name, "auto-complete listed an initializer");
   const std::string text = config.dump();  // what the backend hands back to the server
 
   ModelConfig parsed;
@@ -161,6 +182,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       RequireUniqueKeys(providers.tensorrt_options, "tensorrt_options");
       RequireUniqueKeys(providers.cuda_options, "cuda_options");
       RequireUniqueKeys(providers.openvino_options, "openvino_options");
+    }
+  }
+
+  // The same bytes as a host-policy message ({"name": {"cpu-cores": ...}}).
+  HostPolicy policy;
+  s = ParseHostPolicy(j, &policy);
+  RequireError(s, "ParseHostPolicy");
+  if (s.ok()) {
+    for (size_t i = 0; i < policy.cpu_cores.size(); ++i) {
+      Require(policy.cpu_cores[i] >= 0 && policy.cpu_cores[i] <= 65535, "a CPU out of range");
+      Require(i == 0 || policy.cpu_cores[i - 1] < policy.cpu_cores[i], "CPUs not ascending and unique");
+    }
+    for (int threads : {1, 2, 7}) {
+      const std::string affinities = IntraOpThreadAffinities(policy.cpu_cores, threads);
+      const size_t groups =
+          affinities.empty() ? 0 : 1 + static_cast<size_t>(std::count(affinities.begin(), affinities.end(), ';'));
+      Require(groups == (policy.cpu_cores.empty() ? 0u : static_cast<size_t>(threads - 1)),
+              "intra-op affinities are not one group per pool thread: " + affinities);
     }
   }
 

@@ -3,7 +3,8 @@
 // and model tensor go through ValidateConfigAgainstModel and
 // BuildExecutionSpec (or, when they do not validate, straight into a spec with
 // no model information, as BuildExecutionSpec makes for unknown tensors).
-// Then a fuzzer-chosen request (dtype, shape, byte size) is checked with
+// The model tensor is sometimes an overridable initializer (the optional-input
+// path). Then a fuzzer-chosen request (dtype, shape, byte size) is checked with
 // CheckRequestInput and, when accepted, mapped with ModelShapeFor.
 //
 // CheckRequestInput's verdict is compared with a reference written from its
@@ -171,12 +172,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config.inputs.push_back(ConfigTensor(in, "x"));
   config.outputs.push_back(ConfigTensor(in, "y"));
   ModelIoInfo io;
-  io.inputs.push_back(ModelTensor(in, "x", config.inputs[0].dtype));
+  // Sometimes x is an overridable initializer (an optional input) instead of
+  // a graph input proper: the same checks apply to what a request sends.
+  const bool initializer = in.Byte() >= 192;
+  (initializer ? io.initializers : io.inputs).push_back(ModelTensor(in, "x", config.inputs[0].dtype));
+  if (initializer) {
+    io.initializers.back().initializer = true;
+    config.inputs[0].optional = in.Byte() >= 64;
+  }
   io.outputs.push_back(ModelTensor(in, "y", config.outputs[0].dtype));
-  if (!ValidateConfigAgainstModel(config, io).ok()) io = ModelIoInfo();  // the spec then has no model info
+  const bool valid = ValidateConfigAgainstModel(config, io).ok();
+  if (!valid) io = ModelIoInfo();  // the spec then has no model info
   const ExecutionSpec spec = BuildExecutionSpec(config, io);
   Require(spec.inputs.size() == 1 && spec.outputs.size() == 1, "BuildExecutionSpec lost a tensor");
   const TensorSpec& t = spec.inputs[0];
+  Require(t.has_default == (valid && initializer), "has_default differs from the model's initializer flag");
   Require(t.element_size == ElementByteSize(t.dtype), "element_size differs from the dtype's");
 
   // The request: usually the spec's dtype and a shape near the spec's dims.

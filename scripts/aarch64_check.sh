@@ -51,7 +51,7 @@ PY
   chmod +x "$server_dir/pytriton/tritonserver/bin/tritonserver"  # zipfile drops the exec bit
   # The wheel expects the system's zlib; the guest's comes from Debian's arm64 package.
   debdir="$DEPS/debs"
-  [ -f "$debdir/$PIN_ZLIB_DEB_AARCH64" ] || ARCH=aarch64 trixie_download zlib1g "$debdir"
+  [ -f "$debdir/$PIN_ZLIB_DEB_AARCH64" ] || ARCH=aarch64 debian_download trixie zlib1g "$debdir"
   check_sha256 "$debdir/$PIN_ZLIB_DEB_AARCH64" "$PIN_ZLIB_SHA_AARCH64"
   dpkg-deb -x "$debdir/$PIN_ZLIB_DEB_AARCH64" "$server_dir/zlib"
   cp -L "$server_dir"/zlib/usr/lib/aarch64-linux-gnu/libz.so.1 "$server_dir/nvidia_pytriton.libs/"

@@ -6,8 +6,11 @@
 source "$(dirname "$0")/lib/common.sh"
 
 # --- Debian packages for the build and tests --------------------------------
+# libssl-dev: OpenSSL's libcrypto for the shipped model decryptor and
+# ort-encrypt-model; strace: the no-plaintext-on-disk test records the files
+# the server opens for writing (docs/model_protection.md).
 need=()
-for pkg in cmake g++ make nlohmann-json3-dev libgtest-dev python3-venv; do
+for pkg in cmake g++ make nlohmann-json3-dev libgtest-dev libssl-dev strace python3-venv; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

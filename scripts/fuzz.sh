@@ -29,7 +29,7 @@ done
 [[ "$runs" =~ ^[0-9]+$ ]] || die "--runs takes a whole number, got '$runs'"
 [ -z "$seconds" ] || [[ "$seconds" =~ ^[0-9]+$ ]] || die "--seconds takes a whole number, got '$seconds'"
 
-targets=(fuzz_model_config fuzz_bytes_codec fuzz_shape_checks fuzz_batch_inputs)
+targets=(fuzz_model_config fuzz_bytes_codec fuzz_shape_checks fuzz_batch_inputs fuzz_sealed_file)
 build="$ROOT/build-fuzz"
 t0=$SECONDS
 

@@ -4,10 +4,12 @@
 #   1. builds with -DORT_BACKEND_SANITIZE=ON (gcc, -O1 -g) into build-asan/ and installs
 #      into install-asan/;
 #   2. runs the unit tests (ctest) under the sanitizers, LeakSanitizer included;
-#   3. runs tests/integration/test_inference.py, test_bad_input.py and
-#      test_sequence_batching.py against
-#      that backend, loaded into the real tritonserver with the ASan runtime
-#      preloaded into the server process (TRITONSERVER_ENV_PRELOAD);
+#   3. runs tests/integration/test_inference.py, test_bad_input.py,
+#      test_sequence_batching.py and test_embedded_server.py against
+#      that backend, loaded into the real tritonserver (and, for the last
+#      file, into the ASan-built in-process host tests/embed/triton_capi_host
+#      and into Python processes that call its entry points) with the ASan
+#      runtime preloaded into those processes (TRITONSERVER_ENV_PRELOAD);
 #      then a short soak (tests/soak, SANITIZE_SOAK_SECONDS, default 30; 0 skips
 #      it) against the same server setup: reloads, cancellations, 16 clients;
 #   4. reads every sanitizer report those servers wrote (build-asan/server-logs/)
@@ -86,6 +88,7 @@ rm -rf "$logs" && mkdir -p "$logs"
 pytest_with_asan_server() (
   export TRITONSERVER_BIN="$(tritonserver_bin)" ORT_BACKEND_DIR="$install/backends"
   export TRITONSERVER_ENV_PRELOAD="$libasan" TRITON_LOG_DIR="$logs" TRITONSERVER_STOP_TIMEOUT=10
+  export ORT_TEST_CAPI_HOST="$build/tests/embed/triton_capi_host"
   export ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0:log_path=$logs/asan"
   export UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$logs/ubsan"
   cd "$ROOT"
@@ -96,7 +99,7 @@ step "integration tests with the ASan backend in tritonserver"
 t2=$SECONDS
 rc=0
 pytest_with_asan_server tests/integration/test_inference.py tests/integration/test_bad_input.py \
-  tests/integration/test_sequence_batching.py \
+  tests/integration/test_sequence_batching.py tests/integration/test_embedded_server.py \
   "${pytest_args[@]}" || rc=$?
 t_integration=$((SECONDS - t2))
 

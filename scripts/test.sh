@@ -84,6 +84,15 @@ if wanted integration; then
   fi
   export ORT_MODEL_CONFIG_BIN="${INSTALL_DIR:-$ROOT/install}/bin/ort-model-config"
   export ORT_TEST_CUSTOM_OP_LIB="${BUILD_DIR:-$ROOT/build}/tests/unit/libortb_test_custom_op.so"
+  export ORT_TEST_PLUGIN_EP_LIB="${BUILD_DIR:-$ROOT/build}/tests/unit/libortb_test_mul_ep.so"
+  # The OpenVINO plugin EP is pinned for x86_64 only; elsewhere its tests skip.
+  if [ "$ARCH" = x86_64 ]; then
+    ORT_TEST_OPENVINO_EP_LIB="$("$ROOT/scripts/fetch_ep_openvino.sh")"
+    export ORT_TEST_OPENVINO_EP_LIB
+  else
+    step "OpenVINO plugin EP tests: skipped on $ARCH (onnxruntime-ep-openvino is pinned for x86_64 only)"
+  fi
+  export ORT_TEST_CAPI_HOST="${BUILD_DIR:-$ROOT/build}/tests/embed/triton_capi_host"
   cd "$ROOT"
   "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/integration tests/docs ${pytest_args[@]+"${pytest_args[@]}"}
   cd - >/dev/null

@@ -4,14 +4,18 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "common/clock.h"
 #include "config/backend_settings.h"
 #include "instance_state.h"
 #include "model_state.h"
 #include "ort/environment.h"
+#include "ort/ep_devices.h"
 #include "triton/error.h"
 #include "triton/log.h"
 #include "triton/message.h"
+#include "triton_api/server_functions.h"
 #include "triton_api/tritonbackend_api.h"
 
 using namespace ortbackend;
@@ -35,19 +39,38 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
   TRITONSERVER_Message* message = nullptr;  // owned by the server
   ORTB_RETURN_IF_ERROR(FromTritonError(TRITONBACKEND_BackendConfig(backend, &message), "reading the backend config"));
   nlohmann::json config;
-  ORTB_RETURN_IF_ERROR(JsonFromMessage(message, &config));
+  std::string config_text;
+  ORTB_RETURN_IF_ERROR(JsonFromMessage(message, &config, &config_text));
   // As received (the server's defaults included), before parsing, so a
-  // config that fails to parse is in the log next to its error. One line:
-  // the compact dump, so a grep finds every key.
-  ORTB_LOG_INFO("onnxruntime backend configuration: " + config.dump());
+  // config that fails to parse is in the log next to its error. In the
+  // original backend's form, which scripts and Triton's own tests read:
+  // "backend configuration:", then the server's JSON on the next line.
+  ORTB_LOG_INFO("backend configuration:\n" + config_text);
   auto state = std::make_unique<BackendState>();
   ORTB_RETURN_IF_ERROR(ParseBackendSettings(config, &state->settings));
+  std::vector<std::string> failures;
+  DecryptorRegistry::Create(state->settings.protection, &state->decryptors, &failures);
+  for (const auto& f : failures)
+    ORTB_LOG_ERROR("onnxruntime backend: " + f + "; models that select this decryptor will not load");
   for (const auto& key : state->settings.unknown_keys)
     ORTB_LOG_WARN("onnxruntime backend: ignoring unknown backend config '" + key + "'");
   ORTB_LOG_INFO("onnxruntime backend config: " + state->settings.ToString());
   auto env = OrtEnvironment::Create(state->settings);
   if (!env.ok()) return env.status();
   state->ort = env.take();
+  for (const EpLibrarySpec& lib : state->settings.ep_libraries) {
+    std::vector<EpDeviceInfo> devices;
+    ORTB_RETURN_IF_ERROR(state->ort->ep_libraries().Register(lib, &devices));  // registered already: reads its devices
+    if (devices.empty()) {
+      ORTB_LOG_WARN("onnxruntime backend: EP library '" + lib.name + "' (" + lib.path +
+                    ") is registered but offers no EP device on this machine");
+      continue;
+    }
+    ORTB_LOG_INFO("onnxruntime backend: EP library '" + lib.name + "' (" + lib.path +
+                  ") is registered; its EPs: " + EpNamesOf(devices));
+    for (const EpDeviceInfo& d : devices)
+      ORTB_LOG_INFO("onnxruntime backend: EP library '" + lib.name + "' offers " + DescribeEpDevice(d));
+  }
   state->metrics = BackendMetrics::Create();
   ORTB_RETURN_IF_ERROR(
       FromTritonError(TRITONBACKEND_BackendSetState(backend, state.get()), "storing the backend state"));
@@ -60,10 +83,17 @@ Status InitializeBackend(TRITONBACKEND_Backend* backend) {
 extern "C" {
 
 TRITONSERVER_Error* TRITONBACKEND_Initialize(TRITONBACKEND_Backend* backend) {
-  return ToTritonError(InitializeBackend(backend));
+  // Before anything else: every other call into the server goes through
+  // the table this fills (src/triton_api/server_functions.h).
+  Status found = triton_api::ResolveServerFunctions();
+  if (!found.ok() && !triton_api::CanMakeServerErrors()) return triton_api::FailWithoutServer(found);
+  return ToTritonError(found.ok() ? InitializeBackend(backend) : found);
 }
 
 TRITONSERVER_Error* TRITONBACKEND_Finalize(TRITONBACKEND_Backend* backend) {
+  // The server finalizes a backend whose Initialize failed too. Before the
+  // table is filled there is no state, and no server function to call.
+  if (!triton_api::ServerFunctionsResolved()) return nullptr;
   void* state = nullptr;
   Status s = FromTritonError(TRITONBACKEND_BackendState(backend, &state), "reading the backend state");
   delete static_cast<BackendState*>(state);
@@ -91,7 +121,16 @@ TRITONSERVER_Error* TRITONBACKEND_ModelInstanceInitialize(TRITONBACKEND_ModelIns
   Status s = FromTritonError(TRITONBACKEND_ModelInstanceModel(instance, &model), "reading the instance's model");
   if (s.ok()) s = FromTritonError(TRITONBACKEND_ModelState(model, &model_state), "reading the model state");
   std::unique_ptr<ModelInstanceState> state;
+  const uint64_t start_ns = NowNs();
   if (s.ok()) s = ModelInstanceState::Create(static_cast<ModelState*>(model_state), instance, &state);
+  // The load's last phase of ours (bench/load_bench.py reads this line).
+  if (s.ok() && VerboseLogEnabled()) {
+    const std::string& model_name = static_cast<ModelState*>(model_state)->name();
+    const char* instance_name = "";
+    LogIfError(TRITONBACKEND_ModelInstanceName(instance, &instance_name), model_name, "reading the instance name");
+    ORTB_LOG_VERBOSE("model '" + model_name + "': instance '" + instance_name + "' created in " +
+                     std::to_string((NowNs() - start_ns) / 1000) + " us");
+  }
   if (s.ok())
     s = FromTritonError(TRITONBACKEND_ModelInstanceSetState(instance, state.get()), "storing the instance state");
   if (s.ok()) state.release();  // owned by the instance until ModelInstanceFinalize

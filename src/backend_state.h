@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "config/backend_settings.h"
+#include "load/decryptor_registry.h"
 #include "ort/environment.h"
 #include "triton/metrics.h"
 
@@ -16,6 +17,9 @@ namespace ortbackend {
 struct BackendState {
   BackendSettings settings;
   std::unique_ptr<OrtEnvironment> ort;
+  // The operator's decryptors for encrypted models (never null once
+  // initialized; empty when none is registered).
+  std::unique_ptr<DecryptorRegistry> decryptors;
   // Null when the server has metrics off. Outlives every model (their
   // metrics are deleted before the families).
   std::unique_ptr<BackendMetrics> metrics;

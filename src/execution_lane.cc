@@ -19,17 +19,20 @@ Status MakeRunOptions(const ModelSettings& settings, const InstanceGpu* gpu, int
   });
 }
 
-ExecutionLane::ExecutionLane(const InstanceShared& shared, const ExecutionSpec& spec, bool threaded_responder)
+ExecutionLane::ExecutionLane(const InstanceShared& shared, const ExecutionSpec& spec, InstanceGpu* gpu,
+                             bool threaded_responder)
     : shared_(shared),
       spec_(spec),
+      gpu_(gpu),
       batch_(spec),
       gatherer_(spec),
       scatterer_(spec),
       responder_(std::make_unique<Responder>(shared.instance, shared.model->name(), threaded_responder)) {
-  if (shared.gpu != nullptr) {
-    batch_.set_gpu_device(shared.gpu->device);
-    gatherer_.UseGpu(shared.gpu);
-    scatterer_.UseGpu(shared.gpu);
+  batch_.set_host_policy(shared.host_policy);
+  if (gpu != nullptr) {
+    batch_.set_gpu_device(gpu->device);
+    gatherer_.UseGpu(gpu);
+    scatterer_.UseGpu(gpu);
   }
 }
 
@@ -37,7 +40,7 @@ StatusOr<const Ort::RunOptions*> ExecutionLane::RunOptionsFor(const RunPlan& pla
   if (plan.graph == nullptr) return shared_.run_options;
   Ort::RunOptions& options = plan.graph->run_options;
   if (static_cast<OrtRunOptions*>(options) == nullptr) {
-    ORTB_RETURN_IF_ERROR(MakeRunOptions(shared_.model->settings(), shared_.gpu, plan.graph_id, &options));
+    ORTB_RETURN_IF_ERROR(MakeRunOptions(shared_.model->settings(), gpu_, plan.graph_id, &options));
   }
   return &options;
 }
@@ -60,12 +63,12 @@ void ExecutionLane::Execute(TRITONBACKEND_Request** requests, uint32_t count) {
 void ExecutionLane::SelectDevice() {
   // Device buffers are allocated on the calling thread's current device
   // (a lane of a pipelined instance runs on a thread of its own).
-  if (shared_.gpu == nullptr) return;
-  const InstanceGpu& gpu = *shared_.gpu;
+  if (gpu_ == nullptr) return;
+  const InstanceGpu& gpu = *gpu_;
   const gpu::CudaError e = gpu.cuda->SetDevice(gpu.device);
   if (e != 0)
-    LogIfError(gpu.cuda->Check(e, "model '" + shared_.model->name() + "': selecting GPU " +
-                                      std::to_string(gpu.device) + " for an execution"));
+    LogIfError(gpu.cuda->Check(
+        e, "model '" + shared_.model->name() + "': selecting GPU " + std::to_string(gpu.device) + " for an execution"));
 }
 
 ExecutionLane::CopyCounters ExecutionLane::Counters() const {
@@ -83,18 +86,18 @@ void ExecutionLane::RecordCopies(const CopyCounters& before, uint32_t count) {
                    std::to_string(count) + " request(s) in " + std::to_string(batch_.group_count()) +
                    " run(s); copied " + std::to_string(tally_.input_bytes_copied) + " input bytes and " +
                    std::to_string(tally_.output_bytes_copied) + " output bytes" +
-                   (shared_.gpu == nullptr ? std::string()
-                                           : "; " + std::to_string(now.device_inputs - before.device_inputs) +
-                                                 " input(s) read in place from GPU memory, " +
-                                                 std::to_string(now.device_outputs - before.device_outputs) +
-                                                 " output(s) written in place to GPU memory"));
+                   (gpu_ == nullptr ? std::string()
+                                    : "; " + std::to_string(now.device_inputs - before.device_inputs) +
+                                          " input(s) read in place from GPU memory, " +
+                                          std::to_string(now.device_outputs - before.device_outputs) +
+                                          " output(s) written in place to GPU memory"));
   shared_.metrics->Record(tally_);
 }
 
 void ExecutionLane::RunGroup(size_t g) {
   GroupTimes times;
   times.start = NowNs();
-  InstanceGpu* gpu = shared_.gpu;
+  InstanceGpu* gpu = gpu_;
   RunPlan plan = batch_.Plan(g, gpu != nullptr && gpu->cuda_graphs);
   if (plan.graph_id >= 0) plan.graph = &(*shared_.graphs)[plan.graph_id];
   const gpu::CaptureGate::Entry gate = EnterCaptureGate(plan);
@@ -117,7 +120,7 @@ void ExecutionLane::RunGroup(size_t g) {
 gpu::CaptureGate::Entry ExecutionLane::EnterCaptureGate(const RunPlan& plan) {
   // GPU instances: see gpu/capture_gate.h. Held from the first copy on the
   // device to the last, so no other instance's CUDA call lands in a capture.
-  if (shared_.gpu == nullptr) return gpu::CaptureGate::Entry();
+  if (gpu_ == nullptr) return gpu::CaptureGate::Entry();
   const bool may_capture = plan.graph != nullptr && plan.graph->runs < gpu::kRunsUntilCaptured;
   if (may_capture) ++plan.graph->runs;
   return gpu::CaptureGate::Entry(&gpu::CaptureGate::Get(), may_capture);
@@ -134,6 +137,13 @@ Status ExecutionLane::GatherRunScatter(const RunPlan& plan, GroupTimes* times) {
   ORTB_RETURN_IF_ERROR(run_options.status());
   // A lone request that already failed (e.g. no response buffer) need not run.
   if (plan.requests() == 1 && !batch_.request(plan.leader()).error.ok()) return Status::Ok();
+  // A plugin EP does not compute on the instance's stream, so the input
+  // copies queued there must be done before ORT reads the inputs. (ORT's
+  // Run waits for its own streams before it returns, so the output copies
+  // that follow on the instance's stream see finished outputs.)
+  if (gpu_ != nullptr && gpu_->ort_on_own_stream)
+    ORTB_RETURN_IF_ERROR(
+        gpu_->stream.Synchronize("model '" + shared_.model->name() + "': waiting for the input copies"));
 
   times->compute_start = NowNs();
   tracer_.Stamp(TraceStep::kRunStart, times->compute_start);

@@ -39,13 +39,14 @@ struct InstanceShared {
   ModelState* model = nullptr;
   TRITONBACKEND_ModelInstance* instance = nullptr;
   std::string name;
-  InstanceGpu* gpu = nullptr;  // null: a CPU instance
   Ort::Session* session = nullptr;
   const Ort::RunOptions* run_options = nullptr;
   // CUDA graphs' slots by graph id. Only an instance of one lane has graphs
   // (ORT does not allow concurrent runs of a session that replays them).
   std::map<int64_t, CudaGraphSlot>* graphs = nullptr;
   InstanceMetrics* metrics = nullptr;
+  // The instance's host policy name, which inputs are read under (null: the default).
+  const char* host_policy = nullptr;
 };
 
 // Run options for one instance (graph_id >= 0: those of one CUDA graph).
@@ -53,9 +54,11 @@ Status MakeRunOptions(const ModelSettings& settings, const InstanceGpu* gpu, int
 
 class ExecutionLane {
  public:
-  // `threaded_responder`: answer from a thread of the responder's own (see
-  // responder.h); for a lone lane on Triton's thread of a GPU instance.
-  ExecutionLane(const InstanceShared& shared, const ExecutionSpec& spec, bool threaded_responder);
+  // `gpu`: the CUDA stream and device this lane's copies use (null: a CPU
+  // instance); outlives the lane. `threaded_responder`: answer from a thread
+  // of the responder's own (see responder.h); for a lone lane on Triton's
+  // thread of a GPU instance.
+  ExecutionLane(const InstanceShared& shared, const ExecutionSpec& spec, InstanceGpu* gpu, bool threaded_responder);
 
   // Takes ownership of the requests; all are responded to and released.
   void Execute(TRITONBACKEND_Request** requests, uint32_t count);
@@ -81,6 +84,7 @@ class ExecutionLane {
 
   const InstanceShared& shared_;
   const ExecutionSpec& spec_;
+  InstanceGpu* gpu_;
   // One entry per successful run of this Execute, reported to Triton once
   // the execution has ended (reporting is bookkeeping, not execution).
   std::vector<RunStats> runs_;

@@ -4,6 +4,7 @@
 #include "tensor/cuda_graph_rules.h"
 #include "tensor/memory_placement.h"
 #include "triton/error.h"
+#include "triton/instance_host_policy.h"
 #include "triton/log.h"
 #include "triton/memory_report.h"
 #include "triton/message.h"
@@ -39,13 +40,17 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
         FromTritonError(TRITONBACKEND_ModelInstanceDeviceId(instance, &device_id), "reading the device id"));
   state->metrics_ = InstanceMetrics(model->backend().metrics.get(), model->name(), model->version(),
                                     state->shared_.name, on_gpu ? device_id : -1);
+  // Inputs are read under the policy's name (clients and ensembles may attach
+  // data for it), and its CPUs confine the session's threads.
+  ORTB_RETURN_IF_ERROR(ReadInstanceHostPolicy(instance, &state->host_policy_));
   if (on_gpu) {
     ORTB_RETURN_IF_ERROR(state->SetUpGpu(device_id));
-    ORTB_RETURN_IF_ERROR(
-        model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->gpu_->stream.get(), &state->session_));
+    ORTB_RETURN_IF_ERROR(model->GpuSession(device_id, CountInstances(config, "KIND_GPU"), state->host_policy_,
+                                           state->gpu_->stream.get(), &state->session_));
   } else {
     bool created = false;
-    ORTB_RETURN_IF_ERROR(model->CpuSession(CountInstances(config, "KIND_CPU"), &state->session_, &created));
+    ORTB_RETURN_IF_ERROR(
+        model->CpuSession(CountInstances(config, "KIND_CPU"), state->host_policy_, &state->session_, &created));
     // A shared session is reported once, by the instance that created it.
     if (created) {
       Status r = ReportInstanceMemory(instance, TRITONSERVER_MEMORY_CPU, 0, model->weights_bytes());
@@ -62,7 +67,7 @@ Status ModelInstanceState::Create(ModelState* model, TRITONBACKEND_ModelInstance
 
 int ModelInstanceState::BatchesInFlight() const {
   const std::optional<int>& asked = model_->settings().batches_in_flight;
-  const int wanted = asked.value_or(gpu_ != nullptr ? kDefaultGpuBatchesInFlight : 1);
+  const int wanted = asked.value_or(kDefaultBatchesInFlight);
   if (wanted <= 1) return 1;
   std::string why;
   if (gpu_ != nullptr && gpu_->cuda_graphs)
@@ -80,22 +85,24 @@ int ModelInstanceState::BatchesInFlight() const {
 void ModelInstanceState::StartLanes() {
   shared_.model = model_;
   shared_.instance = instance_;
-  shared_.gpu = gpu_.get();
   shared_.session = session_.get();
   shared_.run_options = &run_options_;
   shared_.graphs = &graphs_;
   shared_.metrics = &metrics_;
-  const int lanes = BatchesInFlight();
+  shared_.host_policy = host_policy_.name.empty() ? nullptr : host_policy_.name.c_str();
+  if (gpu_ == nullptr) batches_in_flight_ = BatchesInFlight();  // a GPU instance decided in SetUpGpu
+  const int lanes = batches_in_flight_;
   if (lanes == 1) {
     // On Triton's thread, as the original backend runs; a GPU instance
     // answers from the responder's thread (responder.h says why).
-    lanes_.push_back(std::make_unique<ExecutionLane>(shared_, spec_, /*threaded_responder=*/gpu_ != nullptr));
+    lanes_.push_back(
+        std::make_unique<ExecutionLane>(shared_, spec_, gpu_.get(), /*threaded_responder=*/gpu_ != nullptr));
     return;
   }
   // Each lane is already off Triton's thread, and answers on its own while
   // the others keep the session busy.
   for (int i = 0; i < lanes; ++i)
-    lanes_.push_back(std::make_unique<ExecutionLane>(shared_, spec_, /*threaded_responder=*/false));
+    lanes_.push_back(std::make_unique<ExecutionLane>(shared_, spec_, gpu_.get(), /*threaded_responder=*/false));
   pipeline_ =
       std::make_unique<BatchPipeline>(lanes, [this](size_t lane, TRITONBACKEND_Request** requests, uint32_t count) {
         lanes_[lane]->Execute(requests, count);
@@ -132,6 +139,7 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
   gpu->cuda = cuda.value();
   gpu->device = device_id;
   gpu->cuda_graphs = CudaGraphsEnabled(model_->providers());
+  gpu->ort_on_own_stream = !GpuInstanceUsesClassicCuda(model_->providers());
   if (gpu->cuda_graphs) {
     // Refused at load rather than falling back silently: a user who asked
     // for graphs on a model with variable shapes should change one or the other.
@@ -141,9 +149,12 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
   if (!stream.ok()) return stream.status().WithContext("GPU instance '" + shared_.name + "'");
   gpu->stream = stream.take();
   gpu_ = std::move(gpu);
+  batches_in_flight_ = BatchesInFlight();
   ORTB_LOG_INFO("model '" + model_->name() + "': instance '" + shared_.name + "' on GPU " + std::to_string(device_id) +
-                " computes on its own CUDA stream (" + gpu_->cuda->library + ")" +
-                (gpu_->cuda_graphs ? ", with CUDA graphs (one per batch size)" : ""));
+                (gpu_->ort_on_own_stream ? " copies on its own CUDA stream, ONNX Runtime's execution providers compute "
+                                           "on theirs ("
+                                         : " computes on its own CUDA stream (") +
+                gpu_->cuda->library + ")" + (gpu_->cuda_graphs ? ", with CUDA graphs (one per batch size)" : ""));
   return Status::Ok();
 }
 

@@ -11,6 +11,7 @@
 #include <onnxruntime_cxx_api.h>
 
 #include "common/status.h"
+#include "config/host_policy.h"
 #include "execute/batch_pipeline.h"
 #include "execute/cuda_graph_slot.h"
 #include "execution_lane.h"
@@ -46,6 +47,8 @@ class ModelInstanceState {
 
   ModelState* model_;
   TRITONBACKEND_ModelInstance* instance_;
+  // Its name is what the lanes read inputs under, so it lives as long as the instance.
+  HostPolicy host_policy_;
   // GPU instances only; declared before the session so that it outlives it
   // (ORT computes on its stream until the session is gone).
   std::unique_ptr<InstanceGpu> gpu_;
@@ -56,6 +59,7 @@ class ModelInstanceState {
   std::map<int64_t, CudaGraphSlot> graphs_;
   ExecutionSpec spec_;
   InstanceMetrics metrics_;
+  int batches_in_flight_ = 1;
   InstanceShared shared_;  // points into the members above
   std::vector<std::unique_ptr<ExecutionLane>> lanes_;
   // Several lanes only. Last: destroyed first, so every batch in flight ends

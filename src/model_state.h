@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <onnxruntime_cxx_api.h>
 #include <nlohmann/json.hpp>
@@ -15,8 +16,11 @@
 #include "common/status.h"
 #include "config/backend_settings.h"
 #include "config/execution_providers.h"
+#include "config/host_policy.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
+#include "load/load_phases.h"
+#include "load/model_byte_source.h"
 #include "ort/environment.h"
 #include "ort/prepacked_weights.h"
 #include "ort/shared_initializers.h"
@@ -55,18 +59,29 @@ class ModelState {
   // unset thread counts split the cores over the `instances`.
   // `created` says whether this call made the session (so its memory is
   // reported once, by the instance that made it).
-  Status CpuSession(int instances, std::shared_ptr<Ort::Session>* out, bool* created);
+  // An instance whose host policy names cpu-cores or a numa-node gets a
+  // session of its own, its ORT threads confined to those CPUs (one intra-op
+  // thread per CPU unless intra_op_thread_count says otherwise).
+  Status CpuSession(int instances, const HostPolicy& policy, std::shared_ptr<Ort::Session>* out, bool* created);
   // A session of its own for a KIND_GPU instance on `device_id`, with the
   // CUDA execution provider (after TensorRT when configured) computing on
-  // `cuda_stream` (the instance's; it must outlive the session).
-  Status GpuSession(int device_id, int instances, void* cuda_stream, std::shared_ptr<Ort::Session>* out);
+  // `cuda_stream` (the instance's; it must outlive the session); its ORT
+  // threads follow the host policy as a CPU instance's do.
+  Status GpuSession(int device_id, int instances, const HostPolicy& policy, void* cuda_stream,
+                    std::shared_ptr<Ort::Session>* out);
   const ExecutionProviderSettings& providers() const { return providers_; }
 
  private:
+  // `cpus`: the CPUs a host policy confines the session's threads to (empty: none).
   Status CreateSession(int intra_op_default, bool gpu, int device_id, void* cuda_stream,
-                       std::shared_ptr<Ort::Session>* out);
+                       std::shared_ptr<Ort::Session>* out, const std::vector<int>& cpus = {});
+  // The CPUs `policy` confines its instance's session to, logged once per instance.
+  Status PinnedCpus(const HostPolicy& policy, std::vector<int>* out) const;
   Status Load(TRITONBACKEND_Model* model);
   // LoadModel's reader: makes the serving session when it can, else inspects.
+  // Registers the model's ep_library parameter's libraries (process-wide)
+  // and checks that ORT offers every plugin EP its accelerators name.
+  Status RegisterEpLibraries();
   Status ReadModelMetadata(const nlohmann::json& config_json, ModelIoInfo* io);
   // Hands the completed configuration back to the server.
   static Status SetServerConfig(TRITONBACKEND_Model* model, const nlohmann::json& config_json);
@@ -79,6 +94,8 @@ class ModelState {
   ExecutionProviderSettings providers_;
   ModelIoInfo io_;
   std::string model_path_;
+  // Plain, or decrypted in memory per session (docs/model_protection.md).
+  ModelByteSource source_;
   uint64_t weights_bytes_ = 0;
   // Shared by the sessions of share_session_between_instances=false and GPU
   // instances; declared before the sessions' owners so they outlive them.
@@ -91,6 +108,10 @@ class ModelState {
   // With share_session_between_instances=false: the session made at load to
   // read the model, for the first CPU instance when it expects `instances`.
   std::shared_ptr<Ort::Session> spare_session_;
+  // The phases of the model's load; sessions made while `loading_` add to it
+  // (the load is one thread; instances may make sessions in parallel later).
+  LoadPhases load_phases_;
+  bool loading_ = false;
   int spare_session_instances_ = 0;
   // Whether an instance has been given shared_session_ yet (it may be made
   // at load, before any instance exists).

@@ -24,6 +24,28 @@ nlohmann::json TensorListFacts(const std::vector<ModelTensorInfo>& list) {
   return j;
 }
 
+// An overridable initializer as an optional input: the config entry that
+// lets requests override it, or why a batching model cannot take one.
+nlohmann::json OptionalInputFacts(const ModelTensorInfo& t, int64_t max_batch_size) {
+  nlohmann::json j = TensorFacts(t);
+  const bool batching = max_batch_size > 0;
+  if (!t.is_tensor || t.dtype == TRITONSERVER_TYPE_INVALID) {
+    j["not_servable"] = "its element type has no Triton equivalent";
+    return j;
+  }
+  if (batching && (t.shape.empty() || t.shape[0] != -1)) {
+    j["not_servable"] = "a batching model's inputs need a dynamic first dim, and this one's is fixed";
+    return j;
+  }
+  nlohmann::json dims = nlohmann::json::array();
+  for (size_t i = batching ? 1 : 0; i < t.shape.size(); ++i) dims.push_back(t.shape[i]);
+  // Triton needs at least one dim; a scalar is sent as [1].
+  if (dims.empty()) dims.push_back(1);
+  j["config"] = {{"name", t.name}, {"data_type", DataTypeToConfig(t.dtype)}, {"dims", dims}, {"optional", true}};
+  if (batching && t.shape.size() == 1) j["config"]["reshape"] = {{"shape", nlohmann::json::array()}};
+  return j;
+}
+
 // "[batch,4]": a symbolic dim by its name, an unnamed dynamic dim as "?".
 std::string ShapeWithNames(const nlohmann::json& t) {
   const auto& shape = t["shape"];
@@ -61,7 +83,8 @@ std::string OneLine(std::string s) {
 }  // namespace
 
 nlohmann::json ModelFactsToJson(const std::string& path, const ModelIoInfo& io, const ModelMetadataInfo& metadata,
-                                const OnnxFileSummary* summary, const std::string& summary_error) {
+                                const OnnxFileSummary* summary, const std::string& summary_error,
+                                int64_t max_batch_size) {
   nlohmann::json j;
   j["file"] = path;
   j["producer_name"] = metadata.producer_name;
@@ -73,6 +96,8 @@ nlohmann::json ModelFactsToJson(const std::string& path, const ModelIoInfo& io, 
   j["metadata_props"] = metadata.custom;
   j["inputs"] = TensorListFacts(io.inputs);
   j["outputs"] = TensorListFacts(io.outputs);
+  j["optional_inputs"] = nlohmann::json::array();
+  for (const auto& t : io.initializers) j["optional_inputs"].push_back(OptionalInputFacts(t, max_batch_size));
   if (summary == nullptr) {
     j["file_error"] = summary_error;
     return j;
@@ -125,6 +150,17 @@ std::string ModelFactsToComments(const nlohmann::json& f) {
     for (const auto& t : f[kind])
       out += "#     " + t["name"].get<std::string>() + "  " + t["type"].get<std::string>() + "  " + ShapeWithNames(t) +
              "\n";
+  }
+  if (f.contains("optional_inputs") && !f["optional_inputs"].empty()) {
+    out +=
+        "#   optional inputs (overridable initializers: a request may send one to override its stored value;\n"
+        "#   left out of the config above, as the original backend does; add one under input to use it):\n";
+    for (const auto& t : f["optional_inputs"]) {
+      std::string entry = t.contains("config") ? "input " + t["config"].dump()
+                                               : "cannot be an input: " + t["not_servable"].get<std::string>();
+      out += "#     " + t["name"].get<std::string>() + "  " + t["type"].get<std::string>() + "  " + ShapeWithNames(t) +
+             "  " + entry + "\n";
+    }
   }
   if (f.contains("initializers")) {
     const auto& i = f["initializers"];

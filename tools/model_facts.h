@@ -17,8 +17,11 @@ namespace ortbackend {
 
 // `summary` is null when the file could not be read as ONNX protobuf;
 // `summary_error` then says why and the file-level facts are left out.
+// `max_batch_size` (the completed config's) shapes the config entry given for
+// each optional input (overridable initializer).
 nlohmann::json ModelFactsToJson(const std::string& path, const ModelIoInfo& io, const ModelMetadataInfo& metadata,
-                                const OnnxFileSummary* summary, const std::string& summary_error);
+                                const OnnxFileSummary* summary, const std::string& summary_error,
+                                int64_t max_batch_size = 0);
 
 // The facts as "# ..." lines, for the end of a config.pbtxt.
 std::string ModelFactsToComments(const nlohmann::json& facts);

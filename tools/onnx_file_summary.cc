@@ -206,9 +206,13 @@ bool ReadModel(WireReader r, OnnxFileSummary* out) {
 Status ReadOnnxFileSummary(const std::string& path, OnnxFileSummary* out) {
   MappedFile file;
   ORTB_RETURN_IF_ERROR(file.Open(path));
+  return ReadOnnxFileSummary(path, file.begin(), file.size(), out);
+}
+
+Status ReadOnnxFileSummary(const std::string& path, const uint8_t* data, size_t size, OnnxFileSummary* out) {
   *out = OnnxFileSummary();
-  out->file_bytes = file.size();
-  if (!ReadModel(WireReader(file.begin(), file.end()), out))
+  out->file_bytes = size;
+  if (!ReadModel(WireReader(data, data + size), out))
     return Status::InvalidArgument(path + " is not a well-formed ONNX protobuf (ModelProto) file");
   return Status::Ok();
 }

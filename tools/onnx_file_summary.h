@@ -40,5 +40,8 @@ struct OnnxFileSummary {
 // Reads `path` (an ONNX ModelProto). InvalidArgument when the file is not a
 // well-formed protobuf message.
 Status ReadOnnxFileSummary(const std::string& path, OnnxFileSummary* out);
+// The same over the model's bytes in memory (a decrypted model); `path`
+// names it in errors.
+Status ReadOnnxFileSummary(const std::string& path, const uint8_t* data, size_t size, OnnxFileSummary* out);
 
 }  // namespace ortbackend

@@ -19,10 +19,14 @@
 #include "config/json_read.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
+#include "load/decrypted_model.h"
+#include "load/file_decryptor.h"
+#include "load/model_byte_source.h"
 #include "load/model_load.h"
 #include "model_facts.h"
 #include "onnx_file_summary.h"
 #include "ort/environment.h"
+#include "ort/ep_devices.h"
 #include "ort/execution_providers.h"
 #include "ort/model_inspector.h"
 #include "ort/node_placement.h"
@@ -68,6 +72,22 @@ Options:
                            (completed) config's execution_provider_fallback
                            makes of it; with --config, that config's
                            accelerators and parameters are used
+  --ep-library NAME:PATH   register this plugin EP library with ONNX Runtime
+                           first, as the backend config's ep-library does
+                           (repeatable; several NAME:PATH separated by ';'
+                           also work)
+  --list-ep-devices        instead of a config, list the EP devices ONNX
+                           Runtime offers (its own EPs and those of the
+                           --ep-library libraries): EP name, vendor, device
+                           type, device vendor and ids, metadata and default
+                           options; the EP name is what execution_accelerators
+                           names. MODEL is not needed.
+  --decryptor LIB          MODEL is encrypted: read it through the decryptor
+                           library LIB (as the server's operator registers it
+                           with --backend-config=onnxruntime,decryptor=NAME:LIB),
+                           in memory only
+  --decryptor-option K=V   an option for that decryptor (repeatable), e.g.
+                           key-file=/run/secrets/model.key
   -h, --help               print this help
 
 Exit status: 0 when the model can be served, 1 when it cannot (stderr has the
@@ -81,8 +101,12 @@ struct ToolOptions {
   std::string max_batch_size = "4";
   std::string instance_kind;  // "", "KIND_CPU" or "KIND_GPU"
   std::string config;         // a config.pbtxt to start from
+  std::string decryptor;      // a decryptor library: MODEL is encrypted
+  std::vector<std::string> decryptor_options;
   bool json = false;
   bool providers = false;
+  bool list_ep_devices = false;
+  std::vector<EpLibrarySpec> ep_libraries;
   bool help = false;
 };
 
@@ -111,13 +135,35 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
       out->json = true;
     } else if (arg == "--providers") {
       out->providers = true;
-    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind" || arg == "--config") {
+    } else if (arg == "--list-ep-devices") {
+      out->list_ep_devices = true;
+    } else if (arg == "--ep-library") {
       std::string v;
       if (!take_value(&v)) {
         *error = arg + " needs a value";
         return false;
       }
-      if (arg == "--name") {
+      Status s = ParseEpLibraryList("--ep-library", v, &out->ep_libraries);
+      if (!s.ok()) {
+        *error = s.message();
+        return false;
+      }
+    } else if (arg == "--name" || arg == "--max-batch-size" || arg == "--instance-kind" || arg == "--config" ||
+               arg == "--decryptor" || arg == "--decryptor-option") {
+      std::string v;
+      if (!take_value(&v)) {
+        *error = arg + " needs a value";
+        return false;
+      }
+      if (arg == "--decryptor") {
+        out->decryptor = v;
+      } else if (arg == "--decryptor-option") {
+        if (v.find('=') == std::string::npos || v.find('\n') != std::string::npos) {
+          *error = "--decryptor-option takes KEY=VALUE, not '" + v + "'";
+          return false;
+        }
+        out->decryptor_options.push_back(v);
+      } else if (arg == "--name") {
         out->name = v;
       } else if (arg == "--config") {
         out->config = v;
@@ -139,7 +185,7 @@ bool ParseArgs(const std::vector<std::string>& args, ToolOptions* out, std::stri
       return false;
     }
   }
-  if (!out->help && out->model.empty()) {
+  if (!out->help && !out->list_ep_devices && out->model.empty()) {
     *error = "no MODEL given";
     return false;
   }
@@ -203,8 +249,8 @@ void LocateModel(std::string arg, ModelLoadInput* input, std::string* default_na
 // `kind` (ModelState::CreateSession: BuildSessionOptions,
 // AppendExecutionProviders, CreateSessionWithPlacement), its placement, and
 // the fallback verdict. One thread each: placement does not depend on it.
-Status PlaceNodes(Ort::Env& env, const ModelLoad& load, bool gpu, NodePlacement* placement, FallbackVerdict* verdict,
-                  ProviderFallback* policy) {
+Status PlaceNodes(OrtEnvironment& environment, const ModelLoad& load, const ModelSource& model, bool gpu,
+                  NodePlacement* placement, FallbackVerdict* verdict, ProviderFallback* policy) {
   const ModelSettings& settings = load.settings;
   const ExecutionProviderSettings& providers = load.providers;
   SessionPlan plan;
@@ -212,9 +258,9 @@ Status PlaceNodes(Ort::Env& env, const ModelLoad& load, bool gpu, NodePlacement*
   plan.inter_op_threads = 1;
   Ort::SessionOptions options{nullptr};
   ORTB_RETURN_IF_ERROR(BuildSessionOptions(settings, plan, &options));
-  ORTB_RETURN_IF_ERROR(AppendExecutionProviders(providers, gpu, 0, &options, nullptr));
+  ORTB_RETURN_IF_ERROR(AppendExecutionProviders(providers, gpu, 0, &options, nullptr, &environment));
   std::unique_ptr<Ort::Session> session;
-  ORTB_RETURN_IF_ERROR(CreateSessionWithPlacement(env, load.file.path, &options, &session, placement));
+  ORTB_RETURN_IF_ERROR(CreateSessionWithPlacement(environment.env(), model, &options, &session, placement));
   *policy = settings.provider_fallback;
   *verdict = JudgeFallback(*placement, AcceleratorFor(providers, gpu), settings.provider_fallback);
   return Status::Ok();
@@ -256,6 +302,41 @@ int PrintProviders(const NodePlacement& placement, const FallbackVerdict& verdic
   return verdict.fail ? 1 : 0;
 }
 
+nlohmann::json PairsToJson(const KeyValueList& pairs) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [k, v] : pairs) out[k] = v;
+  return out;
+}
+
+// --list-ep-devices: what ORT offers, one device per entry.
+int PrintEpDevices(Ort::Env& env, bool json) {
+  auto devices = ListEpDevices(env);
+  if (!devices.ok()) {
+    std::cerr << "ort-model-config: " << devices.status().message() << "\n";
+    return 1;
+  }
+  if (json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const EpDeviceInfo& d : devices.value())
+      list.push_back({{"ep_name", d.ep_name},
+                      {"ep_vendor", d.ep_vendor},
+                      {"device_type", d.device_type},
+                      {"device_vendor", d.device_vendor},
+                      {"vendor_id", d.vendor_id},
+                      {"device_id", d.device_id},
+                      {"ep_metadata", PairsToJson(d.ep_metadata)},
+                      {"ep_options", PairsToJson(d.ep_options)},
+                      {"device_metadata", PairsToJson(d.device_metadata)}});
+    std::cout << nlohmann::json({{"onnxruntime_version", OrtLibraryVersion()}, {"ep_devices", list}}).dump(2) << "\n";
+  } else {
+    std::cout << "# The EP devices ONNX Runtime " << OrtLibraryVersion()
+              << " offers, by ort-model-config; the first word is the name execution_accelerators uses.\n";
+    for (const EpDeviceInfo& d : devices.value()) std::cout << DescribeEpDevice(d) << "\n";
+  }
+  std::cout.flush();
+  return std::cout ? 0 : 1;
+}
+
 int Fail(const Status& s, const std::string& name) {
   const Status shown = name.empty() ? s : s.WithContext("model '" + name + "'");
   std::cerr << "ort-model-config: " << shown.message() << "\n";
@@ -280,6 +361,13 @@ int Run(const std::vector<std::string>& args) {
   BackendSettings settings;
   Status s = ParseBackendSettings({{"cmdline", {{"default-max-batch-size", options.max_batch_size}}}}, &settings);
   if (!s.ok()) return UsageError("--max-batch-size: " + s.message());
+  BackendSettings environment_settings;
+  environment_settings.ep_libraries = options.ep_libraries;
+  if (options.list_ep_devices) {
+    auto environment = OrtEnvironment::Create(environment_settings);
+    if (!environment.ok()) return Fail(environment.status(), "");
+    return PrintEpDevices(environment.value()->env(), options.json);
+  }
 
   nlohmann::json config = nlohmann::json::object();
   if (!options.config.empty()) {
@@ -312,15 +400,38 @@ int Run(const std::vector<std::string>& args) {
   input.model_name = name;
   input.default_max_batch_size = settings.default_max_batch_size;
 
-  auto environment = OrtEnvironment::Create(BackendSettings());
+  auto environment = OrtEnvironment::Create(environment_settings);
   if (!environment.ok()) return Fail(environment.status(), name);
+  // An encrypted model is decrypted once, in memory, as the backend does; the
+  // plaintext stays for the file summary and --providers, and is wiped at exit.
+  std::unique_ptr<FileDecryptor> decryptor;
+  if (!options.decryptor.empty()) {
+    s = FileDecryptor::Open("--decryptor", options.decryptor, options.decryptor_options, &decryptor);
+    if (!s.ok()) return Fail(s, name);
+  }
+  std::unique_ptr<DecryptedModel> plaintext;
+  ModelSource model("");
   ModelMetadataInfo metadata;
   ModelLoad load;
   s = LoadModel(
       input,
       [&](const ModelLoad& so_far, ModelIoInfo* io) {
-        return InspectModelFile(environment.value()->env(), so_far.file.path, io, &metadata,
-                                so_far.settings.custom_op_libraries);
+        // The model's own ep_library parameter, as the backend registers it.
+        for (const EpLibrarySpec& lib : so_far.settings.ep_libraries)
+          ORTB_RETURN_IF_ERROR(environment.value()->ep_libraries().Register(lib));
+        ORTB_RETURN_IF_ERROR(
+            CheckPluginEpNames(environment.value()->env(), environment.value()->ep_libraries(), so_far.providers));
+        model = ModelSource(so_far.file.path);
+        if (!decryptor) {
+          // The backend's check of a plain model (an encrypted file is named as such).
+          ModelByteSource plain;
+          ORTB_RETURN_IF_ERROR(
+              ModelByteSource::Choose(nullptr, name, so_far.file, so_far.settings, so_far.providers, &plain));
+        } else {
+          ORTB_RETURN_IF_ERROR(DecryptedModel::Read(*decryptor, name, so_far.file, &plaintext));
+          model.decrypted = plaintext.get();
+        }
+        return InspectModelFile(environment.value()->env(), model, io, &metadata, so_far.settings.custom_op_libraries);
       },
       &load);
   if (!s.ok()) return Fail(s, name);
@@ -335,15 +446,22 @@ int Run(const std::vector<std::string>& args) {
     const auto& groups = completed.contains("instance_group") ? completed["instance_group"] : nlohmann::json();
     const bool gpu =
         groups.is_array() && !groups.empty() && groups[0].is_object() && groups[0].value("kind", "") == "KIND_GPU";
-    s = PlaceNodes(environment.value()->env(), load, gpu, &placement, &verdict, &policy);
+    s = PlaceNodes(*environment.value(), load, model, gpu, &placement, &verdict, &policy);
     if (!s.ok()) return Fail(s, name);
     return PrintProviders(placement, verdict, policy, gpu, options.json);
   }
 
   OnnxFileSummary summary;
-  const Status read = ReadOnnxFileSummary(load.file.path, &summary);
-  const nlohmann::json facts =
-      ModelFactsToJson(load.file.path, load.io, metadata, read.ok() ? &summary : nullptr, read.message());
+  const Status read =
+      plaintext ? ReadOnnxFileSummary(load.file.path, plaintext->model().data(), plaintext->model().size(), &summary)
+                : ReadOnnxFileSummary(load.file.path, &summary);
+  int64_t max_batch_size = 0;
+  if (auto it = completed.find("max_batch_size"); it != completed.end()) {
+    // LoadModel validated the config, so this read cannot fail.
+    if (!ReadInt64(*it, "max_batch_size", &max_batch_size).ok()) max_batch_size = 0;
+  }
+  const nlohmann::json facts = ModelFactsToJson(load.file.path, load.io, metadata, read.ok() ? &summary : nullptr,
+                                                read.message(), max_batch_size);
 
   if (options.json) {
     std::cout << nlohmann::json({{"config", completed}, {"onnx", facts}}).dump(2) << "\n";

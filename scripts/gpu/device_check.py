@@ -32,8 +32,7 @@ Checks, each printed as PASS/FAIL with numbers:
      Passes when Triton's best reaches 0.95x raw ORT's best (each side at its
      own best setting, the way a deployment is tuned); the ratio at each
      matched setting is printed too.
-  11. pipelined execution (max_batches_in_flight; GPU instances keep 2
-     batches in flight by default): concurrent requests on one instance each
+  11. pipelined execution (max_batches_in_flight 2, opt-in): concurrent requests on one instance each
      get their own right answer; a run that fails answers only its own
      requests; a sequence model with implicit state (kept to one batch at a
      time) accumulates right; unloading a model with batches in flight
@@ -42,12 +41,21 @@ Checks, each printed as PASS/FAIL with numbers:
      runs a batch at a time;
   12. one instance per GPU (GPU_CHECK_GRID=one, the default; "many" runs the
      grid of 10., "all" both): the conv net at batch 32 and the MLP at batch 1
-     on one instance, pipelined (the default) and one batch at a time
-     (max_batches_in_flight 1, how every instance ran before), with and
-     without dynamic batching, 2/4/8 clients (the MLP 1/2/4), and 4 batches
-     in flight at 4/8 clients; two instances at 8 clients;
-     against raw ORT with one session and 1/2/4 concurrent callers, and raw
-     ORT's peak (8 and 16 sessions).
+     on one instance, pipelined (2 in flight) with and without dynamic
+     batching at 2/4/8 clients, 4 in flight at 8, and one batch at a time
+     (the default) at its usual best; two instances at 8 clients, pipelined and not; the MLP at
+     1/2 clients; against raw ORT with one session and 1/2/4 concurrent
+     callers, and raw ORT's peak (2 sessions x 8, 8 x 16 callers);
+  13. plugin EPs, on a server of their own: libonnxruntime_providers_cuda.so
+     (from onnxruntime-gpu 1.31.1, beside the backend) registered as a plugin
+     EP library (--backend-config=onnxruntime,ep-library=cuda_plugin:PATH);
+     the backend's log lists the GPU device it offers; the conv net selected
+     by that EP's name (gpu_execution_accelerator) and by
+     ep_selection_policy PREFER_GPU gives the classic CUDA path's results
+     (the outputs of check 2), the placement line names the EP; and, unless
+     GPU_CHECK_THROUGHPUT=0, the throughput ratio of the plugin path against
+     the classic one (2 instances each, concurrency 8, CUDA shared memory).
+     GPU_CHECK_PLUGIN=0 skips this server.
 """
 import base64
 import json
@@ -77,6 +85,8 @@ OUT = pathlib.Path(sys.argv[1])
 WORK = pathlib.Path("/tmp/gpu-check")
 RESULTS = {}
 THROUGHPUT = {}
+# The classic CUDA path's conv outputs (check 2), for the plugin check.
+CLASSIC = {}
 
 
 def report(name, ok, detail):
@@ -285,6 +295,7 @@ def basic_checks():
     x = np.random.default_rng(2).uniform(-1, 1, (4, 3, 224, 224)).astype(np.float32)
     gpu = infer("conv_gpu", {"INPUT": x})["OUTPUT"]
     cpu = infer("conv_cpu", {"INPUT": x})["OUTPUT"]
+    CLASSIC.update(x=x, gpu=gpu, cpu=cpu)
     report("conv_gpu_matches_cpu", np.allclose(gpu, cpu, rtol=1e-3, atol=1e-3),
            f"max |gpu-cpu| {float(np.abs(gpu - cpu).max()):.2e}")
 
@@ -703,18 +714,16 @@ def check_throughput_one():
         print(f"triton {model} c{conc} (batch {batch}): {v:.0f} infer/s; server queue/input/infer/output us "
               f"{row.get('Server Queue')}/{row.get('Server Compute Input')}/{row.get('Server Compute Infer')}/"
               f"{row.get('Server Compute Output')}", flush=True)
-    for model in ("conv_one", "conv_one_sync", "conv_one_db", "conv_one_db_sync"):
-        for conc in (2, 4, 8):
-            pa(model, conc, conv_shm, 32)
-    for conc in (4, 8):
-        pa("conv_one_d4", conc, conv_shm, 32)
-    for model in ("conv_shm", "conv_two_sync"):
-        pa(model, 8, conv_shm, 32)
-    for model in ("mlp_one", "mlp_one_sync"):
-        for conc in (1, 2, 4):
-            pa(model, conc, mlp_shm, 1)
+    # (model, clients): pipelined (the default) and, for the before column, one
+    # batch at a time (max_batches_in_flight 1, how every instance ran before).
+    grid = [("conv_one", 2), ("conv_one", 4), ("conv_one", 8), ("conv_one_db", 4), ("conv_one_db", 8),
+            ("conv_one_d4", 8), ("conv_one_sync", 4), ("conv_one_db_sync", 8), ("conv_two_piped", 8), ("conv_two_sync", 8)]
+    for model, conc in grid:
+        pa(model, conc, conv_shm, 32)
+    for model, conc in (("mlp_one", 1), ("mlp_one", 2), ("mlp_one_sync", 2)):
+        pa(model, conc, mlp_shm, 1)
     raw = {}
-    for sessions, callers in ((1, 1), (1, 2), (1, 4), (2, 8), (8, 16), (16, 32)):
+    for sessions, callers in ((1, 1), (1, 2), (1, 4), (2, 8), (8, 16)):
         raw[("conv", sessions, callers)] = raw_gpu(callers, sessions, True)["infer_per_s"]
     for callers in (1, 2, 4):
         raw[("mlp", 1, callers)] = raw_gpu(callers, 1, True, model="mlp.onnx", batch=1)["infer_per_s"]
@@ -725,14 +734,14 @@ def check_throughput_one():
         return max(v for (m, _), v in triton.items() if m in prefixes)
     raw_one = max(raw[("conv", 1, c)] for c in (1, 2, 4))
     raw_mlp = max(raw[("mlp", 1, c)] for c in (1, 2, 4))
-    raw_peak = max(raw[("conv", s, c)] for s, c in ((2, 8), (8, 16), (16, 32)))
+    raw_peak = max(raw[("conv", s, c)] for s, c in ((2, 8), (8, 16)))
     ratios = {
         "one_instance": best({"conv_one", "conv_one_db"}) / raw_one,
         "one_instance_before": best({"conv_one_sync", "conv_one_db_sync"}) / raw_one,
         "one_instance_depth4": best({"conv_one_d4"}) / raw_one,
         "mlp_one_instance": best({"mlp_one"}) / raw_mlp,
         "mlp_one_instance_before": best({"mlp_one_sync"}) / raw_mlp,
-        "two_instances_vs_peak": triton[("conv_shm", 8)] / raw_peak,
+        "two_instances_vs_peak": triton[("conv_two_piped", 8)] / raw_peak,
         "two_instances_vs_peak_before": triton[("conv_two_sync", 8)] / raw_peak,
     }
     THROUGHPUT["one_instance"] = {"triton": {f"{m} c{c}": v for (m, c), v in triton.items()},
@@ -742,6 +751,70 @@ def check_throughput_one():
     report("one_instance_throughput_vs_raw", ok,
            "; ".join(f"{k} {v:.3f}" for k, v in ratios.items()) +
            f"; raw one session best: conv {raw_one:.0f}, mlp {raw_mlp:.0f} infer/s; raw peak {raw_peak:.0f} infer/s")
+
+
+PLUGIN_LOG = "server_plugin.log"
+PLUGIN_OFFERS = re.compile(r"EP library 'cuda_plugin' offers (\S+) \(vendor [^)]*\) GPU device: [^\"]*")
+
+
+def load_reporting(model):
+    status, resp = http("POST", f"/v2/repository/models/{model}/load", {})
+    print(f"load {model}: {status} {resp}", flush=True)
+    return status == 200, resp.get("error", "")
+
+
+def check_plugin_cuda():
+    """Check 11: the CUDA provider library as a plugin EP (runs on the server
+    started with ep-library=cuda_plugin:...)."""
+    repo = WORK / "models"
+    ok, err = load_reporting("conv_cpu")  # the backend initializes, and registers the library, with the first model
+    log = (OUT / PLUGIN_LOG).read_text(errors="replace")
+    offers = [m for m in PLUGIN_OFFERS.finditer(log)]
+    report("plugin_cuda_registered_lists_gpu", ok and bool(offers),
+           f"conv_cpu loaded: {ok} {err[:200]}; GPU devices offered: {[m.group(0)[:400] for m in offers]}")
+    if not offers:
+        return
+    ep = offers[0].group(1)
+    conv_io = ([("INPUT", "TYPE_FP32", [3, 224, 224])], [("OUTPUT", "TYPE_FP32", [10])])
+    by_name = ('optimization { execution_accelerators { gpu_execution_accelerator: [ { name: "%s" } ] } }' % ep)
+    policy = 'parameters { key: "ep_selection_policy" value: { string_value: "PREFER_GPU" } }'
+    conv, _, _ = make_models.conv()
+    for name, count, extra in (("conv_plugin_name", 1, by_name), ("conv_plugin_policy", 1, policy),
+                               ("conv_plugin_tp", 2, by_name)):
+        models.save(repo, name, conv, models.config(
+            name, *conv_io, max_batch_size=32,
+            extra=f"instance_group [{{ kind: KIND_GPU count: {count} gpus: [0] }}]\n{extra}"))
+    x, classic, cpu = CLASSIC["x"], CLASSIC["gpu"], CLASSIC["cpu"]
+    for model, check_name in (("conv_plugin_name", "plugin_cuda_by_name_matches_classic"),
+                              ("conv_plugin_policy", "plugin_cuda_by_policy_matches_classic")):
+        ok, err = load_reporting(model)
+        if not ok:
+            report(check_name, False, f"load failed: {err[:600]}")
+            continue
+        out = infer(model, {"INPUT": x})["OUTPUT"]
+        log = (OUT / PLUGIN_LOG).read_text(errors="replace")
+        placed = [l for l in log.splitlines() if f"model '{model}': ONNX Runtime placed the session's nodes" in l]
+        diff, diff_cpu = float(np.abs(out - classic).max()), float(np.abs(out - cpu).max())
+        report(check_name, diff < 1e-3 and bool(placed) and ep in placed[-1],
+               f"EP {ep}: max |plugin-classic| {diff:.2e}, max |plugin-cpu| {diff_cpu:.2e}; "
+               f"placement: {placed[-1][-300:] if placed else 'no line'}")
+    if os.environ.get("GPU_CHECK_THROUGHPUT", "1") == "0":
+        return
+    ok_plugin, err_plugin = load_reporting("conv_plugin_tp")
+    ok_classic, err_classic = load_reporting("conv_shm")  # the classic CUDA provider, 2 instances, in the same process
+    if not (ok_plugin and ok_classic):
+        report("plugin_cuda_throughput_vs_classic", False,
+               f"load failed: plugin {err_plugin[:300]}; classic {err_classic[:300]}")
+        return
+    set_verbose(0)
+    shm = ["--shared-memory", "cuda", "--output-shared-memory-size", str(32 * 10 * 4)]
+    plugin_tp, _ = perf_analyzer("conv_plugin_tp", 8, shm, "plugin_cuda_c8")
+    classic_tp, _ = perf_analyzer("conv_shm", 8, shm, "classic_cuda_c8")
+    ratio = plugin_tp / classic_tp if classic_tp else 0
+    THROUGHPUT["plugin_cuda"] = {"plugin infer/s": plugin_tp, "classic infer/s": classic_tp, "ratio": ratio}
+    report("plugin_cuda_throughput_vs_classic", ratio >= 0.9,
+           f"conv b32, 2 GPU instances, concurrency 8, CUDA shared memory: plugin EP {ep} {plugin_tp:.0f} infer/s "
+           f"vs classic CUDA {classic_tp:.0f} infer/s, ratio {ratio:.3f}")
 
 
 class TritonServer:
@@ -845,13 +918,15 @@ def main():
     models.save(repo, "conv_shm_graph", conv, models.config(
         "conv_shm_graph", *conv_io, max_batch_size=32,
         extra=f"instance_group [{{ kind: KIND_GPU count: 2 gpus: [0] }}]\n{graphs}"))
-    # Pipelined execution (max_batches_in_flight; a GPU instance's default is 2).
+    # Pipelined execution (max_batches_in_flight; opt-in, the default is 1).
     one_batch = 'parameters { key: "max_batches_in_flight" value: { string_value: "1" } }'
+    two = 'parameters { key: "max_batches_in_flight" value: { string_value: "2" } }'
     four = 'parameters { key: "max_batches_in_flight" value: { string_value: "4" } }'
-    models.save(repo, "conv_piped", conv, models.config("conv_piped", *conv_io, max_batch_size=32, extra=gpu1))
+    gpu1_two = f"{gpu1}\n{two}"
+    models.save(repo, "conv_piped", conv, models.config("conv_piped", *conv_io, max_batch_size=32, extra=gpu1_two))
     models.save(repo, "reshape_gpu", models.reshape_by_input(), models.config(
         "reshape_gpu", [("X", "TYPE_FP32", [6]), ("SHAPE", "TYPE_INT64", [2])], [("Y", "TYPE_FP32", [-1, -1])],
-        max_batch_size=0, extra=gpu1))
+        max_batch_size=0, extra=gpu1_two))
     models.save(repo, "sequence_gpu", models.state_sum(), models.config(
         "sequence_gpu", [("INPUT", "TYPE_INT32", [1])], [("OUTPUT", "TYPE_INT32", [1])], max_batch_size=4,
         extra=f"""sequence_batching {{ max_sequence_idle_microseconds: 10000000 oldest {{ max_candidate_sequences: 4 }}
@@ -860,20 +935,24 @@ def main():
 }}
 {gpu1}
 {four}"""))
-    models.save(repo, "conv_unload", conv, models.config("conv_unload", *conv_io, max_batch_size=32, extra=gpu1))
+    models.save(repo, "conv_unload", conv, models.config("conv_unload", *conv_io, max_batch_size=32, extra=gpu1_two))
     models.save(repo, "conv_mem_sync", conv, models.config(
         "conv_mem_sync", *conv_io, max_batch_size=32, extra=f"{gpu1}\n{one_batch}"))
-    models.save(repo, "conv_mem_piped", conv, models.config("conv_mem_piped", *conv_io, max_batch_size=32, extra=gpu1))
-    # One instance per GPU: pipelined (the default) and one batch at a time (before).
-    for name, extra in (("conv_one", ""), ("conv_one_sync", one_batch), ("conv_one_db", "dynamic_batching { }"),
+    models.save(repo, "conv_mem_piped", conv, models.config("conv_mem_piped", *conv_io, max_batch_size=32,
+                                                            extra=gpu1_two))
+    # One instance per GPU: pipelined (2 in flight) and one batch at a time (the default).
+    for name, extra in (("conv_one", two), ("conv_one_sync", one_batch), ("conv_one_db", f"dynamic_batching {{ }}\n{two}"),
                         ("conv_one_db_sync", f"dynamic_batching {{ }}\n{one_batch}"), ("conv_one_d4", four)):
         models.save(repo, name, conv, models.config(name, *conv_io, max_batch_size=32, extra=f"{gpu1}\n{extra}"))
+    models.save(repo, "conv_two_piped", conv, models.config(
+        "conv_two_piped", *conv_io, max_batch_size=32,
+        extra=f"instance_group [{{ kind: KIND_GPU count: 2 gpus: [0] }}]\n{two}"))
     models.save(repo, "conv_two_sync", conv, models.config(
         "conv_two_sync", *conv_io, max_batch_size=32,
         extra=f"instance_group [{{ kind: KIND_GPU count: 2 gpus: [0] }}]\n{one_batch}"))
     mlp, _, _ = make_models.mlp()
     mlp_io = ([("INPUT", "TYPE_FP32", [512])], [("OUTPUT", "TYPE_FP32", [512])])
-    models.save(repo, "mlp_one", mlp, models.config("mlp_one", *mlp_io, max_batch_size=8, extra=gpu1))
+    models.save(repo, "mlp_one", mlp, models.config("mlp_one", *mlp_io, max_batch_size=8, extra=gpu1_two))
     models.save(repo, "mlp_one_sync", mlp, models.config(
         "mlp_one_sync", *mlp_io, max_batch_size=8, extra=f"{gpu1}\n{one_batch}"))
     import onnx
@@ -886,15 +965,19 @@ def main():
     try:
         if os.environ.get("GPU_CHECK_CHECKS", "1") != "0":
             functional_checks()
+            if os.environ.get("GPU_CHECK_PLUGIN", "1") != "0":
+                plugin = pathlib.Path(os.environ["GPU_BACKEND_DIR"]) / "onnxruntime" / "libonnxruntime_providers_cuda.so"
+                with TritonServer(PLUGIN_LOG, [f"--backend-config=onnxruntime,ep-library=cuda_plugin:{plugin}"]):
+                    check("plugin_cuda", check_plugin_cuda)
         # Throughput on a server of its own, without auto-complete: the configs
         # are complete, and auto-complete would add dynamic batching, whose
         # scheduler thread adds a hand-off per request that a batch-32 client
-        # does not need (it sends full batches).
+        # does not need (it sends full batches). GPU_CHECK_GRID=none skips both grids.
         if os.environ.get("GPU_CHECK_THROUGHPUT", "1") == "0":
             return  # a quick run: the checks above only
         if grid in ("one", "all"):
             with TritonServer("server_throughput_one.log", ["--disable-auto-complete-config"]):
-                for m in ("conv_one", "conv_one_sync", "conv_one_db", "conv_one_db_sync", "conv_one_d4", "conv_shm",
+                for m in ("conv_one", "conv_one_sync", "conv_one_db", "conv_one_db_sync", "conv_one_d4", "conv_two_piped",
                           "conv_two_sync", "mlp_one", "mlp_one_sync"):
                     status, resp = http("POST", f"/v2/repository/models/{m}/load", {})
                     print(f"load {m}: {status} {resp}", flush=True)

@@ -75,29 +75,33 @@ pip_fetch() {
   echo "$file"
 }
 
-# A private apt configuration that reads Debian trixie from the same mirror the
-# machine is configured with, so we can download one package without touching
-# the system's apt state. The package is this machine's architecture, or
-# $ARCH's when that differs (a cross build), from an apt folder of its own.
-trixie_download() {
-  local pkg="$1" dest="$2" apt="$DEPS/apt-trixie" arch_opts=()
+# debian_download SUITE PKG[=VERSION] DEST: a private apt configuration that
+# reads one Debian suite from the same mirror the machine is configured with,
+# so we can download one package without touching the system's apt state. The
+# package is this machine's architecture, or $ARCH's when that differs (a cross
+# build), from an apt folder of its own.
+debian_download() {
+  local suite="$1" pkg="$2" dest="$3" apt="$DEPS/apt-$1" arch_opts=()
   if [ "$ARCH" != "$HOST_ARCH" ]; then
-    apt="$DEPS/apt-trixie-$(deb_arch)"
+    apt="$DEPS/apt-$suite-$(deb_arch)"
     arch_opts=(-o "APT::Architecture=$(deb_arch)" -o "APT::Architectures::=$(deb_arch)")
   fi
   mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$dest"
-  if [ ! -f "$apt/trixie.sources" ]; then
+  if [ ! -f "$apt/$suite.sources" ]; then
     local uri
     uri=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
     [ -n "$uri" ] || uri=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
     [ -n "$uri" ] || die "cannot find the Debian mirror this machine uses"
-    printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri" >"$apt/trixie.sources"
+    printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri" "$suite" >"$apt/$suite.sources"
   fi
   local opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt"
               -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
               -o APT::Sandbox::User=root ${arch_opts[@]+"${arch_opts[@]}"})
   [ -n "$(ls "$apt/lists" 2>/dev/null | grep -v partial || true)" ] || apt-get "${opts[@]}" update >&2
-  (cd "$dest" && apt-get "${opts[@]}" download "$pkg" >&2)
+  # A testing suite moves on: when the pinned version has left the mirror,
+  # say so instead of apt's bare "version not found".
+  (cd "$dest" && apt-get "${opts[@]}" download "$pkg" >&2) ||
+    die "cannot download $pkg from Debian $suite (if the mirror no longer has that version, pin the current one in scripts/lib/pins.sh)"
 }
 
 # The tritonserver binary shipped inside the nvidia-pytriton wheel.

@@ -4,9 +4,17 @@ PIN_PYTRITON_SHA=21f063ff93bb426d0c06b7a55e7eb9efcfe62c0dddd9a908e9877e18710128d
 PIN_TRITONCLIENT="tritonclient==2.51.0"
 PIN_TRITONCLIENT_SHA=c485bb0123bdf310f90bc8b03d3489b28df2ffed55b30c7eee0b795b48113d52
 
-# ONNX Runtime headers: Debian trixie's libonnxruntime-dev (ORT_API_VERSION 21).
-PIN_ORT_HEADERS_DEB="libonnxruntime-dev_1.21.0+dfsg-1_amd64.deb"
-PIN_ORT_HEADERS_SHA=14f7d959d5deacbcf1504830d4189f91fc67382b399ed9ae9d3aa9c4050ced08
+# ONNX Runtime headers: Debian forky's libonnxruntime-dev (ORT_API_VERSION 23,
+# the first with onnxruntime_ep_c_api.h for plugin execution providers).
+PIN_ORT_HEADERS_SUITE=forky
+PIN_ORT_HEADERS_VERSION="1.23.2+dfsg-6.1"
+PIN_ORT_HEADERS_DEB="libonnxruntime-dev_${PIN_ORT_HEADERS_VERSION}_amd64.deb"
+PIN_ORT_HEADERS_SHA=4630a94adb36dc056feb124e51c6e952e2cab5188bc093a25bee8a7e1ac5196d
+
+# OpenVINO's plugin EP library (EP ABI) for ONNX Runtime, self-contained
+# (OpenVINO's runtime is inside): registered with ep-library by the tests.
+PIN_OPENVINO_EP="onnxruntime-ep-openvino==1.8.1"
+PIN_OPENVINO_EP_SHA=3832643158c8c187fcab6db661cde2a8c06a2b3559d95d0f2411ac0e51c5e924
 
 # ONNX Runtime libraries: PyPI wheels, by package and version.
 ort_wheel_sha() {
@@ -24,8 +32,9 @@ ort_wheel_sha() {
 # onnxruntime-gpu or onnxruntime-openvino wheel for aarch64 (docs/building.md).
 PIN_PYTRITON_SHA_AARCH64=f99e07ee56fe065337453956afba17d2673e02ec6a632c3de26ce6e7b32a0898
 PIN_TRITONCLIENT_SHA_AARCH64=ee6f5a508409f6c95069f4d77d34e97bef84fb4a1aedb5d82ad0ad311ad128d5
-PIN_ORT_HEADERS_DEB_AARCH64="libonnxruntime-dev_1.21.0+dfsg-1_arm64.deb"
-PIN_ORT_HEADERS_SHA_AARCH64=d4b1967893865756c0fa8536be165259a8eb0e9068e60d322ba707ef4527e44e
+# The headers: the same forky version (PIN_ORT_HEADERS_SUITE/_VERSION), arm64.
+PIN_ORT_HEADERS_DEB_AARCH64="libonnxruntime-dev_${PIN_ORT_HEADERS_VERSION}_arm64.deb"
+PIN_ORT_HEADERS_SHA_AARCH64=bcdadd1c4d95abb0dca27bdcad3d35b93883ac6bf1d9ffe27e882d8c2c59376b
 ort_wheel_sha_aarch64() {
   case "$1==$2" in
     onnxruntime==1.24.1) echo 86bc43e922b1f581b3de26a3dc402149c70e5542fceb5bec6b3a85542dbeb164 ;;

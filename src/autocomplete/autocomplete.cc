@@ -152,17 +152,26 @@ Status CheckTensor(const TensorConfig& c, const ModelTensorInfo& t, bool batchin
 // Every config tensor of one kind exists in the model and agrees with it.
 // `kind` names the config entries in messages; `model_kind` is "input" or
 // "output", the model list they must be found in.
-Status NotInModel(const std::string& what, const std::string& model_kind, const std::vector<ModelTensorInfo>& model) {
-  return Status::InvalidArgument(what + " is not an " + model_kind + " of the model; the model's " + model_kind +
-                                 "s are " + NameList(model));
+// `initializers`: the overridable initializers, which may stand as inputs.
+Status NotInModel(const std::string& what, const std::string& model_kind, const std::vector<ModelTensorInfo>& model,
+                  const std::vector<ModelTensorInfo>* initializers = nullptr) {
+  std::string message =
+      what + " is not an " + model_kind + " of the model; the model's " + model_kind + "s are " + NameList(model);
+  if (initializers != nullptr && !initializers->empty())
+    message += ", and its overridable initializers (which may be inputs too) " + NameList(*initializers);
+  return Status::InvalidArgument(message);
 }
 
+// `initializers`: for inputs, the overridable initializers, searched after
+// `model`: a config may list one as an input.
 Status CheckConfigTensors(const std::vector<TensorConfig>& configured, const std::vector<ModelTensorInfo>& model,
                           bool batching, const std::string& kind, const std::string& model_kind,
-                          const std::vector<std::string>& scattered = {}) {
+                          const std::vector<std::string>& scattered = {},
+                          const std::vector<ModelTensorInfo>* initializers = nullptr) {
   for (const auto& c : configured) {
     const ModelTensorInfo* t = FindIn(model, c.name);
-    if (t == nullptr) return NotInModel("config " + kind + " '" + c.name + "'", model_kind, model);
+    if (t == nullptr && initializers != nullptr) t = FindIn(*initializers, c.name);
+    if (t == nullptr) return NotInModel("config " + kind + " '" + c.name + "'", model_kind, model, initializers);
     ORTB_RETURN_IF_ERROR(CheckTensor(c, *t, batching, kind.c_str(), Contains(scattered, c.name)));
   }
   return Status::Ok();
@@ -175,7 +184,7 @@ Status CheckBatchInputs(const ModelConfig& config, const ModelIoInfo& io) {
     for (const auto& name : b.target_names) {
       const std::string what = "batch_input '" + name + "'";
       const ModelTensorInfo* t = io.FindInput(name);
-      if (t == nullptr) return NotInModel(what, "input", io.inputs);
+      if (t == nullptr) return NotInModel(what, "input", io.inputs, &io.initializers);
       ORTB_RETURN_IF_ERROR(CheckServable(*t, "input"));
       ORTB_RETURN_IF_ERROR(CheckDataType(what, b.dtype, *t));
     }
@@ -185,7 +194,10 @@ Status CheckBatchInputs(const ModelConfig& config, const ModelIoInfo& io) {
 
 }  // namespace
 
-const ModelTensorInfo* ModelIoInfo::FindInput(const std::string& name) const { return FindIn(inputs, name); }
+const ModelTensorInfo* ModelIoInfo::FindInput(const std::string& name) const {
+  const ModelTensorInfo* t = FindIn(inputs, name);
+  return t != nullptr ? t : FindIn(initializers, name);
+}
 const ModelTensorInfo* ModelIoInfo::FindOutput(const std::string& name) const { return FindIn(outputs, name); }
 
 bool ModelSupportsBatching(const ModelIoInfo& io) {
@@ -253,27 +265,32 @@ Status ValidateConfigAgainstModel(const ModelConfig& config, const ModelIoInfo& 
     batch_input_targets.insert(batch_input_targets.end(), b.target_names.begin(), b.target_names.end());
   for (const auto& b : config.batch_outputs)
     scattered.insert(scattered.end(), b.target_names.begin(), b.target_names.end());
-  ORTB_RETURN_IF_ERROR(CheckConfigTensors(config.inputs, io.inputs, batching, "input", "input"));
-  ORTB_RETURN_IF_ERROR(CheckConfigTensors(sequence_inputs, io.inputs, batching, "sequence_batching input", "input"));
+  ORTB_RETURN_IF_ERROR(CheckConfigTensors(config.inputs, io.inputs, batching, "input", "input", {}, &io.initializers));
+  ORTB_RETURN_IF_ERROR(CheckConfigTensors(sequence_inputs, io.inputs, batching, "sequence_batching input", "input", {},
+                                          &io.initializers));
   ORTB_RETURN_IF_ERROR(
       CheckConfigTensors(state_outputs, io.outputs, batching, "sequence_batching state output", "output"));
   ORTB_RETURN_IF_ERROR(CheckConfigTensors(config.outputs, io.outputs, batching, "output", "output", scattered));
   ORTB_RETURN_IF_ERROR(CheckBatchInputs(config, io));
-  for (const auto& t : io.inputs) {
-    int sources = 0;
-    for (const auto& c : config.inputs) sources += c.name == t.name;
-    for (const auto& c : sequence_inputs) sources += c.name == t.name;
-    for (const auto& n : batch_input_targets) sources += n == t.name;
-    if (sources > 1)
-      return Status::InvalidArgument("the model's input '" + t.name +
-                                     "' is configured more than once (under input, in sequence_batching or as a "
-                                     "batch_input target)");
-    if (sources == 0)
-      return Status::InvalidArgument("the model's input '" + t.name + "' is missing from the config (config has " +
-                                     std::to_string(config.inputs.size()) + " of the model's " +
-                                     std::to_string(io.inputs.size()) + " inputs" +
-                                     (sequence_inputs.empty() ? "" : ", plus sequence_batching's") +
-                                     (batch_input_targets.empty() ? "" : ", plus batch_input targets") + ")");
+  // An overridable initializer may be configured once or not at all (then
+  // every run uses its stored value); an input proper exactly once.
+  for (const auto* list : {&io.inputs, &io.initializers}) {
+    for (const auto& t : *list) {
+      int sources = 0;
+      for (const auto& c : config.inputs) sources += c.name == t.name;
+      for (const auto& c : sequence_inputs) sources += c.name == t.name;
+      for (const auto& n : batch_input_targets) sources += n == t.name;
+      if (sources > 1)
+        return Status::InvalidArgument("the model's input '" + t.name +
+                                       "' is configured more than once (under input, in sequence_batching or as a "
+                                       "batch_input target)");
+      if (sources == 0 && !t.initializer)
+        return Status::InvalidArgument("the model's input '" + t.name + "' is missing from the config (config has " +
+                                       std::to_string(config.inputs.size()) + " of the model's " +
+                                       std::to_string(io.inputs.size()) + " inputs" +
+                                       (sequence_inputs.empty() ? "" : ", plus sequence_batching's") +
+                                       (batch_input_targets.empty() ? "" : ", plus batch_input targets") + ")");
+    }
   }
   if (config.outputs.empty() && config.states.empty()) return Status::InvalidArgument("the config lists no outputs");
   return Status::Ok();

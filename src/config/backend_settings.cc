@@ -10,6 +10,14 @@ bool IsServerKey(const std::string& k) {
   return k == "auto-complete-config" || k == "backend-directory" || k == "min-compute-capability";
 }
 
+constexpr char kEpLibraryKey[] = "ep-library";
+
+std::string EpLibrariesText(const std::vector<EpLibrarySpec>& libraries) {
+  std::string out;
+  for (const EpLibrarySpec& lib : libraries) out += " ep-library=" + lib.name + ":" + lib.path;
+  return out;
+}
+
 }  // namespace
 
 Status ParseBackendSettings(const nlohmann::json& config, BackendSettings* out) {
@@ -17,9 +25,11 @@ Status ParseBackendSettings(const nlohmann::json& config, BackendSettings* out) 
   if (!config.is_object()) return Status::Ok();
   auto cmd = config.find("cmdline");
   if (cmd == config.end() || !cmd->is_object()) return Status::Ok();
+  std::vector<std::pair<std::string, std::string>> entries;
   for (auto it = cmd->begin(); it != cmd->end(); ++it) {
     const std::string& key = it.key();
     const std::string value = it->is_string() ? it->get<std::string>() : it->dump();
+    entries.emplace_back(key, value);
     auto bad = [&](const std::string& expected) {
       return Status::InvalidArgument("backend config '" + key + "' has invalid value '" + value + "': expected " +
                                      expected);
@@ -38,18 +48,21 @@ Status ParseBackendSettings(const nlohmann::json& config, BackendSettings* out) 
     } else if (key == "default-max-batch-size") {
       if (!ParseInt64(value, &n) || n < 0 || n > (1 << 30)) return bad("a non-negative integer");
       out->default_max_batch_size = static_cast<int>(n);
-    } else if (!IsServerKey(key)) {
+    } else if (key == kEpLibraryKey) {
+      ORTB_RETURN_IF_ERROR(ParseEpLibraryList("backend config 'ep-library'", value, &out->ep_libraries));
+    } else if (!IsServerKey(key) && !IsDecryptorKey(key)) {
       out->unknown_keys.push_back(key);
     }
   }
-  return Status::Ok();
+  return ParseDecryptorSettings(entries, &out->protection);
 }
 
 std::string BackendSettings::ToString() const {
   return "enable-global-threadpool=" + std::to_string(enable_global_threadpool) +
          " intra_op_thread_count=" + std::to_string(global_intra_op_threads) +
          " inter_op_thread_count=" + std::to_string(global_inter_op_threads) +
-         " default-max-batch-size=" + std::to_string(default_max_batch_size);
+         " default-max-batch-size=" + std::to_string(default_max_batch_size) + EpLibrariesText(ep_libraries) +
+         DecryptorsToString(protection);
 }
 
 }  // namespace ortbackend

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "config/decryptor_settings.h"
+#include "config/plugin_eps.h"
 
 namespace ortbackend {
 
@@ -17,6 +19,12 @@ struct BackendSettings {
   int global_intra_op_threads = 0;  // 0: ORT's default
   int global_inter_op_threads = 0;
   int default_max_batch_size = 4;
+  // ep-library=NAME:PATH, several separated by ';': plugin EP libraries
+  // registered with ORT at backend initialize. (Triton 2.51 keeps only the
+  // last value of a --backend-config key given twice, hence the list.)
+  std::vector<EpLibrarySpec> ep_libraries;
+  // The operator's decryptors (config/decryptor_settings.h).
+  DecryptorSettings protection;
   std::vector<std::string> unknown_keys;
 
   std::string ToString() const;

@@ -334,6 +334,19 @@ Status ParseKnownKeys(const std::string& accelerator, const std::vector<KeySpec>
   return Status::Ok();
 }
 
+// A name that is none of the built-in accelerators: a plugin EP. Its
+// options are the EP's own, passed through; device_id alone is the
+// backend's (the instance's device chooses the EP device).
+Status ParsePluginEp(const char* list, const Accelerator& acc, std::vector<ExecutionProviderSettings::PluginEp>* out) {
+  for (const auto& kv : acc.parameters)
+    if (kv.first == "device_id")
+      return Status::InvalidArgument(std::string(list) + " '" + acc.name +
+                                     "' parameter 'device_id' is taken from the model instance (instance_group "
+                                     "gpus) and cannot be set here");
+  out->push_back({acc.name, acc.parameters});
+  return Status::Ok();
+}
+
 }  // namespace
 
 ProviderOptionList InstanceProviderOptions(const ProviderOptionList& options, int device_id) {
@@ -345,7 +358,13 @@ ProviderOptionList InstanceProviderOptions(const ProviderOptionList& options, in
   return out;
 }
 
+bool GpuInstanceUsesClassicCuda(const ExecutionProviderSettings& eps) {
+  return eps.selection_policy == EpSelectionPolicy::kNone && (eps.gpu_plugin_eps.empty() || eps.tensorrt || eps.cuda);
+}
+
 bool CudaGraphsEnabled(const ExecutionProviderSettings& eps) {
+  // Graphs are the classic CUDA provider's option.
+  if (!GpuInstanceUsesClassicCuda(eps)) return false;
   return std::any_of(eps.cuda_options.begin(), eps.cuda_options.end(),
                      [](const auto& kv) { return kv.first == "enable_cuda_graph" && kv.second == "1"; });
 }
@@ -407,8 +426,7 @@ Status ParseExecutionProviders(const nlohmann::json& config, const ModelSettings
           "'openvino' is a CPU execution accelerator: list it under cpu_execution_accelerator, "
           "not gpu_execution_accelerator");
     } else {
-      s = Status::InvalidArgument("unknown gpu_execution_accelerator '" + acc.name +
-                                  "': the supported GPU accelerators are 'tensorrt' and 'cuda'");
+      s = ParsePluginEp("gpu_execution_accelerator", acc, &out->gpu_plugin_eps);
     }
     ORTB_RETURN_IF_ERROR(s);
   }
@@ -426,11 +444,16 @@ Status ParseExecutionProviders(const nlohmann::json& config, const ModelSettings
                                   "' is a GPU execution accelerator: list it under gpu_execution_accelerator, "
                                   "not cpu_execution_accelerator");
     } else {
-      s = Status::InvalidArgument("unknown cpu_execution_accelerator '" + acc.name +
-                                  "': the supported CPU accelerator is 'openvino'");
+      s = ParsePluginEp("cpu_execution_accelerator", acc, &out->cpu_plugin_eps);
     }
     ORTB_RETURN_IF_ERROR(s);
   }
+  out->selection_policy = settings.ep_selection_policy;
+  if (out->selection_policy != EpSelectionPolicy::kNone && (!gpu.empty() || !cpu.empty()))
+    return Status::InvalidArgument(std::string("parameter 'ep_selection_policy' (") +
+                                   EpSelectionPolicyName(out->selection_policy) +
+                                   ") lets ONNX Runtime choose the execution providers, so the config may not also "
+                                   "name them in optimization.execution_accelerators; keep one of the two");
   return Status::Ok();
 }
 

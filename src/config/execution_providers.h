@@ -9,7 +9,10 @@
 //     ORT's TensorRT V2 option names) and "cuda" (ORT's CUDA V2 option names).
 //   cpu_execution_accelerator: "openvino" (OpenVINO EP options, passed through
 //     once their keys are checked).
-// Anything else is a load error naming what was given and what is supported.
+// Any other name is a plugin EP (an EP library registered with ep-library),
+// by the EP name ORT lists for it; whether such an EP exists is known only
+// once the libraries are registered, so ort/ep_devices.h checks it when the
+// session is built.
 
 #include <string>
 #include <utility>
@@ -52,6 +55,21 @@ struct ExecutionProviderSettings {
   // instance is created. Used by CPU instances only.
   bool openvino = false;
   ProviderOptionList openvino_options;
+
+  // Plugin EPs named in the GPU / CPU list, in the list's order; their
+  // parameters go to ORT unchanged (SessionOptionsAppendExecutionProvider_V2
+  // with the EP's device). A GPU instance uses the GPU list, a CPU instance
+  // the CPU list, as for the built-in names.
+  struct PluginEp {
+    std::string name;
+    ProviderOptionList options;
+  };
+  std::vector<PluginEp> gpu_plugin_eps;
+  std::vector<PluginEp> cpu_plugin_eps;
+
+  // The model's ep_selection_policy (ModelSettings), copied here because it
+  // replaces the accelerator lists: ORT picks the EP devices itself.
+  EpSelectionPolicy selection_policy = EpSelectionPolicy::kNone;
 };
 
 // `config` is the whole model configuration JSON; `settings` its already
@@ -69,6 +87,11 @@ Status ParseExecutionProviders(const nlohmann::json& config, const ModelSettings
 // lists never hold device_id (CUDA's parser refuses it; TensorRT's table has
 // no such key).
 ProviderOptionList InstanceProviderOptions(const ProviderOptionList& options, int device_id);
+
+// Whether a GPU instance's session has ORT's classic CUDA provider (which
+// computes on the instance's stream): not when ep_selection_policy chooses
+// the providers, nor when the GPU list names plugin EPs only.
+bool GpuInstanceUsesClassicCuda(const ExecutionProviderSettings& eps);
 
 // Whether GPU instances capture CUDA graphs: the CUDA options say
 // enable_cuda_graph=1 (from the "cuda" accelerator, or from

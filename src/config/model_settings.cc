@@ -143,6 +143,9 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
     } else if (key == "profiling_file_prefix") {
       if (value.empty()) return BadValue(key, value, "a file path prefix");
       out->profiling_file_prefix = value;
+    } else if (key == "decryptor") {
+      if (value.empty()) return BadValue(key, value, "the name of a decryptor the server's operator registered");
+      out->decryptor = value;
     } else if (key == "share_session_between_instances") {
       ORTB_RETURN_IF_ERROR(ParseBoolKey(key, value, &b));
       out->share_session = b;
@@ -158,6 +161,11 @@ Status ParseModelSettings(const nlohmann::json& config, ModelSettings* out) {
         out->provider_fallback = ProviderFallback::kFail;
       else
         return BadValue(key, value, "allow, warn or fail");
+    } else if (key == "ep_library") {
+      ORTB_RETURN_IF_ERROR(ParseEpLibraryList("parameter 'ep_library'", value, &out->ep_libraries));
+    } else if (key == "ep_selection_policy") {
+      if (!ParseEpSelectionPolicy(value, &out->ep_selection_policy))
+        return BadValue(key, value, "one of " + EpSelectionPolicyNames());
     } else if (key.rfind("session.", 0) == 0) {
       if (key == "session.use_device_allocator_for_initializers") {
         // ORT reads only "1" as on; accept the usual spellings and pass 1/0.

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "config/plugin_eps.h"
 
 namespace ortbackend {
 
@@ -39,8 +40,8 @@ struct ModelSettings {
   std::optional<bool> share_session;
   ProviderFallback provider_fallback = ProviderFallback::kAllow;
   // max_batches_in_flight: how many batches one instance may have between
-  // gather and response at once (see execute/batch_pipeline.h). Unset: the
-  // instance's default (kDefaultGpuBatchesInFlight on a GPU, 1 on a CPU).
+  // gather and response at once (see execute/batch_pipeline.h). Unset:
+  // kDefaultBatchesInFlight.
   std::optional<int> batches_in_flight;
   // Extensions for looking inside ORT (not in the original backend):
   // optimized_model_filepath: ORT saves the optimized graph there at load;
@@ -51,6 +52,16 @@ struct ModelSettings {
   // model_operations { op_library_filename: [...] }: custom-op libraries ORT
   // loads (RegisterCustomOpsLibrary) before it reads the model.
   std::vector<std::string> custom_op_libraries;
+  // ep_library: plugin EP libraries ("NAME:PATH;...") this model needs,
+  // registered process-wide (once; kept until the backend finalizes) before
+  // its sessions are created.
+  std::vector<EpLibrarySpec> ep_libraries;
+  // ep_selection_policy: ORT picks the EP devices itself (no
+  // execution_accelerators may be given with it).
+  EpSelectionPolicy ep_selection_policy = EpSelectionPolicy::kNone;
+  // decryptor: the name of the operator's decryptor that reads this model's
+  // encrypted files (docs/model_protection.md); empty: a plain model.
+  std::string decryptor;
   // Every "session.*" parameter, handed to ORT as a session config entry.
   std::vector<std::pair<std::string, std::string>> session_config_entries;
 
@@ -68,10 +79,11 @@ struct ModelSettings {
   std::vector<std::string> unknown_keys;
 };
 
-// A GPU instance's batches in flight when max_batches_in_flight is unset:
-// one on the GPU while the next is gathered and enqueued behind it and the
-// one before is copied out and answered (docs/performance.md has the numbers).
-inline constexpr int kDefaultGpuBatchesInFlight = 2;
+// Batches in flight when max_batches_in_flight is unset: one, the original
+// backend's way, on every kind of instance. More is opt-in: on the GPU it
+// helped a compute-heavy model at 4-8 clients and slowed an overhead-bound
+// one and 1-2 clients (docs/gpu.md has the numbers).
+inline constexpr int kDefaultBatchesInFlight = 1;
 inline constexpr int kMaxBatchesInFlight = 64;
 
 // `config` is the whole model configuration JSON.

@@ -139,13 +139,21 @@ Status OutputScatterer::BindGraphOutput(RequestBatch& batch, const RunPlan& plan
 bool OutputScatterer::TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Value* value) {
   const TensorSpec& t = spec_.outputs[o];
   PendingRequest& p = batch.request(r);
-  if (!RecipeShape(batch, r, o, p.batch_size, &shape_)) return false;
+  // shape_ is what ORT writes; `response` what the response declares. They
+  // differ only for a batch output, whose response follows its source input.
+  const Shape* response = &shape_;
+  if (t.scatter_source >= 0) {
+    if (!BatchOutputShapes(batch, r, t)) return false;
+    response = &response_shape_;
+  } else if (!RecipeShape(batch, r, o, p.batch_size, &shape_)) {
+    return false;
+  }
   int64_t elements = 0;
   uint64_t bytes = 0;
   if (!CheckedElementCount(shape_, &elements) || !CheckedByteSize(elements, t.element_size, &bytes)) return false;
   void* buffer = nullptr;
   MemoryLocation where;
-  Status s = NewOutputBuffer(p.response, t, shape_, bytes, &buffer, &where);
+  Status s = NewOutputBuffer(p.response, t, *response, bytes, &buffer, &where);
   if (!s.ok()) {
     p.error = s.WithContext(t.context);
     return true;  // the request has failed; nothing to scatter for it
@@ -166,6 +174,18 @@ bool OutputScatterer::TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Va
   });
   if (!cs.ok()) p.error = cs;
   return true;
+}
+
+bool OutputScatterer::BatchOutputShapes(RequestBatch& batch, uint32_t r, const TensorSpec& t) {
+  if (t.is_bytes() || t.feeds_state) return false;
+  // A lone request's slice is the whole output. A source input that is
+  // missing or too short is left to Scatter, which fails the request with the
+  // reason.
+  const RequestInputView& source = batch.input(r, static_cast<size_t>(t.scatter_source));
+  if (!source.present) return false;
+  if (!ScatterShape(t, spec_.inputs[t.scatter_source].name, DimsView(source.shape, source.rank), &response_shape_).ok())
+    return false;
+  return BoundScatterShape(t.scatter_model_shape, response_shape_, &shape_);
 }
 
 Status OutputScatterer::CopyOut(void* dst, MemoryLocation dst_where, const void* src, bool src_on_gpu, uint64_t bytes,

@@ -3,9 +3,9 @@
 //
 // Before the run, Prepare() picks the outputs to compute (only those some
 // request of the group asked for) and, for a group of one request, binds each
-// output whose shape is known in advance (see TensorSpec::shape_recipe)
-// straight into the response's buffer: ORT writes the result where Triton
-// sends it from, with no copy. After the run, Scatter() handles the rest:
+// output whose shape is known in advance (see TensorSpec::shape_recipe; a
+// batch output's is its source input's shape) straight into the response's
+// buffer: ORT writes the result where Triton sends it from, with no copy. After the run, Scatter() handles the rest:
 // ORT allocated them, so each request's slice is copied once into its
 // response buffer (a group of several requests shares one ORT tensor, which
 // must be split). Outputs that feed a sequence's implicit state are always
@@ -68,6 +68,10 @@ class OutputScatterer {
     int64_t item_elements = 0;
   };
   bool TryBind(RequestBatch& batch, uint32_t r, size_t o, Ort::Value* value);
+  // A lone request's batch output: its response shape (into response_shape_)
+  // and the model's shape of the same bytes (into shape_), or false when the
+  // output cannot be bound.
+  bool BatchOutputShapes(RequestBatch& batch, uint32_t r, const TensorSpec& t);
   bool RecipeShape(RequestBatch& batch, uint32_t r, size_t o, int64_t batch_size, Shape* out) const;
   Status BindGraphOutput(RequestBatch& batch, const RunPlan& plan, size_t o, Ort::Value* value);
   // One copy of `bytes`: memcpy host to host, else on the instance's stream.

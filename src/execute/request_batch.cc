@@ -43,6 +43,18 @@ void RequestBatch::Begin(TRITONBACKEND_Request** requests, uint32_t count) {
   FormGroups();
 }
 
+int RequestBatch::FindInput(const char* name, uint32_t position) {
+  if (position < input_at_position_.size()) {
+    const int guess = input_at_position_[position];
+    if (guess >= 0 && std::strcmp(spec_.inputs[guess].name.c_str(), name) == 0) return guess;
+  } else if (position < spec_.inputs.size()) {
+    input_at_position_.resize(spec_.inputs.size(), -1);  // once per instance
+  }
+  const int idx = spec_.FindInput(name);
+  if (idx >= 0 && position < input_at_position_.size()) input_at_position_[position] = idx;
+  return idx;
+}
+
 Status RequestBatch::Validate(size_t r) {
   PendingRequest& p = requests_[r];
   const size_t n_in = spec_.inputs.size();
@@ -63,10 +75,13 @@ Status RequestBatch::Validate(size_t r) {
     const int64_t* shape = nullptr;
     uint32_t rank = 0, buffers = 0;
     uint64_t bytes = 0;
-    ORTB_RETURN_IF_ERROR(
-        FromTritonError(TRITONBACKEND_InputProperties(handle, &name, &dtype, &shape, &rank, &bytes, &buffers),
-                        "reading a request input"));
-    const int idx = spec_.FindInput(name);
+    // Under the instance's host policy: a client or an ensemble may have
+    // attached this input's data for that policy; the server falls back to
+    // the default buffers when there are none for it.
+    ORTB_RETURN_IF_ERROR(FromTritonError(TRITONBACKEND_InputPropertiesForHostPolicy(handle, host_policy_, &name, &dtype,
+                                                                                    &shape, &rank, &bytes, &buffers),
+                                         "reading a request input"));
+    const int idx = FindInput(name, k);
     if (idx < 0) {
       return Status::InvalidArgument("model '" + spec_.model_name + "': unexpected input '" + name +
                                      "'; the model's inputs are " + QuotedNames(spec_.inputs));
@@ -96,7 +111,8 @@ Status RequestBatch::Validate(size_t r) {
       TRITONSERVER_MemoryType mem = TRITONSERVER_MEMORY_CPU;
       int64_t mem_id = 0;
       ORTB_RETURN_IF_ERROR(
-          FromTritonError(TRITONBACKEND_InputBuffer(handle, b, &data, &size, &mem, &mem_id), "reading input data"));
+          FromTritonError(TRITONBACKEND_InputBufferForHostPolicy(handle, host_policy_, b, &data, &size, &mem, &mem_id),
+                          "reading input data"));
       // CUDA shared memory arrives as GPU memory; pinned host memory is host memory.
       const MemoryLocation where{mem == TRITONSERVER_MEMORY_GPU, mem_id};
       ORTB_RETURN_IF_ERROR(CheckInputLocation(spec_.model_name, t, where, gpu_device_, kGpuBuild));
@@ -112,10 +128,18 @@ Status RequestBatch::Validate(size_t r) {
     }
   }
   for (size_t i = 0; i < n_in; ++i) {
-    if (!inputs_[r * n_in + i].present && !spec_.inputs[i].optional)
-      return Status::InvalidArgument("model '" + spec_.model_name + "': missing input '" + spec_.inputs[i].name +
-                                     "' (expected " + std::to_string(n_in) + " inputs, got " +
-                                     std::to_string(input_count) + ")");
+    const TensorSpec& t = spec_.inputs[i];
+    if (inputs_[r * n_in + i].present) continue;
+    if (!t.optional)
+      return Status::InvalidArgument("model '" + spec_.model_name + "': missing input '" + t.name + "' (expected " +
+                                     std::to_string(n_in) + " inputs, got " + std::to_string(input_count) + ")");
+    // Refused here, for this request alone, rather than by ONNX Runtime's
+    // run, which would fail every request of the group.
+    if (!t.has_default)
+      return Status::InvalidArgument("model '" + spec_.model_name + "': missing input '" + t.name +
+                                     "': the config marks it optional, but the model has no stored value for it "
+                                     "(it is a graph input, not an overridable initializer), so every request must "
+                                     "send it");
   }
   p.batch_size = batch < 0 ? 1 : batch;
   p.in_sequence = spec_.has_states && HasCorrelationId(p.request);

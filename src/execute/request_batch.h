@@ -68,6 +68,10 @@ class RequestBatch {
   // The instance's GPU (-1: a CPU instance). Inputs in GPU memory are
   // accepted only by a GPU instance of a GPU build (see CheckInputLocation).
   void set_gpu_device(int device) { gpu_device_ = device; }
+  // The instance's host-policy name (TRITONBACKEND_ModelInstanceHostPolicy):
+  // every input, its properties and its buffers, is read for that policy.
+  // nullptr reads the default buffers. The string must outlive the batch.
+  void set_host_policy(const char* name) { host_policy_ = name; }
 
   // Creates a response per request and validates every request; invalid ones
   // carry their error and are left out of every group.
@@ -102,6 +106,8 @@ class RequestBatch {
 
  private:
   Status Validate(size_t r);
+  // The spec input named `name`, the request's input at `position`.
+  int FindInput(const char* name, uint32_t position);
   static bool HasCorrelationId(TRITONBACKEND_Request* request);
   bool Compatible(size_t a, size_t b) const;
   void FormGroups();
@@ -113,8 +119,14 @@ class RequestBatch {
   std::vector<Chunk> chunks_;
   std::vector<MemoryLocation> locations_;  // parallel to chunks_
   int gpu_device_ = -1;
+  const char* host_policy_ = nullptr;
   std::vector<uint32_t> order_;
   std::vector<uint32_t> group_starts_;
+  // The spec input found at each position of the last request's inputs. The
+  // server lists a request's inputs in an order set by their names, the same
+  // for every request of a model, so the next request's k-th input is
+  // checked against it with one comparison before the spec is searched.
+  std::vector<int> input_at_position_;
 };
 
 }  // namespace ortbackend

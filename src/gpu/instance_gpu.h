@@ -14,6 +14,10 @@ struct InstanceGpu {
   gpu::CudaStream stream;
   int device = -1;
   bool cuda_graphs = false;
+  // ORT computes on streams of its own, not on `stream` (plugin EPs or the
+  // selection policy instead of the classic CUDA provider): the instance
+  // waits for its input copies before each run.
+  bool ort_on_own_stream = false;
 };
 
 }  // namespace ortbackend

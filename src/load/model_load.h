@@ -16,6 +16,7 @@
 #include "config/execution_providers.h"
 #include "config/model_config.h"
 #include "config/model_settings.h"
+#include "load/load_phases.h"
 #include "load/model_path.h"
 #include "tensor/model_io_info.h"
 
@@ -38,6 +39,8 @@ struct ModelLoadInput {
   int default_max_batch_size = 4;
   // The name a config without one gets (the model's name in the repository).
   std::string model_name;
+  // Where the load's phase times go (optional; the reader adds its own).
+  LoadPhases* phases = nullptr;
 };
 
 struct ModelLoad {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ort/ep_devices.h"
 #include "ort/ort_try.h"
 
 namespace ortbackend {
@@ -164,16 +165,34 @@ std::string Describe(const ProviderOptionList& options) {
       "ONNX Runtime's log names the cause");
 }
 
+// Plugin EPs and the selection policy: what needs the environment.
+Status AppendPluginChoices(const ExecutionProviderSettings& eps, bool gpu_instance, int device_id,
+                           Ort::SessionOptions* so, OrtEnvironment* environment) {
+  const auto& plugins = gpu_instance ? eps.gpu_plugin_eps : eps.cpu_plugin_eps;
+  if (plugins.empty() && eps.selection_policy == EpSelectionPolicy::kNone) return Status::Ok();
+  if (environment == nullptr)
+    return Status::Internal("plugin execution providers need the ONNX Runtime environment, which was not given");
+  if (eps.selection_policy != EpSelectionPolicy::kNone)
+    return ApplyEpSelectionPolicy(environment->env(), eps.selection_policy, so);
+  for (const auto& ep : plugins)
+    ORTB_RETURN_IF_ERROR(
+        AppendPluginEp(environment->env(), environment->ep_libraries(), ep, gpu_instance, device_id, so));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_instance, int device_id,
-                                Ort::SessionOptions* so, void* cuda_stream) {
+                                Ort::SessionOptions* so, void* cuda_stream, OrtEnvironment* environment) {
   if (gpu_instance) {
 #ifndef TRITON_ENABLE_GPU
     return Status::Unsupported("a GPU model instance (device " + std::to_string(device_id) +
                                ") needs the CUDA execution provider, but this backend was built without GPU "
                                "support; rebuild with -DTRITON_ENABLE_GPU=ON");
 #else
+    ORTB_RETURN_IF_ERROR(AppendPluginChoices(eps, true, device_id, so, environment));
+    // The policy chooses every provider; plugin EPs named alone replace CUDA.
+    if (!GpuInstanceUsesClassicCuda(eps)) return Status::Ok();
     if (eps.tensorrt) {
 #ifdef TRITON_ENABLE_ONNXRUNTIME_TENSORRT
       ORTB_RETURN_IF_ERROR(AppendTensorRt(eps.tensorrt_options, device_id, so));
@@ -188,6 +207,7 @@ Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_i
     return AppendCuda(eps.cuda_options, device_id, cuda_stream, so);
 #endif
   }
+  ORTB_RETURN_IF_ERROR(AppendPluginChoices(eps, false, device_id, so, environment));
   if (eps.openvino) {
 #ifdef TRITON_ENABLE_ONNXRUNTIME_OPENVINO
     return AppendOpenVino(eps.openvino_options, so);

@@ -16,15 +16,23 @@
 
 #include "common/status.h"
 #include "config/execution_providers.h"
+#include "ort/environment.h"
 
 namespace ortbackend {
 
 // Appends the execution providers of one model instance to `so`, in ORT's
 // priority order:
-//   GPU instance (`gpu_instance`, on CUDA device `device_id`): TensorRT first
-//     when eps.tensorrt, then CUDA (always: it is the primary provider, or
-//     TensorRT's fallback), then ORT's implicit CPU provider.
-//   CPU instance: OpenVINO when eps.openvino, then the implicit CPU provider.
+//   With eps.selection_policy: none; ORT's selection policy picks them
+//     (ort/ep_devices.h), on either kind of instance.
+//   GPU instance (`gpu_instance`, on CUDA device `device_id`): the plugin
+//     EPs of the GPU list (each on its device for `device_id`), then
+//     TensorRT when eps.tensorrt, then CUDA -- always, unless the list names
+//     only plugin EPs, which then replace it -- then ORT's implicit CPU
+//     provider.
+//   CPU instance: the plugin EPs of the CPU list, then OpenVINO when
+//     eps.openvino, then the implicit CPU provider.
+// Plugin EPs and the policy need `environment` (its Ort::Env and EP-library
+// registry); without one they are an error.
 // GPU accelerators do not apply to CPU instances, nor OpenVINO to GPU ones.
 // `device_id` is written into both the CUDA and the TensorRT options
 // (InstanceProviderOptions), whatever the accelerator entries say.
@@ -38,7 +46,8 @@ namespace ortbackend {
 // backend's copies and ORT's kernels are ordered on one stream. The key is
 // refused in model configurations, since only the server process has one.
 Status AppendExecutionProviders(const ExecutionProviderSettings& eps, bool gpu_instance, int device_id,
-                                Ort::SessionOptions* so, void* cuda_stream = nullptr);
+                                Ort::SessionOptions* so, void* cuda_stream = nullptr,
+                                OrtEnvironment* environment = nullptr);
 
 // Read-back helpers (tests, diagnostics): build ORT's TensorRT / CUDA V2
 // provider options from `options` (Create + Update) and return ORT's own

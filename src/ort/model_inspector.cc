@@ -30,7 +30,7 @@ Status ReadMetadata(const Ort::Session& session, ModelMetadataInfo* out) {
 
 }  // namespace
 
-Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io, ModelMetadataInfo* metadata,
+Status InspectModelFile(Ort::Env& env, const ModelSource& model, ModelIoInfo* io, ModelMetadataInfo* metadata,
                         const std::vector<std::string>& custom_op_libraries) {
   // The default graph level, not kDisabled: with every optimization off ORT
   // refuses some valid models (fp16 graphs whose nodes it runs in float get
@@ -45,7 +45,7 @@ Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io,
   Ort::SessionOptions options{nullptr};
   ORTB_RETURN_IF_ERROR(BuildSessionOptions(light, plan, &options));
   std::unique_ptr<Ort::Session> session;
-  ORTB_RETURN_IF_ERROR(CreateSession(env, path, options, &session));
+  ORTB_RETURN_IF_ERROR(CreateSession(env, model, options, &session));
   Status s = ReadModelIo(*session, io);
   if (!s.ok() || metadata == nullptr) return s;
   return ReadMetadata(*session, metadata);

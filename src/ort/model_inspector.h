@@ -13,6 +13,7 @@
 #include <onnxruntime_cxx_api.h>
 
 #include "common/status.h"
+#include "load/model_source.h"
 #include "tensor/model_io_info.h"
 
 namespace ortbackend {
@@ -29,13 +30,13 @@ struct ModelMetadataInfo {
   std::map<std::string, std::string> custom;  // the model's metadata_props
 };
 
-// Loads the model at `path` (already resolved) into a throwaway session -- the
+// Loads `model` (a resolved file, or decrypted bytes) into a throwaway session -- the
 // default graph optimization level, so it loads every model ORT loads, and
 // one thread -- and reads its declared inputs and outputs into `io`
 // and, unless `metadata` is null, its metadata. The session is released
 // before returning. `env` must outlive the call only.
 // `custom_op_libraries` are registered first, for models that use their ops.
-Status InspectModelFile(Ort::Env& env, const std::string& path, ModelIoInfo* io, ModelMetadataInfo* metadata = nullptr,
+Status InspectModelFile(Ort::Env& env, const ModelSource& model, ModelIoInfo* io, ModelMetadataInfo* metadata = nullptr,
                         const std::vector<std::string>& custom_op_libraries = {});
 
 }  // namespace ortbackend

@@ -33,10 +33,16 @@ Status ReadModelIo(const Ort::Session& session, ModelIoInfo* out) {
     Ort::AllocatorWithDefaultOptions alloc;
     out->inputs.clear();
     out->outputs.clear();
+    out->initializers.clear();
     for (size_t i = 0; i < session.GetInputCount(); ++i)
       out->inputs.push_back(Describe(session.GetInputNameAllocated(i, alloc).get(), session.GetInputTypeInfo(i)));
     for (size_t i = 0; i < session.GetOutputCount(); ++i)
       out->outputs.push_back(Describe(session.GetOutputNameAllocated(i, alloc).get(), session.GetOutputTypeInfo(i)));
+    for (size_t i = 0; i < session.GetOverridableInitializerCount(); ++i) {
+      out->initializers.push_back(Describe(session.GetOverridableInitializerNameAllocated(i, alloc).get(),
+                                           session.GetOverridableInitializerTypeInfo(i)));
+      out->initializers.back().initializer = true;
+    }
   });
 }
 

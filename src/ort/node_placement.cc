@@ -84,8 +84,23 @@ std::string OpTypeList(const std::vector<std::string>& nodes) {
 }
 
 std::string AcceleratorFor(const ExecutionProviderSettings& providers, bool gpu_session) {
-  if (gpu_session) return providers.tensorrt ? "TensorRT" : "CUDA";  // a GPU session always has CUDA
-  return providers.openvino ? "OpenVINO" : "";
+  if (providers.selection_policy != EpSelectionPolicy::kNone)
+    return std::string("ep_selection_policy ") + EpSelectionPolicyName(providers.selection_policy);
+  std::string out;
+  for (const auto& ep : gpu_session ? providers.gpu_plugin_eps : providers.cpu_plugin_eps)
+    out += (out.empty() ? "" : ", ") + ep.name;
+  auto add = [&](const char* name) { out += (out.empty() ? "" : ", ") + std::string(name); };
+  if (gpu_session) {
+    // TensorRT stands for its CUDA fallback too; a GPU session has CUDA
+    // unless plugin EPs named alone replace it.
+    if (providers.tensorrt)
+      add("TensorRT");
+    else if (providers.cuda || providers.gpu_plugin_eps.empty())
+      add("CUDA");
+  } else if (providers.openvino) {
+    add("OpenVINO");
+  }
+  return out;
 }
 
 FallbackVerdict JudgeFallback(const NodePlacement& placement, const std::string& accelerator, ProviderFallback policy) {

@@ -63,8 +63,9 @@ class NodePlacementParser {
 // count, in first-seen order: "Triple x2, Gather".
 std::string OpTypeList(const std::vector<std::string>& nodes);
 
-// The accelerator a session of this kind is given ("TensorRT", "CUDA",
-// "OpenVINO"), or empty when it only has the CPU provider.
+// The accelerators a session of this kind is given ("TensorRT, CUDA",
+// "OpenVINO", plugin EP names, "ep_selection_policy PREFER_CPU"), or empty
+// when it only has the CPU provider.
 std::string AcceleratorFor(const ExecutionProviderSettings& providers, bool gpu_session);
 
 // What a session's placement means under `policy`, when `accelerator` (e.g.

@@ -88,12 +88,12 @@ NodePlacement PlacementCapture::Take() {
   return it == listeners.by_log_id.end() ? NodePlacement() : it->second.placement();
 }
 
-Status CreateSessionWithPlacement(Ort::Env& env, const std::string& path, Ort::SessionOptions* options,
+Status CreateSessionWithPlacement(Ort::Env& env, const ModelSource& model, Ort::SessionOptions* options,
                                   std::unique_ptr<Ort::Session>* out, NodePlacement* placement,
                                   OrtPrepackedWeightsContainer* prepacked) {
   std::unique_ptr<PlacementCapture> capture;
   ORTB_RETURN_IF_ERROR(PlacementCapture::Attach(options, &capture));
-  ORTB_RETURN_IF_ERROR(CreateSession(env, path, *options, out, prepacked));
+  ORTB_RETURN_IF_ERROR(CreateSession(env, model, *options, out, prepacked));
   *placement = capture->Take();
   return Status::Ok();
 }

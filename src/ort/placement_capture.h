@@ -18,6 +18,7 @@
 #include <onnxruntime_cxx_api.h>
 
 #include "common/status.h"
+#include "load/model_source.h"
 #include "ort/node_placement.h"
 
 namespace ortbackend {
@@ -44,7 +45,7 @@ class PlacementCapture {
 // CreateSession) and reads where ORT placed its nodes: the one way the
 // backend and ort-model-config --providers create sessions. `prepacked` as
 // for CreateSession.
-Status CreateSessionWithPlacement(Ort::Env& env, const std::string& path, Ort::SessionOptions* options,
+Status CreateSessionWithPlacement(Ort::Env& env, const ModelSource& model, Ort::SessionOptions* options,
                                   std::unique_ptr<Ort::Session>* out, NodePlacement* placement,
                                   OrtPrepackedWeightsContainer* prepacked = nullptr);
 

@@ -120,4 +120,19 @@ Status ScatterShape(const TensorSpec& t, const std::string& source_name, DimsVie
   return Status::Ok();
 }
 
+bool BoundScatterShape(const Shape& model, const Shape& response, Shape* out) {
+  if (model.size() == response.size()) {
+    out->assign(response.begin(), response.end());
+  } else if (model.size() == 1) {
+    int64_t elements = 0;
+    if (!CheckedElementCount(response, &elements)) return false;
+    out->assign(1, elements);
+  } else {
+    return false;
+  }
+  for (size_t k = 0; k < model.size(); ++k)
+    if (model[k] >= 0 && model[k] != (*out)[k]) return false;
+  return true;
+}
+
 }  // namespace ortbackend

@@ -27,4 +27,12 @@ Status ComputeBatchInput(const BatchInputSpec& b, const std::vector<DimsView>& s
 // request's shape of the source input).
 Status ScatterShape(const TensorSpec& t, const std::string& source_name, DimsView source, Shape* out);
 
+// The shape to give ONNX Runtime for a lone request's batch output when it is
+// written straight into the response (whose shape is `response`): the
+// model's declared output shape `model` (-1 for a dynamic dim) read as either
+// the response's own shape (same rank) or one flat dim of its element count
+// (rank 1, as a ragged model's output usually is). False when neither fits a
+// fixed dim of `model`; the output is then computed by ORT and copied.
+bool BoundScatterShape(const Shape& model, const Shape& response, Shape* out);
+
 }  // namespace ortbackend

@@ -22,12 +22,21 @@ struct ModelTensorInfo {
   // none. Equal names on an input and an output let the backend know the
   // output's size before running.
   std::vector<std::string> dim_names;
+  // An overridable initializer: an initializer the graph also lists as an
+  // input (models exported with keep_initializers_as_inputs). ONNX Runtime
+  // runs with its stored value when a run leaves it out.
+  bool initializer = false;
 };
 
 struct ModelIoInfo {
-  std::vector<ModelTensorInfo> inputs;
+  std::vector<ModelTensorInfo> inputs;  // the graph's inputs proper: every run needs them
   std::vector<ModelTensorInfo> outputs;
+  // The overridable initializers (each with `initializer` set). A config may
+  // list one as an input (usually `optional: true`); auto-complete does not,
+  // and they play no part in deciding whether the model can batch.
+  std::vector<ModelTensorInfo> initializers;
 
+  // An input proper or, failing that, an overridable initializer.
   const ModelTensorInfo* FindInput(const std::string& name) const;
   const ModelTensorInfo* FindOutput(const std::string& name) const;
 };

@@ -17,6 +17,7 @@ TensorSpec MakeSpec(const TensorConfig& c, const ModelTensorInfo* model, bool ba
   s.optional = c.optional;
   s.ragged = batching && c.allow_ragged_batch;
   if (model == nullptr) return s;
+  s.has_default = model->initializer;
   if (ImplicitScalar(c, *model, batching)) {
     // dims stay the config's all-ones shape, which requests and responses use.
     s.implicit_scalar = true;
@@ -153,9 +154,11 @@ ExecutionSpec BuildExecutionSpec(const ModelConfig& config, const ModelIoInfo& i
   for (auto& o : spec.outputs) {
     const ModelTensorInfo* m = io.FindOutput(o.name);
     // A batch output's slices follow the requests' input shapes, not the
-    // model's output shape, so it is never bound in advance.
+    // model's output shape, so it has no recipe; a lone request's slice is
+    // the whole output, bound by its source input's shape.
     if (m != nullptr && !o.implicit_scalar && !o.is_bytes() && o.scatter_source < 0)
       DeriveShapeRecipe(*m, spec, io, &o);
+    if (m != nullptr && o.scatter_source >= 0) o.scatter_model_shape = m->shape;
   }
   for (const auto& o : spec.outputs) spec.output_names.push_back(o.name.c_str());
   for (auto& t : spec.inputs) t.context = TensorContext(spec.model_name, "input", t.name);

@@ -37,6 +37,10 @@ struct TensorSpec {
   // all-ones shape ([1], [1, 1], ...).
   bool implicit_scalar = false;
   bool optional = false;
+  // Inputs only: an overridable initializer, which ONNX Runtime fills with its
+  // stored value when a run leaves it out. An optional input without one (a
+  // graph input proper) cannot be left out: every run needs it.
+  bool has_default = false;
   // Inputs only: a ragged input of a batching model. Its requests may differ
   // in shape; the model gets every element of the group as one 1-D tensor.
   bool ragged = false;
@@ -55,6 +59,10 @@ struct TensorSpec {
   // request's input `scatter_source` (an index into ExecutionSpec::inputs).
   int scatter_source = -1;
   Shape scatter_shape;
+  // Batch outputs: the model's declared shape of the output (-1 for a
+  // dynamic dim), to bind a lone request's slice (see BoundScatterShape);
+  // empty when the model does not declare it.
+  Shape scatter_model_shape;
   // "model 'm', input 'x'" (or output): the prefix of this tensor's error
   // messages, built once so decoding BYTES needs no string per request.
   std::string context;

@@ -21,8 +21,7 @@ TRITONSERVER_Error* ToTritonError(const Status& status) {
   return TRITONSERVER_ErrorNew(code, status.message().c_str());
 }
 
-Status FromTritonError(TRITONSERVER_Error* err, const char* context) {
-  if (err == nullptr) return Status::Ok();
+Status FromFailedTritonError(TRITONSERVER_Error* err, const char* context) {
   StatusCode code = StatusCode::kInternal;
   switch (TRITONSERVER_ErrorCode(err)) {
     case TRITONSERVER_ERROR_INVALID_ARG: code = StatusCode::kInvalidArgument; break;

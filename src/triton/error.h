@@ -9,9 +9,14 @@ namespace ortbackend {
 // A new TRITONSERVER_Error (owned by the caller) for a failed status; null for OK.
 TRITONSERVER_Error* ToTritonError(const Status& status);
 
-// Takes ownership of `err` (may be null) and returns it as a Status, with
+// Takes ownership of a non-null `err` and returns it as a Status, with
 // `context` saying what was being done.
-Status FromTritonError(TRITONSERVER_Error* err, const char* context);
+Status FromFailedTritonError(TRITONSERVER_Error* err, const char* context);
+// The same for `err` that may be null. Inline: the hot path makes a dozen
+// server calls per request, and all but a failed one need only the check.
+inline Status FromTritonError(TRITONSERVER_Error* err, const char* context) {
+  return err == nullptr ? Status::Ok() : FromFailedTritonError(err, context);
+}
 
 // For a failed call whose error has no request to go to (statistics, a send
 // or release, deleting a server object): logs it as "model '<model>': <what>:

@@ -17,7 +17,7 @@ StatusOr<nlohmann::json> ParseJson(const char* data, size_t size, const char* wh
   return j;
 }
 
-Status JsonFromMessage(TRITONSERVER_Message* message, nlohmann::json* out) {
+Status JsonFromMessage(TRITONSERVER_Message* message, nlohmann::json* out, std::string* text) {
   const char* buf = nullptr;
   size_t size = 0;
   ORTB_RETURN_IF_ERROR(
@@ -25,6 +25,7 @@ Status JsonFromMessage(TRITONSERVER_Message* message, nlohmann::json* out) {
   auto parsed = ParseJson(buf, size, "server message");
   if (!parsed.ok()) return parsed.status();
   *out = parsed.take();
+  if (text != nullptr) text->assign(buf, size);
   return Status::Ok();
 }
 

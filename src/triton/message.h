@@ -1,6 +1,8 @@
 #pragma once
 // JSON <-> TRITONSERVER_Message.
 
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
@@ -8,8 +10,9 @@
 
 namespace ortbackend {
 
-// Parses a message's JSON. Does not take ownership of `message`.
-Status JsonFromMessage(TRITONSERVER_Message* message, nlohmann::json* out);
+// Parses a message's JSON. Does not take ownership of `message`. With
+// `text`, also returns the JSON as the server serialized it (its key order).
+Status JsonFromMessage(TRITONSERVER_Message* message, nlohmann::json* out, std::string* text = nullptr);
 
 // Owns a TRITONSERVER_Message.
 class MessagePtr {

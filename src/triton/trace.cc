@@ -1,9 +1,8 @@
 #include "triton/trace.h"
 
-#include <dlfcn.h>
-
 #include "triton/error.h"
 #include "triton/log.h"
+#include "triton_api/server_functions.h"
 
 namespace ortbackend {
 
@@ -21,11 +20,11 @@ const char* TraceStepName(TraceStep step) {
 }
 
 TRITONSERVER_InferenceTraceReportActivityFn TraceReportFunction() {
-  // Looked up in the process (the server), not linked: servers before the
+  // Optional in the server-function table: servers before the
   // custom-activity API must still load the backend.
   static const TRITONSERVER_InferenceTraceReportActivityFn fn = [] {
-    auto f = reinterpret_cast<TRITONSERVER_InferenceTraceReportActivityFn>(
-        dlsym(RTLD_DEFAULT, "TRITONSERVER_InferenceTraceReportActivity"));
+    TRITONSERVER_InferenceTraceReportActivityFn f =
+        triton_api::server_functions.TRITONSERVER_InferenceTraceReportActivity;
     if (f == nullptr)
       ORTB_LOG_INFO(
           "onnxruntime backend: this server has no TRITONSERVER_InferenceTraceReportActivity, so traces "
@@ -51,8 +50,9 @@ void GroupTracer::Add(TRITONBACKEND_Request* request) {
 }
 
 void GroupTracer::Report() {
+  if (traces_.empty()) return;  // the common case: nothing traced
   TRITONSERVER_InferenceTraceReportActivityFn report = TraceReportFunction();
-  if (traces_.empty() || report == nullptr) return;
+  if (report == nullptr) return;
   for (TRITONSERVER_InferenceTrace* trace : traces_)
     for (size_t i = 0; i < stamps_.size(); ++i) {
       if (stamps_[i] == 0) continue;  // a step the group did not reach (it failed before)

@@ -3,8 +3,8 @@
 //
 // Only interface facts (names, signatures, enumerator values) are reproduced
 // here so that the backend can be compiled without the Triton source tree.
-// All functions below are implemented by the Triton server process and are
-// resolved at load time when the backend shared library is opened.
+// All functions below are implemented by the Triton server library; the
+// backend takes them from it at TRITONBACKEND_Initialize (server_functions.h).
 #pragma once
 
 #include <stddef.h>
@@ -203,9 +203,10 @@ extern TRITONSERVER_Error* TRITONSERVER_MetricIncrement(TRITONSERVER_Metric* met
 extern TRITONSERVER_Error* TRITONSERVER_MetricSet(TRITONSERVER_Metric* metric, double value);
 
 // Trace activities. TRITONSERVER_InferenceTraceReportActivity exists only in
-// newer servers, so it is looked up at run time, never linked; this is only
-// its signature: a custom activity named `activity_name` at `timestamp_ns`
-// (steady clock, as TRITONBACKEND_* statistics timestamps).
+// newer servers, so it is an optional slot of the server-function table
+// (server_functions.h), not a declaration; this is only its signature: a
+// custom activity named `activity_name` at `timestamp_ns` (steady clock, as
+// TRITONBACKEND_* statistics timestamps).
 typedef TRITONSERVER_Error* (*TRITONSERVER_InferenceTraceReportActivityFn)(TRITONSERVER_InferenceTrace* trace,
                                                                            uint64_t timestamp_ns,
                                                                            const char* activity_name);

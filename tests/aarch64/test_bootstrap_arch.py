@@ -61,6 +61,7 @@ def pins(arch, sandbox):
     out = run_script(arch, sandbox, """source scripts/lib/common.sh
         echo "pytriton=$(pinned PIN_PYTRITON_SHA)"; echo "tritonclient=$(pinned PIN_TRITONCLIENT_SHA)"
         echo "headers_deb=$(pinned PIN_ORT_HEADERS_DEB)"; echo "headers_sha=$(pinned PIN_ORT_HEADERS_SHA)"
+        echo "headers_suite=$PIN_ORT_HEADERS_SUITE"; echo "headers_version=$PIN_ORT_HEADERS_VERSION"
         echo "onnxruntime=$(ort_sha onnxruntime 1.24.1)"; echo "onnxruntime_gpu=$(ort_sha onnxruntime-gpu 1.24.1)"
         echo "deb_arch=$(deb_arch)"; echo "platforms=$(wheel_platforms)" """, check=True)
     return dict(line.split("=", 1) for line in out.stdout.splitlines())
@@ -104,7 +105,11 @@ def test_each_architecture_has_its_own_pins(sandbox):
     for key in ("pytriton", "tritonclient", "headers_sha", "onnxruntime"):
         assert re.fullmatch(r"[0-9a-f]{64}", arm[key]), (key, arm[key])
         assert arm[key] != x86[key], key
-    assert arm["headers_deb"].endswith("_arm64.deb") and x86["headers_deb"].endswith("_amd64.deb")
+    # One headers version (the C API the backend is built against) for both:
+    # the same Debian package, each architecture's build of it.
+    assert x86["headers_deb"] == f"libonnxruntime-dev_{x86['headers_version']}_amd64.deb"
+    assert arm["headers_deb"] == f"libonnxruntime-dev_{x86['headers_version']}_arm64.deb"
+    assert (arm["headers_suite"], arm["headers_version"]) == (x86["headers_suite"], x86["headers_version"])
     assert (x86["deb_arch"], arm["deb_arch"]) == ("amd64", "arm64")
     assert x86["onnxruntime_gpu"] != "" and arm["onnxruntime_gpu"] == ""  # no aarch64 GPU wheel on PyPI
     for arch, p in (("x86_64", x86), ("aarch64", arm)):
@@ -149,10 +154,48 @@ def test_onnxruntime_headers_package_of_the_machine(sandbox, arch):
     assert p.returncode != 0
     deb = pins(arch, sandbox)["headers_deb"]
     assert f"fetching ONNX Runtime headers ({deb})" in p.stderr
+    p = pins(arch, sandbox)
     downloads = [line for line in log_lines(sandbox) if " download " in f"{line} "]
-    # Native: the machine's own architecture, so apt needs no architecture options.
-    assert len(downloads) == 1 and downloads[0].endswith("download libonnxruntime-dev"), downloads
+    # The pinned version from the pinned suite's apt folder; native: the
+    # machine's own architecture, so apt needs no architecture options.
+    assert len(downloads) == 1, downloads
+    assert downloads[0].endswith(f"download libonnxruntime-dev={p['headers_version']}"), downloads
+    assert f"apt-{p['headers_suite']} " in f"{downloads[0]} " or f"apt-{p['headers_suite']}/" in downloads[0]
     assert "APT::Architecture" not in downloads[0]
+
+
+@pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
+def test_headers_of_an_older_pin_are_fetched_again(sandbox, arch):
+    # Headers folders record the .deb they came from; one from the older
+    # 1.21 pin is replaced, and an existing release folder is not reused
+    # before that.
+    suffix = "" if arch == "x86_64" else "-aarch64"
+    deb_arch = "amd64" if arch == "x86_64" else "arm64"
+    headers = sandbox / "deps" / f"ort-headers{suffix}"
+    headers.mkdir(parents=True)
+    (headers / ".complete").write_text(f"libonnxruntime-dev_1.21.0+dfsg-1_{deb_arch}.deb\n")
+    release = sandbox / "deps" / f"onnxruntime-1.24.1{suffix}"
+    release.mkdir()
+    (release / ".complete").touch()
+    p = run_script(arch, sandbox, "scripts/fetch_onnxruntime.sh 1.24.1")
+    assert p.returncode != 0
+    assert f"fetching ONNX Runtime headers ({pins(arch, sandbox)['headers_deb']})" in p.stderr
+
+
+@pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
+def test_existing_release_folder_links_the_headers_of_its_architecture(sandbox, arch):
+    suffix = "" if arch == "x86_64" else "-aarch64"
+    headers = sandbox / "deps" / f"ort-headers{suffix}"
+    (headers / "include").mkdir(parents=True)
+    (headers / ".complete").write_text(pins(arch, sandbox)["headers_deb"] + "\n")
+    release = sandbox / "deps" / f"onnxruntime-1.24.1{suffix}"
+    release.mkdir()
+    (release / ".complete").touch()
+    (release / "include").symlink_to(sandbox / "elsewhere" / "include")  # e.g. copied from another deps folder
+    p = run_script(arch, sandbox, "scripts/fetch_onnxruntime.sh 1.24.1", check=True)
+    assert p.stdout.strip() == str(release)
+    assert os.readlink(release / "include") == str(headers / "include")
+    assert log_lines(sandbox) == []  # nothing was downloaded
 
 
 @pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
@@ -161,7 +204,7 @@ def test_onnxruntime_wheel_of_the_machine(sandbox, arch):
     suffix = "" if arch == "x86_64" else "-aarch64"
     headers = sandbox / "deps" / f"ort-headers{suffix}"
     headers.mkdir(parents=True)
-    (headers / ".complete").touch()
+    (headers / ".complete").write_text(pins(arch, sandbox)["headers_deb"] + "\n")
     p = run_script(arch, sandbox, "scripts/fetch_onnxruntime.sh 1.24.1")
     assert p.returncode != 0
     [pip] = log_lines(sandbox)
@@ -182,6 +225,8 @@ def test_cross_fetch_asks_apt_for_arm64_in_a_folder_of_its_own(sandbox):
     p = run_script("x86_64", sandbox, "scripts/fetch_onnxruntime.sh 1.24.1", extra_env={"ORT_BACKEND_ARCH": "aarch64"})
     assert p.returncode != 0
     apt = log_lines(sandbox)
-    assert apt and all("APT::Architecture=arm64" in line and "apt-trixie-arm64" in line for line in apt), apt
-    assert apt[-1].endswith("download libonnxruntime-dev")
-    assert f"fetching ONNX Runtime headers ({pins('aarch64', sandbox)['headers_deb']})" in p.stderr
+    arm = pins("aarch64", sandbox)
+    folder = f"apt-{arm['headers_suite']}-arm64"
+    assert apt and all("APT::Architecture=arm64" in line and folder in line for line in apt), apt
+    assert apt[-1].endswith(f"download libonnxruntime-dev={arm['headers_version']}")
+    assert f"fetching ONNX Runtime headers ({arm['headers_deb']})" in p.stderr

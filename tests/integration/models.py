@@ -272,3 +272,31 @@ def ragged_all_kinds_config(name, max_batch_size=8, extra="", with_outputs=True)
         name, [("INPUT", "TYPE_FP32", [-1], "allow_ragged_batch: true"),
                ("MATRIX", "TYPE_FP32", [-1, -1], "allow_ragged_batch: true")], outputs if with_outputs else [],
         max_batch_size=max_batch_size, extra=f"batch_input [\n{batch_inputs}\n]\n{scatter}{extra}")
+
+
+OVERRIDABLE_W = np.array([10.0, 20.0], dtype=np.float32)
+OVERRIDABLE_S = np.array([2.0, 3.0], dtype=np.float32)
+
+
+def overridable_initializers(batching=True):
+    """Y = (X + W) * S, where W and S are initializers that the graph also
+    lists as inputs (what keep_initializers_as_inputs exports): ONNX Runtime
+    runs with their stored values (OVERRIDABLE_W, OVERRIDABLE_S) unless a run
+    gives them. For a batching model they are declared with a dynamic first
+    dim and stored as [1, 2], which broadcasts over the batch."""
+    lead = ["batch"] if batching else []
+    store = (1, 2) if batching else (2,)
+    inits = [numpy_helper.from_array(OVERRIDABLE_W.reshape(store), "W"),
+             numpy_helper.from_array(OVERRIDABLE_S.reshape(store), "S")]
+    return make_model([helper.make_node("Add", ["X", "W"], ["XW"]), helper.make_node("Mul", ["XW", "S"], ["Y"])],
+                      [tensor("X", TensorProto.FLOAT, lead + [2]),
+                       tensor("W", TensorProto.FLOAT, (["wb"] if batching else []) + [2]),
+                       tensor("S", TensorProto.FLOAT, (["sb"] if batching else []) + [2])],
+                      [tensor("Y", TensorProto.FLOAT, lead + [2])], inits)
+
+
+def overridable_initializers_config(name, batching=True, extra=""):
+    """X required; W and S optional (the overridable initializers)."""
+    return config(name, [("X", "TYPE_FP32", [2]), ("W", "TYPE_FP32", [2], "optional: true"),
+                         ("S", "TYPE_FP32", [2], "optional: true")],
+                  [("Y", "TYPE_FP32", [2])], max_batch_size=8 if batching else 0, extra=extra)

@@ -8,6 +8,7 @@ from onnx import TensorProto, helper
 from tritonclient.utils import InferenceServerException
 
 import models
+import protection
 
 
 def _sequence_input():
@@ -67,6 +68,21 @@ CASES = {
     "ragged_input_not_1d": ["input 'INPUT' allows ragged batching", "shape [-1]", "[-1,3]"],
     "batch_input_not_in_model": ["batch_input 'INDEX' is not an input of the model"],
     "batch_input_type_mismatch": ["batch_input 'INDEX'", "TYPE_FP32 in the config", "the model expects TYPE_INT32"],
+    # Protected models (docs/model_protection.md): each names the file and the reason.
+    "encrypted_wrong_key": ["encrypted_wrong_key/1/model.onnx", "decryptor 'aes'", "authentication failed"],
+    "encrypted_truncated": ["encrypted_truncated/1/model.onnx", "authentication failed"],
+    "encrypted_truncated_header": ["encrypted_truncated_header/1/model.onnx", "truncated encrypted file"],
+    "encrypted_corrupted": ["encrypted_corrupted/1/model.onnx", "authentication failed"],
+    "encrypted_external_data_corrupted": ["model.onnx/weights.bin", "authentication failed"],
+    "plain_with_decryptor": ["plain_with_decryptor/1/model.onnx", "not an encrypted file", "plain model"],
+    "encrypted_without_decryptor": ["encrypted_without_decryptor/1/model.onnx", "not an ONNX model",
+                                    "parameter 'decryptor'"],
+    "decryptor_refuses": ["decryptor_refuses/1/model.onnx", "the test decryptor refuses every file"],
+    "decryptor_unregistered": ["'nowhere'", "has not registered", "registered: abi, absent, aes"],
+    "decryptor_abi_mismatch": ["libortb_test_decryptor_abi_mismatch.so", "ABI version 999", "implements version 1"],
+    "decryptor_missing_symbol": ["libortb_test_decryptor_missing_symbol.so", "ortb_decryptor_free_error"],
+    "decryptor_library_missing": ["no-such-decryptor.so", "cannot load"],
+    "encrypted_optimized_model_filepath": ["'optimized_model_filepath'", "protected-model-artifacts=allow"],
 }
 
 
@@ -157,7 +173,49 @@ def server(tmp_path_factory, module_server_factory):
                 _ragged_config("batch_input_not_in_model"))
     models.save(repo, "batch_input_type_mismatch", _ragged_model(["n"]),
                 _ragged_config("batch_input_type_mismatch", "TYPE_FP32"))
-    return module_server_factory(repo, ["--model-control-mode=explicit", "--load-model=good"])
+    decryptors = _protected_cases(repo, tmp_path_factory.mktemp("keys"))
+    return module_server_factory(repo, ["--model-control-mode=explicit", "--load-model=good", *decryptors])
+
+
+def _encrypted(repo, name, key, model=None, external_data=False, decryptor="aes", config=None):
+    models.save(repo, name, model or models.add_sub(), config, external_data=external_data)
+    return protection.encrypt(repo / name, key, decryptor=decryptor) / "1" / "model.onnx"
+
+
+def _protected_cases(repo, keys):
+    """The protected-model cases; returns the server arguments registering
+    their decryptors."""
+    key, other_key = protection.new_key(keys / "model.key"), protection.new_key(keys / "other.key")
+    _encrypted(repo, "encrypted_wrong_key", other_key)
+    f = _encrypted(repo, "encrypted_truncated", key)
+    f.write_bytes(f.read_bytes()[:-20])
+    f = _encrypted(repo, "encrypted_truncated_header", key)
+    f.write_bytes(f.read_bytes()[:30])
+    f = _encrypted(repo, "encrypted_corrupted", key)
+    data = bytearray(f.read_bytes())
+    data[len(data) // 2] ^= 1
+    f.write_bytes(bytes(data))
+    weighted, _ = models.matmul_with_weights()
+    f = _encrypted(repo, "encrypted_external_data_corrupted", key, weighted, external_data=True)
+    data = bytearray((f / "weights.bin").read_bytes())
+    data[40] ^= 0x80
+    (f / "weights.bin").write_bytes(bytes(data))
+    decryptor = 'parameters { key: "decryptor" value { string_value: "aes" } }'
+    models.save(repo, "plain_with_decryptor", models.add_sub(), 'backend: "onnxruntime"\n' + decryptor)
+    _encrypted(repo, "encrypted_without_decryptor", key, decryptor=None)
+    for name, selected in (("decryptor_refuses", "refusing"), ("decryptor_unregistered", "nowhere"),
+                           ("decryptor_abi_mismatch", "abi"), ("decryptor_missing_symbol", "missing"),
+                           ("decryptor_library_missing", "absent")):
+        _encrypted(repo, name, key, decryptor=selected)
+    _encrypted(repo, "encrypted_optimized_model_filepath", key,
+               config='backend: "onnxruntime"\nparameters { key: "optimized_model_filepath" '
+                      f'value {{ string_value: "{repo.parent / "optimized.onnx"}" }} }}')
+    return protection.decryptor_args(
+        aes=(protection.aes_library(), [f"key-file={key}"]),
+        refusing=(protection.test_decryptor("refusing"), []),
+        abi=(protection.test_decryptor("abi_mismatch"), []),
+        missing=(protection.test_decryptor("missing_symbol"), []),
+        absent=(repo.parent / "no-such-decryptor.so", []))
 
 
 def _good_still_serves(client):
@@ -187,6 +245,6 @@ def test_bad_model_fails_only_its_own_load(server, name):
 
 
 def test_bad_model_count():
-    """The bad-model cases (see CASES): 19."""
+    """The bad-model cases (see CASES): 19, and 13 of protected models."""
     print(f"\n{len(CASES)} bad-model cases: " + ", ".join(CASES))
-    assert len(CASES) >= 19
+    assert len(CASES) >= 32

@@ -114,3 +114,22 @@ def test_sessions_with_shared_weights_compute_with_them(server):
             np.testing.assert_allclose(got, x @ w)
     finally:
         server.http().unload_model("unshared")
+
+
+PHASES = ["config parse", "model read", "session options", "session creation", "memory release",
+          "placement report", "inspection", "auto-complete", "other"]
+
+
+@pytest.mark.parametrize("name, instances", [("shared", 2), ("shared_four", 4)])
+def test_the_verbose_log_breaks_a_load_into_its_phases(server, name, instances):
+    log = load_and_read_log(server, name)
+    try:
+        lines = re.findall(rf"model '{name}': load phases: ([^\n\"]*)", log)
+        assert len(lines) == 1, log
+        # Every phase is named, once, with its time (bench/load_bench.py reads them).
+        assert re.findall(r"([a-z -]+?) [0-9]+\.[0-9]{2} ms(?:, |$)", lines[0]) == PHASES
+        # The shared session is made at load, so its creation is one of the phases.
+        assert float(re.search(r"session creation ([0-9.]+) ms", lines[0]).group(1)) > 0
+        assert len(re.findall(rf"model '{name}': instance '[^']+' created in \d+ us", log)) == instances
+    finally:
+        server.http().unload_model(name)

@@ -246,3 +246,17 @@ def test_usage(tmp_path):
     for args in (["--bogus", "x.onnx"], [], ["--max-batch-size", "-1", "x.onnx"], ["--instance-kind", "tpu", "x.onnx"]):
         code, out, err = run_tool(*args)
         assert code == 2 and out == "" and "--help" in err, args
+
+
+def test_overridable_initializers_are_shown_as_optional_inputs(tmp_path):
+    models.save(tmp_path / "repo", "opt", models.overridable_initializers(True))
+    out = tool_config(tmp_path / "repo" / "opt")
+    # The config is what auto-complete gives, without them (as the original's).
+    assert [i["name"] for i in out["config"]["input"]] == ["X"]
+    optional = {t["name"]: t for t in out["onnx"]["optional_inputs"]}
+    assert sorted(optional) == ["S", "W"]
+    assert optional["W"]["config"] == {"name": "W", "data_type": "TYPE_FP32", "dims": [2], "optional": True}
+    code, text, err = run_tool(tmp_path / "repo" / "opt")
+    assert code == 0, err
+    assert "optional inputs (overridable initializers" in text
+    assert '#     W  tensor(float)  [wb,2]  input {"data_type":"TYPE_FP32","dims":[2],"name":"W","optional":true}' in text

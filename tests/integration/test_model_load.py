@@ -132,22 +132,44 @@ def test_default_max_batch_size_from_backend_config(tmp_path, start_server):
     assert "default-max-batch-size=16" in server.log()
 
 
-def test_backend_configuration_is_logged_in_one_line(tmp_path, start_server):
+def _backend_configuration_messages(log: str) -> list:
+    """The backend-configuration messages of a server log, each as the text
+    the backend passed to the server. Triton 2.51 writes a message as a JSON
+    string after "<file>:<line>] " (its newlines escaped, so one physical line);
+    a raw message would put the JSON on the following line."""
+    found = []
+    lines = log.splitlines()
+    for k, line in enumerate(lines):
+        if "] " not in line or "backend configuration:" not in line:
+            continue
+        message = line.split("] ", 1)[1]
+        if message.startswith('"'):
+            message = json.loads(message)
+        elif k + 1 < len(lines):
+            message = message + "\n" + lines[k + 1]
+        if message.startswith("backend configuration:"):
+            found.append(message)
+    return found
+
+
+def test_backend_configuration_is_logged_in_the_original_form(tmp_path, start_server):
     repo = tmp_path / "models"
     models.save(repo, "simple", models.add_sub())
     server = start_server(repo, ["--backend-config=onnxruntime,default-max-batch-size=2",
                                  "--backend-config=onnxruntime,intra_op_thread_count=1"])
-    lines = [l for l in server.log().splitlines() if "onnxruntime backend configuration: " in l]
-    assert len(lines) == 1, server.log()[-4000:]
-    # The server writes each message as a JSON string after "<file>:<line>] ".
-    message = lines[0].split("] ", 1)[1]
-    if message.startswith('"'):
-        message = json.loads(message)
-    logged = json.loads(message.split("onnxruntime backend configuration: ", 1)[1])
-    cmdline = logged["cmdline"]
+    messages = _backend_configuration_messages(server.log())
+    assert len(messages) == 1, server.log()[-4000:]
+    # "backend configuration:", then the JSON alone on the next line, as the
+    # original backend writes it.
+    head, body = messages[0].split("\n", 1)
+    assert head == "backend configuration:"
+    cmdline = json.loads(body)["cmdline"]
     assert cmdline["default-max-batch-size"] == "2" and cmdline["intra_op_thread_count"] == "1"
     assert "backend-directory" in cmdline, "the server's own defaults are part of what the backend received"
-    assert lines[0].startswith("I"), "logged at INFO level"
+    line = next(l for l in server.log().splitlines() if "backend configuration:" in l)
+    assert line.startswith("I"), "logged at INFO level"
+    # Our own summary of what was parsed follows it.
+    assert "onnxruntime backend config: " in server.log()
 
 
 def test_disabled_auto_complete_needs_a_full_config(tmp_path, start_server):

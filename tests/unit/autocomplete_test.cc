@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/data_type.h"
+#include "config/model_config.h"
+#include "tensor/tensor_spec.h"
 
 #include "tensor_builders.h"
 
@@ -17,6 +19,7 @@ namespace {
 using testing_builders::Config;
 using testing_builders::Tensor;
 
+using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -989,6 +992,125 @@ TEST(ValidateConfigAgainstModel, AcceptsBatchDimOnlyTensorListedAsDimsOneWithEmp
 
   Status s = ValidateConfigAgainstModel(config, io);
   EXPECT_TRUE(s.ok()) << s.message();
+}
+
+// =============================================================================
+// Overridable initializers (initializers the graph also lists as inputs)
+// =============================================================================
+
+ModelTensorInfo Initializer(const std::string& name, TRITONSERVER_DataType dtype, Shape shape) {
+  ModelTensorInfo t = Tensor(name, dtype, std::move(shape));
+  t.initializer = true;
+  return t;
+}
+
+TEST(OverridableInitializers, AutoCompleteLeavesThemOutAsTheOriginalDoes) {
+  ModelIoInfo io;
+  io.inputs = {Tensor("x", TRITONSERVER_TYPE_FP32, {-1, 2})};
+  io.outputs = {Tensor("y", TRITONSERVER_TYPE_FP32, {-1, 2})};
+  io.initializers = {Initializer("w", TRITONSERVER_TYPE_FP32, {2})};  // a fixed first dim
+  json config = json::object();
+  std::vector<std::string> notes;
+
+  ASSERT_TRUE(AutoCompleteConfig(io, 4, &config, &notes).ok());
+
+  ASSERT_EQ(config["input"].size(), 1u);
+  EXPECT_EQ(config["input"][0]["name"], "x");
+  // Their fixed dims do not stop the model from batching.
+  EXPECT_EQ(config["max_batch_size"], 4);
+  ModelConfig parsed;
+  ASSERT_TRUE(ParseModelConfig(config, &parsed).ok());
+  Status s = ValidateConfigAgainstModel(parsed, io);
+  EXPECT_TRUE(s.ok()) << s.message();
+}
+
+TEST(OverridableInitializers, AcceptsOneListedAsAnOptionalInput) {
+  ModelIoInfo io;
+  io.inputs = {Tensor("x", TRITONSERVER_TYPE_FP32, {2})};
+  io.outputs = {Tensor("y", TRITONSERVER_TYPE_FP32, {2})};
+  io.initializers = {Initializer("w", TRITONSERVER_TYPE_FP32, {2})};
+  ModelConfig config;
+  config.inputs = {Config("x", TRITONSERVER_TYPE_FP32, {2}), Config("w", TRITONSERVER_TYPE_FP32, {2})};
+  config.inputs[1].optional = true;
+  config.outputs = {Config("y", TRITONSERVER_TYPE_FP32, {2})};
+
+  Status s = ValidateConfigAgainstModel(config, io);
+  EXPECT_TRUE(s.ok()) << s.message();
+  ExecutionSpec spec = BuildExecutionSpec(config, io);
+  EXPECT_FALSE(spec.inputs[0].has_default);
+  EXPECT_TRUE(spec.inputs[1].has_default);
+}
+
+TEST(OverridableInitializers, RejectsOneListedWithTheWrongDataType) {
+  ModelIoInfo io;
+  io.inputs = {Tensor("x", TRITONSERVER_TYPE_FP32, {2})};
+  io.outputs = {Tensor("y", TRITONSERVER_TYPE_FP32, {2})};
+  io.initializers = {Initializer("w", TRITONSERVER_TYPE_FP32, {2})};
+  ModelConfig config;
+  config.inputs = {Config("x", TRITONSERVER_TYPE_FP32, {2}), Config("w", TRITONSERVER_TYPE_INT64, {2})};
+  config.outputs = {Config("y", TRITONSERVER_TYPE_FP32, {2})};
+
+  Status s = ValidateConfigAgainstModel(config, io);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), AllOf(HasSubstr("input 'w'"), HasSubstr("TYPE_INT64"), HasSubstr("TYPE_FP32")));
+}
+
+TEST(OverridableInitializers, RejectsOneListedWithTheWrongShape) {
+  ModelIoInfo io;
+  io.inputs = {Tensor("x", TRITONSERVER_TYPE_FP32, {2})};
+  io.outputs = {Tensor("y", TRITONSERVER_TYPE_FP32, {2})};
+  io.initializers = {Initializer("w", TRITONSERVER_TYPE_FP32, {2})};
+  ModelConfig config;
+  config.inputs = {Config("x", TRITONSERVER_TYPE_FP32, {2}), Config("w", TRITONSERVER_TYPE_FP32, {3})};
+  config.outputs = {Config("y", TRITONSERVER_TYPE_FP32, {2})};
+
+  Status s = ValidateConfigAgainstModel(config, io);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), AllOf(HasSubstr("input 'w'"), HasSubstr("[3]"), HasSubstr("[2]")));
+}
+
+TEST(OverridableInitializers, AcceptsOneReshapedToTheModelsShape) {
+  ModelIoInfo io;
+  io.inputs = {Tensor("x", TRITONSERVER_TYPE_FP32, {2})};
+  io.outputs = {Tensor("y", TRITONSERVER_TYPE_FP32, {2})};
+  io.initializers = {Initializer("w", TRITONSERVER_TYPE_FP32, {1, 2})};
+  ModelConfig config;
+  config.inputs = {Config("x", TRITONSERVER_TYPE_FP32, {2}),
+                   ConfigWithReshape("w", TRITONSERVER_TYPE_FP32, {2}, {1, 2})};
+  config.outputs = {Config("y", TRITONSERVER_TYPE_FP32, {2})};
+
+  Status s = ValidateConfigAgainstModel(config, io);
+  EXPECT_TRUE(s.ok()) << s.message();
+}
+
+TEST(OverridableInitializers, UnknownInputMessageNamesThemToo) {
+  ModelIoInfo io;
+  io.inputs = {Tensor("x", TRITONSERVER_TYPE_FP32, {2})};
+  io.outputs = {Tensor("y", TRITONSERVER_TYPE_FP32, {2})};
+  io.initializers = {Initializer("w", TRITONSERVER_TYPE_FP32, {2})};
+  ModelConfig config;
+  config.inputs = {Config("x", TRITONSERVER_TYPE_FP32, {2}), Config("bias", TRITONSERVER_TYPE_FP32, {2})};
+  config.outputs = {Config("y", TRITONSERVER_TYPE_FP32, {2})};
+
+  Status s = ValidateConfigAgainstModel(config, io);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), AllOf(HasSubstr("input 'bias'"), HasSubstr("'x'"), HasSubstr("overridable initializers"),
+                                 HasSubstr("'w'")));
+}
+
+TEST(OverridableInitializers, RejectsOneConfiguredTwice) {
+  ModelIoInfo io;
+  io.inputs = {Tensor("x", TRITONSERVER_TYPE_FP32, {2})};
+  io.outputs = {Tensor("y", TRITONSERVER_TYPE_FP32, {2})};
+  io.initializers = {Initializer("w", TRITONSERVER_TYPE_FP32, {2})};
+  ModelConfig config;
+  config.inputs = {Config("x", TRITONSERVER_TYPE_FP32, {2}), Config("w", TRITONSERVER_TYPE_FP32, {2}),
+                   Config("w", TRITONSERVER_TYPE_FP32, {2})};
+  config.outputs = {Config("y", TRITONSERVER_TYPE_FP32, {2})};
+
+  Status s = ValidateConfigAgainstModel(config, io);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), AllOf(HasSubstr("'w'"), HasSubstr("more than once")));
 }
 
 }  // namespace

@@ -87,6 +87,36 @@ TEST(ParseBackendSettings, CollectsUnknownKeysWithoutFailing) {
   EXPECT_EQ(s.default_max_batch_size, 4);
 }
 
+// --- ep-library ------------------------------------------------------------------------
+
+TEST(ParseBackendSettings, ReadsAnEpLibrary) {
+  BackendSettings s = ParseOk(WithCmdline("ep-library", "mul:/opt/eps/libmul.so"));
+  ASSERT_EQ(s.ep_libraries.size(), 1u);
+  EXPECT_EQ(s.ep_libraries[0].name, "mul");
+  EXPECT_EQ(s.ep_libraries[0].path, "/opt/eps/libmul.so");
+  EXPECT_THAT(s.ToString(), HasSubstr("ep-library=mul:/opt/eps/libmul.so"));
+}
+
+TEST(ParseBackendSettings, ReadsSeveralEpLibrariesSeparatedBySemicolons) {
+  BackendSettings s = ParseOk(WithCmdline("ep-library", "a:/x/liba.so;b:/y/libb.so"));
+  ASSERT_EQ(s.ep_libraries.size(), 2u);
+  EXPECT_EQ(s.ep_libraries[1].name, "b");
+  EXPECT_EQ(s.ep_libraries[1].path, "/y/libb.so");
+}
+
+TEST(ParseBackendSettings, RejectsAnEpLibraryWithoutName) {
+  BackendSettings s;
+  Status status = ParseBackendSettings(WithCmdline("ep-library", "/opt/eps/libmul.so"), &s);
+  EXPECT_THAT(status.message(), HasSubstr("backend config 'ep-library' has invalid value '/opt/eps/libmul.so'"));
+  EXPECT_THAT(status.message(), HasSubstr("NAME:PATH"));
+}
+
+TEST(ParseBackendSettings, RejectsOneEpLibraryNameForTwoPaths) {
+  BackendSettings s;
+  Status status = ParseBackendSettings(WithCmdline("ep-library", "a:/x/liba.so;a:/y/other.so"), &s);
+  EXPECT_THAT(status.message(), HasSubstr("registers the name 'a' twice"));
+}
+
 struct BadSetting {
   const char* test_name;
   const char* key;

@@ -171,5 +171,25 @@ TEST(ScatterShape, RefusesAWildcardBeyondTheSourcesRank) {
               HasSubstr("output 'OUTPUT': its dim 2 follows input 'INPUT', whose shape [1,5] has no dim 2"));
 }
 
+TEST(BoundScatterShape, FlattensTheResponseForAOneDimensionalModelOutput) {
+  Shape out;
+  ASSERT_TRUE(BoundScatterShape(Shape{-1}, Shape{1, 2, 3}, &out));
+  EXPECT_EQ(out, (Shape{6}));
+}
+
+TEST(BoundScatterShape, KeepsTheResponseShapeForAModelOutputOfTheSameRank) {
+  Shape out;
+  ASSERT_TRUE(BoundScatterShape(Shape{-1, 3}, Shape{1, 3}, &out));
+  EXPECT_EQ(out, (Shape{1, 3}));
+}
+
+TEST(BoundScatterShape, RefusesAShapeTheModelFixesOtherwise) {
+  Shape out;
+  EXPECT_FALSE(BoundScatterShape(Shape{-1, 4}, Shape{1, 3}, &out));      // a fixed dim differs
+  EXPECT_FALSE(BoundScatterShape(Shape{5}, Shape{1, 3}, &out));          // a fixed length differs
+  EXPECT_FALSE(BoundScatterShape(Shape{-1, -1}, Shape{1, 2, 3}, &out));  // neither flat nor the same rank
+  EXPECT_FALSE(BoundScatterShape(Shape{}, Shape{1, 3}, &out));           // not declared
+}
+
 }  // namespace
 }  // namespace ortbackend

@@ -573,21 +573,66 @@ TEST(ParseOpenVino, KnowsOpenVinosKeys) {
 
 // --- Accelerator names and lists -------------------------------------------------------------
 
-TEST(ParseExecutionProviders, RejectsAnUnknownGpuAcceleratorListingTheSupportedOnes) {
-  Status s = ParseError(Gpu("rocm"));
-  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), HasSubstr("unknown gpu_execution_accelerator 'rocm'"));
-  EXPECT_THAT(s.message(), HasSubstr("'tensorrt' and 'cuda'"));
+TEST(ParseExecutionProviders, AnotherGpuAcceleratorNameIsAPluginEpWithItsParametersInOrder) {
+  ExecutionProviderSettings eps = ParseOk(Gpu("NvTensorRTRTXExecutionProvider", {{"b", "2"}, {"a", "1"}}));
+  ASSERT_EQ(eps.gpu_plugin_eps.size(), 1u);
+  EXPECT_EQ(eps.gpu_plugin_eps[0].name, "NvTensorRTRTXExecutionProvider");
+  EXPECT_THAT(eps.gpu_plugin_eps[0].options, ElementsAre(Pair("a", "1"), Pair("b", "2")));  // JSON keeps keys sorted
+  EXPECT_TRUE(eps.cpu_plugin_eps.empty());
+  EXPECT_FALSE(eps.cuda);
 }
 
-TEST(ParseExecutionProviders, RejectsAnUnknownCpuAcceleratorListingTheSupportedOne) {
-  Status s = ParseError(Cpu("dnnl"));
-  EXPECT_THAT(s.message(), HasSubstr("unknown cpu_execution_accelerator 'dnnl'"));
-  EXPECT_THAT(s.message(), HasSubstr("'openvino'"));
+TEST(ParseExecutionProviders, AnotherCpuAcceleratorNameIsAPluginEp) {
+  ExecutionProviderSettings eps = ParseOk(Cpu("OrtbTestMul", {{"count_file", "/tmp/n"}}));
+  ASSERT_EQ(eps.cpu_plugin_eps.size(), 1u);
+  EXPECT_EQ(eps.cpu_plugin_eps[0].name, "OrtbTestMul");
+  EXPECT_THAT(eps.cpu_plugin_eps[0].options, ElementsAre(Pair("count_file", "/tmp/n")));
+  EXPECT_FALSE(eps.openvino);
 }
 
 TEST(ParseExecutionProviders, AcceleratorNamesAreCaseSensitive) {
-  EXPECT_THAT(ParseError(Gpu("TensorRT")).message(), HasSubstr("unknown gpu_execution_accelerator 'TensorRT'"));
+  ExecutionProviderSettings eps = ParseOk(Gpu("TensorRT"));
+  EXPECT_FALSE(eps.tensorrt);
+  ASSERT_EQ(eps.gpu_plugin_eps.size(), 1u);
+  EXPECT_EQ(eps.gpu_plugin_eps[0].name, "TensorRT");
+}
+
+TEST(GpuInstanceUsesClassicCuda, UnlessPluginEpsAloneOrThePolicyChoose) {
+  EXPECT_TRUE(GpuInstanceUsesClassicCuda(ParseOk(json::object())));
+  EXPECT_FALSE(GpuInstanceUsesClassicCuda(ParseOk(Gpu("CudaPluginEp"))));
+  json both = Gpu("CudaPluginEp");
+  both["optimization"]["execution_accelerators"]["gpu_execution_accelerator"].push_back({{"name", "cuda"}});
+  EXPECT_TRUE(GpuInstanceUsesClassicCuda(ParseOk(both)));
+  ModelSettings settings;
+  settings.ep_selection_policy = EpSelectionPolicy::kPreferGpu;
+  EXPECT_FALSE(GpuInstanceUsesClassicCuda(ParseOk(json::object(), settings)));
+}
+
+TEST(CudaGraphsEnabled, NotWithoutTheClassicCudaProvider) {
+  ModelSettings settings;
+  settings.cuda_graphs = true;
+  EXPECT_TRUE(CudaGraphsEnabled(ParseOk(json::object(), settings)));
+  EXPECT_FALSE(CudaGraphsEnabled(ParseOk(Gpu("CudaPluginEp"), settings)));
+}
+
+TEST(ParseExecutionProviders, RejectsDeviceIdForAPluginEp) {
+  Status s = ParseError(Gpu("SomeGpuEp", {{"device_id", "1"}}));
+  EXPECT_THAT(s.message(), HasSubstr("gpu_execution_accelerator 'SomeGpuEp' parameter 'device_id' is taken from the "
+                                     "model instance"));
+}
+
+TEST(ParseExecutionProviders, TakesTheSelectionPolicyFromTheSettings) {
+  ModelSettings settings;
+  settings.ep_selection_policy = EpSelectionPolicy::kPreferCpu;
+  EXPECT_EQ(ParseOk(json::object(), settings).selection_policy, EpSelectionPolicy::kPreferCpu);
+}
+
+TEST(ParseExecutionProviders, RejectsASelectionPolicyWithAccelerators) {
+  ModelSettings settings;
+  settings.ep_selection_policy = EpSelectionPolicy::kPreferGpu;
+  Status s = ParseError(Cpu("OrtbTestMul"), settings);
+  EXPECT_THAT(s.message(), HasSubstr("'ep_selection_policy' (PREFER_GPU)"));
+  EXPECT_THAT(s.message(), HasSubstr("keep one of the two"));
 }
 
 TEST(ParseExecutionProviders, RejectsOpenVinoInTheGpuList) {

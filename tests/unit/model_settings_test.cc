@@ -397,5 +397,36 @@ TEST(ParseModelSettings, RejectsUnknownProviderFallbackNamingTheChoices) {
   EXPECT_THAT(status.message(), HasSubstr("allow, warn or fail"));
 }
 
+// --- Plugin EPs ------------------------------------------------------------------
+
+TEST(ParseModelSettings, ReadsEpLibraries) {
+  ModelSettings s = ParseOk(WithParameter("ep_library", "mul:/opt/eps/libmul.so;other:/opt/eps/libother.so"));
+  ASSERT_EQ(s.ep_libraries.size(), 2u);
+  EXPECT_EQ(s.ep_libraries[0].name, "mul");
+  EXPECT_EQ(s.ep_libraries[1].path, "/opt/eps/libother.so");
+}
+
+TEST(ParseModelSettings, RejectsAnEpLibraryWithoutPath) {
+  ModelSettings s;
+  Status status = ParseModelSettings(WithParameter("ep_library", "mul:"), &s);
+  EXPECT_THAT(status.message(), HasSubstr("parameter 'ep_library' has invalid value 'mul:'"));
+}
+
+TEST(ParseModelSettings, ReadsEpSelectionPolicy) {
+  EXPECT_EQ(ParseOk(WithParameter("ep_selection_policy", "PREFER_GPU")).ep_selection_policy,
+            EpSelectionPolicy::kPreferGpu);
+  EXPECT_EQ(ParseOk(WithParameter("ep_selection_policy", "MIN_OVERALL_POWER")).ep_selection_policy,
+            EpSelectionPolicy::kMinOverallPower);
+  EXPECT_EQ(ParseOk(json::object()).ep_selection_policy, EpSelectionPolicy::kNone);
+}
+
+TEST(ParseModelSettings, RejectsAnUnknownEpSelectionPolicyListingTheValidOnes) {
+  ModelSettings s;
+  Status status = ParseModelSettings(WithParameter("ep_selection_policy", "prefer_gpu"), &s);
+  EXPECT_THAT(status.message(), HasSubstr("parameter 'ep_selection_policy' has invalid value 'prefer_gpu'"));
+  EXPECT_THAT(status.message(), HasSubstr("PREFER_CPU, PREFER_NPU, PREFER_GPU, MAX_PERFORMANCE, MAX_EFFICIENCY, "
+                                          "MIN_OVERALL_POWER"));
+}
+
 }  // namespace
 }  // namespace ortbackend

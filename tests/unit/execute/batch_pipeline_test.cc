@@ -99,8 +99,7 @@ TEST(BatchPipeline, KeepsNoMoreBatchesInFlightThanLanes) {
     BatchPipeline pipeline(2, [&](size_t, TRITONBACKEND_Request**, uint32_t) {
       const int now = ++in_flight;
       int seen = most.load();
-      while (now > seen && !most.compare_exchange_weak(seen, now)) {
-      }
+      while (now > seen && !most.compare_exchange_weak(seen, now)) {}
       std::this_thread::yield();
       --in_flight;
     });
@@ -146,9 +145,8 @@ TEST(BatchPipeline, SubmitWaitsForAFreeLane) {
   ASSERT_EQ(events.size(), 4u);
   EXPECT_EQ(events[0], "gate opened");
   const auto handed = std::find(events.begin(), events.end(), "third handed over");
-  const auto finished = std::find_if(events.begin(), events.end(), [](const std::string& e) {
-    return e.rfind("finished", 0) == 0;
-  });
+  const auto finished =
+      std::find_if(events.begin(), events.end(), [](const std::string& e) { return e.rfind("finished", 0) == 0; });
   EXPECT_LT(finished - events.begin(), handed - events.begin());
 }
 

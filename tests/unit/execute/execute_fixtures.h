@@ -26,9 +26,22 @@ class ModelBuilder {
     config_.name = "m";
     config_.max_batch_size = max_batch_size;
   }
+  // An optional input is an overridable initializer in the file (requests
+  // may leave it out); see OptionalGraphInput for one that is not.
   ModelBuilder& Input(const std::string& name, TRITONSERVER_DataType dtype, Shape dims, bool optional = false) {
     TensorConfig c = testing_builders::Config(name, dtype, dims);
     c.optional = optional;
+    config_.inputs.push_back(c);
+    ModelTensorInfo t = testing_builders::Tensor(name, dtype, ModelShape(dims));
+    t.initializer = optional;
+    (optional ? io_.initializers : io_.inputs).push_back(t);
+    return *this;
+  }
+  // Marked optional in the config, but a graph input proper in the file: the
+  // model has no value to run with when a request leaves it out.
+  ModelBuilder& OptionalGraphInput(const std::string& name, TRITONSERVER_DataType dtype, Shape dims) {
+    TensorConfig c = testing_builders::Config(name, dtype, dims);
+    c.optional = true;
     config_.inputs.push_back(c);
     io_.inputs.push_back(testing_builders::Tensor(name, dtype, ModelShape(dims)));
     return *this;

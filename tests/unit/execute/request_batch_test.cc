@@ -1,5 +1,7 @@
 #include "execute/request_batch.h"
 
+#include <cstring>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -143,6 +145,66 @@ TEST_F(RequestBatchTest, AcceptsAnOptionalInputLeftOut) {
   EXPECT_FALSE(batch.input(0, 1).present);
 }
 
+TEST_F(RequestBatchTest, RejectsALeftOutOptionalInputThatIsAGraphInputForThatRequestOnly) {
+  ExecutionSpec spec = ModelBuilder(8)
+                           .Input("a", TRITONSERVER_TYPE_FP32, {2})
+                           .OptionalGraphInput("mask", TRITONSERVER_TYPE_FP32, {2})
+                           .Output("y", TRITONSERVER_TYPE_FP32, {2})
+                           .Build();
+  Requests reqs;
+  reqs.Add().AddInput("a", TRITONSERVER_TYPE_FP32, {1, 2}, Bytes<float>({1, 2}));
+  reqs.Add().AddInput("a", TRITONSERVER_TYPE_FP32, {1, 2}, Bytes<float>({1, 2}));
+  reqs[1].AddInput("mask", TRITONSERVER_TYPE_FP32, {1, 2}, Bytes<float>({1, 1}));
+  RequestBatch batch(spec);
+
+  batch.Begin(reqs.handles(), reqs.count());
+
+  EXPECT_THAT(batch.request(0).error.message(),
+              AllOf(HasSubstr("model 'm'"), HasSubstr("missing input 'mask'"), HasSubstr("not an overridable")));
+  EXPECT_TRUE(batch.request(1).error.ok()) << batch.request(1).error.message();
+  ASSERT_EQ(batch.group_count(), 1u);
+  EXPECT_EQ(*batch.group_begin(0), 1u);
+}
+
+TEST_F(RequestBatchTest, ReadsInputsUnderTheInstancesHostPolicy) {
+  ExecutionSpec spec = BatchingSpec();
+  Requests reqs;
+  AddX(reqs.Add(), 1);
+  // The same input, with other data attached under the policy's name.
+  reqs[0].inputs[0].host_policy_buffers["numa0"] = {fake_server::Buffer{Bytes<float>({9, 8, 7, 6})}};
+  AddX(reqs.Add(), 1);
+  RequestBatch batch(spec);
+  batch.set_host_policy("numa0");
+
+  batch.Begin(reqs.handles(), reqs.count());
+
+  ASSERT_TRUE(batch.request(0).error.ok()) << batch.request(0).error.message();
+  const RequestInputView& v = batch.input(0, 0);
+  ASSERT_EQ(v.chunk_count, 1u);
+  float first = 0;
+  std::memcpy(&first, batch.chunks(v)[0].data, sizeof(float));
+  EXPECT_EQ(first, 9.0f) << "the policy's data, not the default";
+  EXPECT_EQ(reqs[0].inputs[0].last_host_policy, "numa0");
+  // Without data of its own for the policy, a request falls back to its default data.
+  EXPECT_TRUE(batch.request(1).error.ok());
+  EXPECT_EQ(reqs[1].inputs[0].last_host_policy, "numa0");
+}
+
+TEST_F(RequestBatchTest, RefusesHostPolicyDataOfTheWrongSizeForThatRequestOnly) {
+  ExecutionSpec spec = BatchingSpec();
+  Requests reqs;
+  AddX(reqs.Add(), 1);
+  reqs[0].inputs[0].host_policy_buffers["numa0"] = {fake_server::Buffer{Bytes<float>({9, 8})}};
+  AddX(reqs.Add(), 1);
+  RequestBatch batch(spec);
+  batch.set_host_policy("numa0");
+
+  batch.Begin(reqs.handles(), reqs.count());
+
+  EXPECT_THAT(batch.request(0).error.message(), AllOf(HasSubstr("model 'm'"), HasSubstr("'x'")));
+  EXPECT_TRUE(batch.request(1).error.ok());
+}
+
 TEST_F(RequestBatchTest, RejectsUnknownInputNamingTheModelsInputs) {
   ExecutionSpec spec = BatchingSpec();
   Requests reqs;
@@ -154,6 +216,36 @@ TEST_F(RequestBatchTest, RejectsUnknownInputNamingTheModelsInputs) {
 
   EXPECT_THAT(batch.request(0).error.message(),
               AllOf(HasSubstr("model 'm'"), HasSubstr("unexpected input 'z'"), HasSubstr("inputs are 'x'")));
+}
+
+TEST_F(RequestBatchTest, MatchesInputsByNameWhateverOrderEachRequestSendsThem) {
+  // The batch remembers which spec input it found at each position; a
+  // request with another order must still get each input right.
+  ExecutionSpec spec = ModelBuilder(8)
+                           .Input("a", TRITONSERVER_TYPE_FP32, {1})
+                           .Input("b", TRITONSERVER_TYPE_INT32, {2})
+                           .Output("y", TRITONSERVER_TYPE_FP32, {1})
+                           .Build();
+  RequestBatch batch(spec);
+  for (bool b_first : {false, true, true, false}) {
+    Requests reqs;
+    fake_server::Request& r = reqs.Add();
+    auto add_a = [&] { r.AddInput("a", TRITONSERVER_TYPE_FP32, {1, 1}, Bytes<float>({1})); };
+    auto add_b = [&] { r.AddInput("b", TRITONSERVER_TYPE_INT32, {1, 2}, Bytes<int32_t>({2, 3})); };
+    if (b_first) {
+      add_b();
+      add_a();
+    } else {
+      add_a();
+      add_b();
+    }
+
+    batch.Begin(reqs.handles(), reqs.count());
+
+    ASSERT_TRUE(batch.request(0).error.ok()) << batch.request(0).error.message();
+    EXPECT_EQ(batch.input(0, 0).byte_size, 4u) << "b_first=" << b_first;  // a: one float
+    EXPECT_EQ(batch.input(0, 1).byte_size, 8u) << "b_first=" << b_first;  // b: two int32
+  }
 }
 
 TEST_F(RequestBatchTest, RejectsInputGivenTwice) {

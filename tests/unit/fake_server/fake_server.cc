@@ -220,6 +220,55 @@ TRITONSERVER_Error* TRITONBACKEND_InputBuffer(TRITONBACKEND_Input* input, const 
   return nullptr;
 }
 
+namespace fake_server {
+namespace {
+// The buffers a *ForHostPolicy call sees: the policy's own, or the default ones.
+const std::vector<Buffer>& BuffersFor(const Input& in, const char* host_policy) {
+  in.last_host_policy = host_policy != nullptr ? host_policy : "";
+  if (host_policy != nullptr) {
+    auto it = in.host_policy_buffers.find(host_policy);
+    if (it != in.host_policy_buffers.end()) return it->second;
+  }
+  return in.buffers;
+}
+}  // namespace
+}  // namespace fake_server
+
+TRITONSERVER_Error* TRITONBACKEND_InputPropertiesForHostPolicy(TRITONBACKEND_Input* input, const char* host_policy_name,
+                                                               const char** name, TRITONSERVER_DataType* datatype,
+                                                               const int64_t** shape, uint32_t* dims_count,
+                                                               uint64_t* byte_size, uint32_t* buffer_count) {
+  Lock lock(records().mutex);
+  const fake_server::Input& in = *fake_server::AsInput(input);
+  const auto& buffers = fake_server::BuffersFor(in, host_policy_name);
+  uint64_t total = 0;
+  for (const auto& b : buffers) total += b.bytes.size();
+  if (name) *name = in.name.c_str();
+  if (datatype) *datatype = in.datatype;
+  if (shape) *shape = in.shape.data();
+  if (dims_count) *dims_count = static_cast<uint32_t>(in.shape.size());
+  if (byte_size) *byte_size = in.declared_byte_size >= 0 ? static_cast<uint64_t>(in.declared_byte_size) : total;
+  if (buffer_count) *buffer_count = static_cast<uint32_t>(buffers.size());
+  return nullptr;
+}
+
+TRITONSERVER_Error* TRITONBACKEND_InputBufferForHostPolicy(TRITONBACKEND_Input* input, const char* host_policy_name,
+                                                           const uint32_t index, const void** buffer,
+                                                           uint64_t* buffer_byte_size,
+                                                           TRITONSERVER_MemoryType* memory_type,
+                                                           int64_t* memory_type_id) {
+  Lock lock(records().mutex);
+  const fake_server::Input& in = *fake_server::AsInput(input);
+  const auto& buffers = fake_server::BuffersFor(in, host_policy_name);
+  if (index >= buffers.size()) return fake_server::NewError(TRITONSERVER_ERROR_INVALID_ARG, "no such buffer");
+  const fake_server::Buffer& b = buffers[index];
+  *buffer = b.bytes.data();
+  *buffer_byte_size = b.bytes.size();
+  *memory_type = b.memory_type;
+  *memory_type_id = b.memory_type_id;
+  return nullptr;
+}
+
 TRITONSERVER_Error* TRITONBACKEND_RequestOutputCount(TRITONBACKEND_Request* request, uint32_t* count) {
   Lock lock(records().mutex);
   *count = static_cast<uint32_t>(fake_server::AsRequest(request)->requested_outputs.size());

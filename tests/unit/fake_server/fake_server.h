@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -41,6 +42,13 @@ struct Input {
   std::vector<Buffer> buffers;
   // What TRITONBACKEND_InputProperties reports; -1: the buffers' total.
   int64_t declared_byte_size = -1;
+  // Data attached under a host-policy name (as a client does with
+  // TRITONSERVER_InferenceRequestAppendInputDataWithHostPolicy). The
+  // *ForHostPolicy calls return these for that name, and `buffers` (the
+  // default data) for any other name or nullptr, as the server does.
+  std::map<std::string, std::vector<Buffer>> host_policy_buffers;
+  // The host-policy name of the last *ForHostPolicy call ("" for nullptr).
+  mutable std::string last_host_policy;
 };
 
 // One output the backend created with TRITONBACKEND_ResponseOutput.
