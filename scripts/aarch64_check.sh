@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The `aarch64` stage of scripts/test.sh, on an x86_64 machine: cross-builds
 # the backend for aarch64 (scripts/cross_build_aarch64.sh: the backend,
-# unit_tests and ort-model-config only, at -O1, the quickest to build here),
-# runs the unit tests under qemu-aarch64-static, then starts the aarch64
+# unit_tests, ort-model-config and the decryptor only, at -O1, the quickest to
+# build here), runs the unit tests under qemu-aarch64-static, then starts the aarch64
 # tritonserver of the nvidia-pytriton wheel under qemu with that backend and
 # runs tests/aarch64 against it: a representative part of the integration
 # suite, each answer compared with the x86_64 build's (install/) on the same
@@ -20,7 +20,7 @@ install="$ROOT/install-aarch64"
 t0=$SECONDS
 
 # --- 1. cross build --------------------------------------------------------------
-BUILD_DIR="$build" INSTALL_DIR="$install" CROSS_TARGETS="triton_onnxruntime unit_tests ort-model-config" \
+BUILD_DIR="$build" INSTALL_DIR="$install" CROSS_TARGETS="triton_onnxruntime unit_tests ort-model-config ortb_aes_gcm_decryptor ort-encrypt-model" \
   "$ROOT/scripts/cross_build_aarch64.sh" -DORT_BACKEND_BUILD_TESTS=ON "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG" \
   -DORT_BACKEND_BUILD_BENCH=OFF
 readelf -h "$install/backends/onnxruntime/libtriton_onnxruntime.so" | grep -q 'Machine: *AArch64' \
@@ -30,7 +30,8 @@ t_build=$((SECONDS - t0))
 # --- 2. unit tests under qemu (one process: a qemu start per test would cost more than the tests) ---
 step "aarch64 unit tests under qemu"
 t1=$SECONDS
-"${qemu[@]}" "$build/tests/unit/unit_tests" --gtest_brief=1
+# unit_tests links libcrypto: the aarch64 one cross_build_aarch64.sh unpacked.
+LD_LIBRARY_PATH="$DEPS/openssl-aarch64/usr/lib/aarch64-linux-gnu" "${qemu[@]}" "$build/tests/unit/unit_tests" --gtest_brief=1
 t_unit=$((SECONDS - t1))
 
 # --- 3. the aarch64 tritonserver from the pytriton wheel, runnable under qemu ----------------

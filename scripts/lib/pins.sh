@@ -45,3 +45,12 @@ ort_wheel_sha_aarch64() {
 # scripts/test.sh) needs the guest's zlib; the wheel bundles its other libraries.
 PIN_ZLIB_DEB_AARCH64="zlib1g_1%3a1.3.dfsg+really1.3.1-1+deb13u1_arm64.deb"
 PIN_ZLIB_SHA_AARCH64=0e41b3d7ad8ad7fcd36dd4d61ca91a70018478fc4af652e044f4be770784ddff
+# OpenSSL's libcrypto for the aarch64 cross build (the shipped AES-256-GCM
+# decryptor, ort-encrypt-model, unit_tests): Debian bookworm's arm64 packages,
+# unpacked into the deps folder by scripts/cross_build_aarch64.sh.
+PIN_OPENSSL_SUITE_AARCH64=bookworm
+PIN_OPENSSL_VERSION_AARCH64="3.0.20-1~deb12u2"
+PIN_LIBSSL_DEV_DEB_AARCH64="libssl-dev_${PIN_OPENSSL_VERSION_AARCH64}_arm64.deb"
+PIN_LIBSSL_DEV_SHA_AARCH64=c6941a83bebd83d2a1cd2db56418062d8f48b3200786aacafa194b75a93a3702
+PIN_LIBSSL3_DEB_AARCH64="libssl3_${PIN_OPENSSL_VERSION_AARCH64}_arm64.deb"
+PIN_LIBSSL3_SHA_AARCH64=a256e03cc3abd7243ac5c6ee91a9deb56478221ef0d3c2b0748551e13140c0bf
