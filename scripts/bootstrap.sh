@@ -22,8 +22,8 @@ fi
 
 # --- Python venv --------------------------------------------------------------
 wheels="$DEPS/wheels"
-pytriton=$(pip_fetch "$PIN_PYTRITON" "$PIN_PYTRITON_SHA" "$wheels")
-tclient=$(pip_fetch "$PIN_TRITONCLIENT" "$PIN_TRITONCLIENT_SHA" "$wheels")
+pytriton=$(pip_fetch "$PIN_PYTRITON" "$(pinned PIN_PYTRITON_SHA)" "$wheels")
+tclient=$(pip_fetch "$PIN_TRITONCLIENT" "$(pinned PIN_TRITONCLIENT_SHA)" "$wheels")
 stamp="$VENV/.requirements.sha256"
 want=$(cat "$ROOT/scripts/requirements.txt" "$ROOT/tests/docs/requirements.txt" "$ROOT/scripts/lib/pins.sh" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then

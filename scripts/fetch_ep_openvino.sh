@@ -8,7 +8,7 @@ version="${PIN_OPENVINO_EP##*==}"
 out="$DEPS/onnxruntime-ep-openvino-$version"
 lib="$out/libonnxruntime_providers_openvino_plugin.so"
 if [ ! -f "$out/.complete" ]; then
-  wheel=$(pip_fetch "$PIN_OPENVINO_EP" "$PIN_OPENVINO_EP_SHA" "$DEPS/wheels")
+  wheel=$(pip_fetch "$PIN_OPENVINO_EP" "$(pinned PIN_OPENVINO_EP_SHA)" "$DEPS/wheels")
   step "extracting $(basename "$wheel")"
   rm -rf "$out" && mkdir -p "$out"
   python3 - "$wheel" "$out" <<'PY'

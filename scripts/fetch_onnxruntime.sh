@@ -7,31 +7,40 @@
 #   PACKAGE: onnxruntime (default), onnxruntime-gpu or onnxruntime-openvino.
 # The ORT C API is versioned, so 1.23 headers work with any newer library; the
 # backend checks at run time what an older library lacks.
+# The packages are those of this machine's architecture, or of ORT_BACKEND_ARCH
+# (aarch64 on x86_64: scripts/cross_build_aarch64.sh); an aarch64 folder is
+# named ...-aarch64.
 source "$(dirname "$0")/lib/common.sh"
 version="${1:-1.24.1}"
 package="${2:-onnxruntime}"
-out="$DEPS/$package-$version"
+suffix=""; [ "$ARCH" = x86_64 ] || suffix="-$ARCH"
+out="$DEPS/$package-$version$suffix"
 
-headers="$DEPS/ort-headers"
+if [ "$ARCH" = aarch64 ] && [ "$package" != onnxruntime ]; then
+  die "PyPI has no $package wheel for aarch64: build with -DONNXRUNTIME_ROOT=<an ONNX Runtime release folder with that provider> (docs/building.md)"
+fi
+
+headers="$DEPS/ort-headers$suffix"
+deb=$(pinned PIN_ORT_HEADERS_DEB)
 # .complete holds the .deb it came from, so a new header pin replaces the headers.
-if [ "$(cat "$headers/.complete" 2>/dev/null)" != "$PIN_ORT_HEADERS_DEB" ]; then
-  step "fetching ONNX Runtime headers ($PIN_ORT_HEADERS_DEB)"
+if [ "$(cat "$headers/.complete" 2>/dev/null)" != "$deb" ]; then
+  step "fetching ONNX Runtime headers ($deb)"
   debdir="$DEPS/debs"
-  [ -f "$debdir/$PIN_ORT_HEADERS_DEB" ] ||
+  [ -f "$debdir/$deb" ] ||
     debian_download "$PIN_ORT_HEADERS_SUITE" "libonnxruntime-dev=$PIN_ORT_HEADERS_VERSION" "$debdir"
-  check_sha256 "$debdir/$PIN_ORT_HEADERS_DEB" "$PIN_ORT_HEADERS_SHA"
+  check_sha256 "$debdir/$deb" "$(pinned PIN_ORT_HEADERS_SHA)"
   rm -rf "$headers" && mkdir -p "$headers"
-  dpkg-deb -x "$debdir/$PIN_ORT_HEADERS_DEB" "$headers/pkg"
+  dpkg-deb -x "$debdir/$deb" "$headers/pkg"
   mv "$headers/pkg/usr/include/onnxruntime" "$headers/include"
   rm -rf "$headers/pkg"
-  echo "$PIN_ORT_HEADERS_DEB" >"$headers/.complete"
+  echo "$deb" >"$headers/.complete"
 fi
 
 # A release folder made earlier (or copied from another deps folder) points at
 # this deps folder's headers.
 if [ -f "$out/.complete" ]; then ln -sfn "$headers/include" "$out/include"; echo "$out"; exit 0; fi
 
-sha=$(ort_wheel_sha "$package" "$version")
+sha=$(ort_sha "$package" "$version")
 if [ -z "$sha" ]; then
   [ "${ORT_ALLOW_UNPINNED:-0}" = 1 ] || die "no pinned sha256 for $package==$version (add it to scripts/lib/pins.sh, or set ORT_ALLOW_UNPINNED=1)"
   step "warning: $package==$version is not pinned; its checksum is not verified"

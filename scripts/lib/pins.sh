@@ -26,3 +26,31 @@ ort_wheel_sha() {
     *) echo "" ;;
   esac
 }
+
+# aarch64 (ARM64 SBSA hosts: Graviton, Grace, Ampere): the same versions.
+# scripts/lib/common.sh's `pinned VAR` reads VAR_AARCH64 there. PyPI has no
+# onnxruntime-gpu or onnxruntime-openvino wheel for aarch64 (docs/building.md).
+PIN_PYTRITON_SHA_AARCH64=f99e07ee56fe065337453956afba17d2673e02ec6a632c3de26ce6e7b32a0898
+PIN_TRITONCLIENT_SHA_AARCH64=ee6f5a508409f6c95069f4d77d34e97bef84fb4a1aedb5d82ad0ad311ad128d5
+# The headers: the same forky version (PIN_ORT_HEADERS_SUITE/_VERSION), arm64.
+PIN_ORT_HEADERS_DEB_AARCH64="libonnxruntime-dev_${PIN_ORT_HEADERS_VERSION}_arm64.deb"
+PIN_ORT_HEADERS_SHA_AARCH64=bcdadd1c4d95abb0dca27bdcad3d35b93883ac6bf1d9ffe27e882d8c2c59376b
+ort_wheel_sha_aarch64() {
+  case "$1==$2" in
+    onnxruntime==1.24.1) echo 86bc43e922b1f581b3de26a3dc402149c70e5542fceb5bec6b3a85542dbeb164 ;;
+    *) echo "" ;;
+  esac
+}
+# The aarch64 tritonserver run under qemu on x86_64 (the `aarch64` stage of
+# scripts/test.sh) needs the guest's zlib; the wheel bundles its other libraries.
+PIN_ZLIB_DEB_AARCH64="zlib1g_1%3a1.3.dfsg+really1.3.1-1+deb13u1_arm64.deb"
+PIN_ZLIB_SHA_AARCH64=0e41b3d7ad8ad7fcd36dd4d61ca91a70018478fc4af652e044f4be770784ddff
+# OpenSSL's libcrypto for the aarch64 cross build (the shipped AES-256-GCM
+# decryptor, ort-encrypt-model, unit_tests): Debian bookworm's arm64 packages,
+# unpacked into the deps folder by scripts/cross_build_aarch64.sh.
+PIN_OPENSSL_SUITE_AARCH64=bookworm
+PIN_OPENSSL_VERSION_AARCH64="3.0.20-1~deb12u2"
+PIN_LIBSSL_DEV_DEB_AARCH64="libssl-dev_${PIN_OPENSSL_VERSION_AARCH64}_arm64.deb"
+PIN_LIBSSL_DEV_SHA_AARCH64=c6941a83bebd83d2a1cd2db56418062d8f48b3200786aacafa194b75a93a3702
+PIN_LIBSSL3_DEB_AARCH64="libssl3_${PIN_OPENSSL_VERSION_AARCH64}_arm64.deb"
+PIN_LIBSSL3_SHA_AARCH64=a256e03cc3abd7243ac5c6ee91a9deb56478221ef0d3c2b0748551e13140c0bf

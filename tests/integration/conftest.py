@@ -58,12 +58,12 @@ def _free_port() -> int:
 class TritonServer:
     """One tritonserver process; stop() is always called by the fixtures."""
 
-    def __init__(self, repo, args=(), log_path=None, expect_ready=True, backend_dir=None):
+    def __init__(self, repo, args=(), log_path=None, expect_ready=True, backend_dir=None, server_bin=None):
         self.repo = pathlib.Path(repo)
         self.http_port, self.grpc_port, self.metrics_port = _free_port(), _free_port(), _free_port()
         self.log_path = pathlib.Path(log_path) if log_path else _default_log_path(self.repo, self.http_port)
         cmd = [
-            _server_bin(),
+            server_bin or _server_bin(),
             f"--model-repository={self.repo}",
             f"--backend-directory={backend_dir or _backend_dir()}",
             f"--http-port={self.http_port}",
