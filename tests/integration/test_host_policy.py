@@ -8,6 +8,7 @@ data tests drive the server in-process through its C API
 (host_policy_driver.py, in a child process)."""
 import json
 import os
+import time
 import pathlib
 import subprocess
 import sys
@@ -123,11 +124,20 @@ def _thread_cpus(pid) -> dict:
     return out
 
 
-def _new_threads(server, model) -> list:
+def _new_threads(server, model, settled=lambda threads: True) -> list:
+    """The CPU lists of the threads loading `model` added to the server. ORT's
+    pool threads pin themselves when they start running, which may be a
+    moment after the load returns: read again until `settled` holds (or give
+    up after a few seconds and return the last reading)."""
     before = _thread_cpus(server.proc.pid)
     server.http().load_model(model)
-    after = _thread_cpus(server.proc.pid)
-    return [cpus for tid, cpus in after.items() if tid not in before]
+    for _ in range(50):
+        after = _thread_cpus(server.proc.pid)
+        threads = [cpus for tid, cpus in after.items() if tid not in before]
+        if settled(threads):
+            break
+        time.sleep(0.1)
+    return threads
 
 
 CPUS = sorted(os.sched_getaffinity(0))
@@ -176,7 +186,9 @@ def test_ort_threads_of_a_pinned_instance_stay_on_the_policys_cpus(pinned_server
     assert len(unpinned) >= 2, unpinned
     assert all(t == frozenset(CPUS) for t in unpinned), unpinned
     if PAIR:
-        singles = sorted(sorted(t) for t in _new_threads(server, "pair") if len(t) == 1)
+        def singles_of(threads):
+            return sorted(sorted(t) for t in threads if len(t) == 1)
+        singles = singles_of(_new_threads(server, "pair", lambda ts: len(singles_of(ts)) >= 2))
         assert singles == [[PAIR[0]], [PAIR[1]]], singles
 
 
