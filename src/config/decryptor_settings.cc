@@ -22,7 +22,11 @@ bool IsDecryptorKey(const std::string& key) {
 Status ParseDecryptorSettings(const std::vector<std::pair<std::string, std::string>>& entries, DecryptorSettings* out) {
   *out = DecryptorSettings();
   std::vector<std::pair<std::string, std::string>> options;  // name, KEY=VALUE
-  for (const auto& [key, value] : entries) {
+  for (const auto& entry : entries) {
+    // Named references, not a structured binding: C++17 lets no lambda
+    // capture a binding (clang refuses it).
+    const std::string& key = entry.first;
+    const std::string& value = entry.second;
     auto bad = [&](const std::string& expected) {
       return Status::InvalidArgument("backend config '" + key + "' has invalid value '" + value + "': expected " +
                                      expected);
