@@ -11,23 +11,7 @@ from onnx import TensorProto
 
 import models
 
-# Triton type name -> (ONNX element type, numpy dtype used by tritonclient)
-DTYPES = {
-    "BOOL": (TensorProto.BOOL, np.bool_),
-    "UINT8": (TensorProto.UINT8, np.uint8),
-    "UINT16": (TensorProto.UINT16, np.uint16),
-    "UINT32": (TensorProto.UINT32, np.uint32),
-    "UINT64": (TensorProto.UINT64, np.uint64),
-    "INT8": (TensorProto.INT8, np.int8),
-    "INT16": (TensorProto.INT16, np.int16),
-    "INT32": (TensorProto.INT32, np.int32),
-    "INT64": (TensorProto.INT64, np.int64),
-    "FP16": (TensorProto.FLOAT16, np.float16),
-    "FP32": (TensorProto.FLOAT, np.float32),
-    "FP64": (TensorProto.DOUBLE, np.float64),
-    "BF16": (TensorProto.BFLOAT16, np.float32),  # tritonclient carries BF16 as float32 values
-    "BYTES": (TensorProto.STRING, np.object_),
-}
+DTYPES = models.DTYPES
 
 
 @pytest.fixture(scope="module")

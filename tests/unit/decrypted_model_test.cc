@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "load/model_byte_source.h"
+#include "protobuf_builders.h"
 
 namespace ortbackend {
 namespace {
@@ -14,18 +15,9 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// Protobuf encoding, just enough to build ONNX messages by hand.
-std::string Varint(uint64_t v) {
-  std::string out;
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  return out + static_cast<char>(v);
-}
-std::string Field(int number, const std::string& bytes) {
-  return Varint(number << 3 | 2) + Varint(bytes.size()) + bytes;
-}
+using test::Field;
+using test::Varint;
+
 std::string External(const std::string& location) {
   return Field(13, Field(1, "location") + Field(2, location)) + Field(13, Field(1, "offset") + Field(2, "0"));
 }

@@ -8,21 +8,13 @@
 
 #include "common/protobuf_wire.h"
 #include "load/decrypted_model.h"
+#include "protobuf_builders.h"
 
 namespace ortbackend {
 namespace {
 
-std::string Varint(uint64_t v) {
-  std::string out;
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  return out + static_cast<char>(v);
-}
-std::string Field(int number, const std::string& bytes) {
-  return Varint(number << 3 | 2) + Varint(bytes.size()) + bytes;
-}
+using test::Field;
+using test::Varint;
 
 // The external_data entries of the one initializer of `model`'s graph, and
 // whether it still has raw_data.
