@@ -90,8 +90,7 @@ void ModelInstanceState::StartLanes() {
   shared_.graphs = &graphs_;
   shared_.metrics = &metrics_;
   shared_.host_policy = host_policy_.name.empty() ? nullptr : host_policy_.name.c_str();
-  if (gpu_ == nullptr) batches_in_flight_ = BatchesInFlight();  // a GPU instance decided in SetUpGpu
-  const int lanes = batches_in_flight_;
+  const int lanes = BatchesInFlight();
   if (lanes == 1) {
     // On Triton's thread, as the original backend runs; a GPU instance
     // answers from the responder's thread (responder.h says why).
@@ -149,7 +148,6 @@ Status ModelInstanceState::SetUpGpu(int device_id) {
   if (!stream.ok()) return stream.status().WithContext("GPU instance '" + shared_.name + "'");
   gpu->stream = stream.take();
   gpu_ = std::move(gpu);
-  batches_in_flight_ = BatchesInFlight();
   ORTB_LOG_INFO("model '" + model_->name() + "': instance '" + shared_.name + "' on GPU " + std::to_string(device_id) +
                 (gpu_->ort_on_own_stream ? " copies on its own CUDA stream, ONNX Runtime's execution providers compute "
                                            "on theirs ("

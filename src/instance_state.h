@@ -59,7 +59,6 @@ class ModelInstanceState {
   std::map<int64_t, CudaGraphSlot> graphs_;
   ExecutionSpec spec_;
   InstanceMetrics metrics_;
-  int batches_in_flight_ = 1;
   InstanceShared shared_;  // points into the members above
   std::vector<std::unique_ptr<ExecutionLane>> lanes_;
   // Several lanes only. Last: destroyed first, so every batch in flight ends

@@ -5,13 +5,14 @@
 // request of the group asked for) and, for a group of one request, binds each
 // output whose shape is known in advance (see TensorSpec::shape_recipe; a
 // batch output's is its source input's shape) straight into the response's
-// buffer: ORT writes the result where Triton sends it from, with no copy. After the run, Scatter() handles the rest:
-// ORT allocated them, so each request's slice is copied once into its
-// response buffer (a group of several requests shares one ORT tensor, which
-// must be split). Outputs that feed a sequence's implicit state are always
-// computed and, after the run, each request's slice is copied once into the
-// state buffer Triton hands out (its memory is Triton's, allocated per
-// request, so ORT cannot write there in advance).
+// buffer: ORT writes the result where Triton sends it from, with no copy.
+// After the run, Scatter() handles the rest: ORT allocated them, so each
+// request's slice is copied once into its response buffer (a group of
+// several requests shares one ORT tensor, which must be split). Outputs
+// that feed a sequence's implicit state are always computed and, after the
+// run, each request's slice is copied once into the state buffer Triton
+// hands out (its memory is Triton's, allocated per request, so ORT cannot
+// write there in advance).
 //
 // GPU instances: a response buffer in GPU memory (the client registered CUDA
 // shared memory for the output) on the instance's GPU is bound as CUDA memory,

@@ -1,11 +1,14 @@
 """Starts the real tritonserver (from the nvidia-pytriton wheel) with the
 freshly installed backend, on free loopback ports."""
 import os
+import re
 import pathlib
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 import tritonclient.grpc as grpcclient
@@ -178,3 +181,26 @@ def read_profile(folder, pattern="profile*.json", tries=100):
             return events
         time.sleep(0.1)
     return None
+
+
+def metrics_text(server, tries=50):
+    """The server's Prometheus metrics page. The server says ready once HTTP
+    serves; its metrics port may start listening a moment later (seen on a
+    loaded 2-core machine), so a refused connection is retried briefly."""
+    url = f"http://127.0.0.1:{server.metrics_port}/metrics"
+    for _ in range(tries - 1):
+        try:
+            return urllib.request.urlopen(url, timeout=10).read().decode()
+        except urllib.error.URLError:
+            time.sleep(0.1)
+    return urllib.request.urlopen(url, timeout=10).read().decode()
+
+
+def provider_nodes(server, model):
+    """{provider: node count} of `model` from the onnxruntime_backend_provider_nodes gauge."""
+    found = {}
+    for m in re.finditer(r'^onnxruntime_backend_provider_nodes\{([^}]*)\} (\S+)$', metrics_text(server), re.M):
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', m[1]))
+        if labels["model"] == model:
+            found[labels["provider"]] = float(m[2])
+    return found

@@ -12,6 +12,7 @@ import pytest
 import tritonclient.http as httpclient
 
 import models
+from conftest import metrics_text
 
 PREFIX = "onnxruntime_backend_"
 SAMPLE = re.compile(r'^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?P<labels>[^}]*)\})? (?P<value>\S+)$')
@@ -20,16 +21,7 @@ LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 
 def scrape(server):
     """[(name, {label: value}, value)] of every sample the endpoint shows."""
-    # The metrics endpoint may start listening a moment after the server
-    # reports ready (seen on a loaded 2-core machine): retry refusals briefly.
-    for attempt in range(50):
-        try:
-            text = urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port}/metrics", timeout=10).read().decode()
-            break
-        except urllib.error.URLError:
-            if attempt == 49:
-                raise
-            time.sleep(0.1)
+    text = metrics_text(server)
     samples = []
     for line in text.splitlines():
         m = SAMPLE.match(line)

@@ -8,11 +8,7 @@ bad library path, a library without the EP factory, an unknown EP name and a
 policy no device matches."""
 import json
 import os
-import re
 import subprocess
-import time
-import urllib.error
-import urllib.request
 
 import numpy as np
 import pytest
@@ -21,6 +17,7 @@ from onnx import TensorProto, helper
 from tritonclient.utils import InferenceServerException
 
 import models
+from conftest import provider_nodes
 
 EP_LIB = os.environ.get("ORT_TEST_PLUGIN_EP_LIB")
 OPENVINO_EP_LIB = os.environ.get("ORT_TEST_OPENVINO_EP_LIB")
@@ -65,26 +62,6 @@ def infer(client, model, a, b):
         i.set_data_from_numpy(data)
         inputs.append(i)
     return client.infer(model, inputs).as_numpy("C")
-
-
-def metrics_text(server, tries=50):
-    # The server says ready once HTTP serves; its metrics port may open a moment later.
-    for _ in range(tries - 1):
-        try:
-            return urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port}/metrics", timeout=10).read().decode()
-        except urllib.error.URLError:
-            time.sleep(0.1)
-    return urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port}/metrics", timeout=10).read().decode()
-
-
-def provider_nodes(server, model):
-    text = metrics_text(server)
-    found = {}
-    for m in re.finditer(r'^onnxruntime_backend_provider_nodes\{([^}]*)\} (\S+)$', text, re.M):
-        labels = dict(re.findall(r'(\w+)="([^"]*)"', m[1]))
-        if labels["model"] == model:
-            found[labels["provider"]] = float(m[2])
-    return found
 
 
 def placement_line(server, model):

@@ -5,10 +5,7 @@ OpenVINO build of the backend), and the test custom op is a node no
 accelerator takes, so it always falls back to the CPU provider."""
 import json
 import os
-import re
 import subprocess
-import time
-import urllib.request
 
 import numpy as np
 import pytest
@@ -17,7 +14,7 @@ from onnx import TensorProto, helper
 from tritonclient.utils import InferenceServerException
 
 import models
-from conftest import read_profile
+from conftest import provider_nodes, read_profile
 
 OPENVINO_BACKEND_DIR = os.environ.get("ORT_OPENVINO_BACKEND_DIR")
 CUSTOM_OP_LIB = os.environ.get("ORT_TEST_CUSTOM_OP_LIB")
@@ -27,16 +24,6 @@ PLACED = "ONNX Runtime placed the session's nodes: "
 needs_openvino = pytest.mark.skipif(not (OPENVINO_BACKEND_DIR and CUSTOM_OP_LIB),
                                     reason="set ORT_OPENVINO_BACKEND_DIR and ORT_TEST_CUSTOM_OP_LIB "
                                            "(scripts/test.sh builds both)")
-
-
-def provider_nodes(server, model):
-    text = urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port}/metrics", timeout=10).read().decode()
-    found = {}
-    for m in re.finditer(r'^onnxruntime_backend_provider_nodes\{([^}]*)\} (\S+)$', text, re.M):
-        labels = dict(re.findall(r'(\w+)="([^"]*)"', m[1]))
-        if labels["model"] == model:
-            found[labels["provider"]] = float(m[2])
-    return found
 
 
 def placement_lines(server, model):
